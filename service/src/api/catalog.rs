@@ -1,0 +1,62 @@
+//! The test tree, the environments and the service's health.
+
+use std::sync::Arc;
+
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::models::{EnvironmentList, TestTreeView, TreeEntryView};
+use super::problem::ServerError;
+use super::{ApiTags, AppState};
+
+pub struct CatalogApi;
+
+#[derive(Debug, Object)]
+pub struct Health {
+    /// `ok` when the service answers and its database does.
+    pub status: String,
+}
+
+#[derive(ApiResponse)]
+enum TestTreeResponse {
+    /// The test tree as it is on disk now.
+    #[oai(status = 200)]
+    Ok(Json<TestTreeView>),
+}
+
+#[OpenApi(tag = "ApiTags::Catalog")]
+impl CatalogApi {
+    /// List the test tree
+    ///
+    /// Folders that hold tests and test files (`test_*.py`, `*_test.py`), read from the file
+    /// system on each call, as pytest would find them. Use their paths in a new run.
+    #[oai(path = "/tests", method = "get", operation_id = "list_tests")]
+    async fn tests(&self, state: Data<&Arc<AppState>>) -> Result<TestTreeResponse, ServerError> {
+        let tree = state.tree.clone();
+        let entries = tokio::task::spawn_blocking(move || tree.entries())
+            .await
+            .map_err(|err| ServerError::log("cannot read the test tree", &err))?
+            .map_err(|err| ServerError::log("cannot read the test tree", &err))?;
+        Ok(TestTreeResponse::Ok(Json(TestTreeView {
+            root: state.tree.root().display().to_string(),
+            entries: entries.into_iter().map(TreeEntryView::from).collect(),
+        })))
+    }
+
+    /// List the environments
+    ///
+    /// All 100 environments with the queued or running run holding each.
+    #[oai(path = "/environments", method = "get", operation_id = "list_environments")]
+    async fn environments(&self, state: Data<&Arc<AppState>>) -> Result<Json<EnvironmentList>, ServerError> {
+        let holds = state.store.environment_holds().await?;
+        Ok(Json(EnvironmentList::from_holds(&holds)))
+    }
+
+    /// Check the service's health
+    #[oai(path = "/healthz", method = "get", operation_id = "health")]
+    async fn health(&self, state: Data<&Arc<AppState>>) -> Result<Json<Health>, ServerError> {
+        state.store.environment_holds().await?;
+        Ok(Json(Health { status: "ok".into() }))
+    }
+}

@@ -1,0 +1,81 @@
+//! The HTTP API: REST and server-sent events under `/api`, described by a generated OpenAPI
+//! spec (`/openapi.json`, Swagger UI at `/docs`). poem types stay inside this module.
+
+mod catalog;
+mod guard;
+mod json_body;
+mod live;
+mod models;
+mod problem;
+mod runs;
+
+use std::sync::Arc;
+
+use poem::middleware::Tracing;
+use poem::web::Redirect;
+use poem::{Endpoint, EndpointExt, Route, get, handler};
+use poem_openapi::{OpenApiService, Tags};
+
+pub use guard::AccessPolicy;
+
+use crate::events::EventHub;
+use crate::runner::Runner;
+use crate::store::Store;
+use crate::test_tree::TestTree;
+
+/// What the handlers share.
+pub struct AppState {
+    pub store: Store,
+    pub hub: EventHub,
+    pub runner: Runner,
+    pub tree: TestTree,
+    pub node: String,
+    /// How long a cancel waits for the run's processes to end before it answers.
+    pub cancel_wait: std::time::Duration,
+}
+
+#[derive(Tags)]
+enum ApiTags {
+    /// Create, list, inspect and cancel test runs.
+    Runs,
+    /// Live updates as server-sent events.
+    Live,
+    /// The test tree, the environments and the service's health.
+    Catalog,
+}
+
+fn api_service() -> OpenApiService<(runs::RunsApi, live::LiveApi, catalog::CatalogApi), ()> {
+    OpenApiService::new((runs::RunsApi, live::LiveApi, catalog::CatalogApi), "Testbay", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Runs pytest suites on a shared machine. A run takes a test environment (1-100) for \
+             as long as it is queued or running; a second run for a held environment is refused \
+             with 409 `environment_busy`. Errors are JSON problems `{code, message, field?}`.",
+        )
+        .server("/api")
+}
+
+/// The OpenAPI spec as JSON, as served at `/openapi.json`.
+pub fn spec_json() -> String {
+    api_service().spec()
+}
+
+#[handler]
+fn home() -> Redirect {
+    Redirect::see_other("/docs")
+}
+
+/// Every route of the service, guarded by `policy`.
+pub fn routes(state: Arc<AppState>, policy: AccessPolicy) -> impl Endpoint {
+    let api = api_service();
+    let docs = api.swagger_ui();
+    let spec = api.spec_endpoint();
+    Route::new()
+        .nest("/api", api)
+        .nest("/docs", docs)
+        .at("/openapi.json", spec)
+        .at("/", get(home))
+        .data(state)
+        .with(guard::Guard(Arc::new(policy)))
+        .catch_all_error(problem::to_problem)
+        .with(Tracing)
+}

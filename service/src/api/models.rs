@@ -1,0 +1,416 @@
+//! What the API sends and receives, as the OpenAPI spec describes it.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Enum, Object, Union};
+
+use crate::domain::{
+    self, Counts, EnvironmentHold, LogChunk, Run, RunStatus, TestOutcome, TestResult, ENVIRONMENT_MAX,
+};
+use crate::events::ListChange;
+use crate::test_tree::{EntryKind, TreeEntry};
+
+/// Where a run is in its life. `queued` and `running` are active: they hold the environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum RunStatusView {
+    Queued,
+    Running,
+    Passed,
+    Failed,
+    Error,
+    Cancelled,
+    TimedOut,
+    Interrupted,
+}
+
+impl From<RunStatus> for RunStatusView {
+    fn from(status: RunStatus) -> Self {
+        match status {
+            RunStatus::Queued => RunStatusView::Queued,
+            RunStatus::Running => RunStatusView::Running,
+            RunStatus::Passed => RunStatusView::Passed,
+            RunStatus::Failed => RunStatusView::Failed,
+            RunStatus::Error => RunStatusView::Error,
+            RunStatus::Cancelled => RunStatusView::Cancelled,
+            RunStatus::TimedOut => RunStatusView::TimedOut,
+            RunStatus::Interrupted => RunStatusView::Interrupted,
+        }
+    }
+}
+
+impl From<RunStatusView> for RunStatus {
+    fn from(status: RunStatusView) -> Self {
+        match status {
+            RunStatusView::Queued => RunStatus::Queued,
+            RunStatusView::Running => RunStatus::Running,
+            RunStatusView::Passed => RunStatus::Passed,
+            RunStatusView::Failed => RunStatus::Failed,
+            RunStatusView::Error => RunStatus::Error,
+            RunStatusView::Cancelled => RunStatus::Cancelled,
+            RunStatusView::TimedOut => RunStatus::TimedOut,
+            RunStatusView::Interrupted => RunStatus::Interrupted,
+        }
+    }
+}
+
+/// A request for a run.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct CreateRunRequest {
+    /// Who asks for the run: 1 to 64 characters, surrounding spaces are dropped.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub user: String,
+    /// The test environment the run acts on, 1 to 100. One active run per environment.
+    #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+    pub environment: u8,
+    /// 1 to 50 test files, folders or pytest node ids (`file.py::test_name`), relative to the
+    /// test tree. No `..`, no absolute paths, no leading `-`; each at most 1024 bytes and
+    /// inside the test tree once symbolic links are followed.
+    #[oai(validator(min_items = 1, max_items = 50))]
+    pub paths: Vec<String>,
+    /// Extra environment variables for pytest: at most 32; names are letters, digits and `_`
+    /// (at most 64, not starting with `TESTBAY_`); values at most 4096 bytes.
+    #[oai(validator(max_properties = 32))]
+    pub variables: Option<BTreeMap<String, String>>,
+}
+
+/// Test counts by outcome, as pytest's summary line counts them: a failing setup or teardown
+/// is an error (so one test may count as both passed and error).
+#[derive(Clone, Debug, Object)]
+pub struct CountsView {
+    pub passed: u32,
+    pub failed: u32,
+    pub skipped: u32,
+    pub errors: u32,
+    pub xfailed: u32,
+    pub xpassed: u32,
+    /// Tests collected; 0 until collection is over.
+    pub total: u32,
+}
+
+impl From<Counts> for CountsView {
+    fn from(c: Counts) -> Self {
+        CountsView {
+            passed: c.passed,
+            failed: c.failed,
+            skipped: c.skipped,
+            errors: c.errors,
+            xfailed: c.xfailed,
+            xpassed: c.xpassed,
+            total: c.total,
+        }
+    }
+}
+
+/// A run.
+#[derive(Clone, Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct RunView {
+    /// The run's number; newer runs have larger numbers.
+    pub id: i64,
+    pub user: String,
+    pub environment: u8,
+    pub paths: Vec<String>,
+    pub variables: BTreeMap<String, String>,
+    pub status: RunStatusView,
+    /// pytest's exit code, once it has exited on its own or after a signal.
+    pub exit_code: Option<i32>,
+    /// Why the run ended as it did, when the status alone does not say.
+    pub message: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Seconds from start to end (or to now, while running).
+    pub duration_s: Option<f64>,
+    pub counts: CountsView,
+    /// Bytes of log stored so far.
+    pub log_bytes: u64,
+    /// The log reached the log cap and the rest of the output was dropped.
+    pub log_truncated: bool,
+    /// The Testbay node that executes the run.
+    pub node: String,
+}
+
+impl From<Run> for RunView {
+    fn from(run: Run) -> Self {
+        let duration_s = run.started_at.map(|started| {
+            let end = run.finished_at.unwrap_or_else(Utc::now);
+            (end - started).num_milliseconds() as f64 / 1000.0
+        });
+        RunView {
+            id: run.id.0,
+            user: run.user,
+            environment: run.environment,
+            paths: run.paths,
+            variables: run.variables,
+            status: run.status.into(),
+            exit_code: run.exit_code,
+            message: run.message,
+            created_at: run.created_at,
+            started_at: run.started_at,
+            finished_at: run.finished_at,
+            duration_s,
+            counts: run.counts.into(),
+            log_bytes: run.log_bytes,
+            log_truncated: run.log_truncated,
+            node: run.node,
+        }
+    }
+}
+
+/// A page of runs, newest first.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct RunPage {
+    pub items: Vec<RunView>,
+    /// Pass as `cursor` to get the next (older) page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum TestOutcomeView {
+    Passed,
+    Failed,
+    Skipped,
+    Xfailed,
+    Xpassed,
+    Error,
+}
+
+impl From<TestOutcome> for TestOutcomeView {
+    fn from(outcome: TestOutcome) -> Self {
+        match outcome {
+            TestOutcome::Passed => TestOutcomeView::Passed,
+            TestOutcome::Failed => TestOutcomeView::Failed,
+            TestOutcome::Skipped => TestOutcomeView::Skipped,
+            TestOutcome::Xfailed => TestOutcomeView::Xfailed,
+            TestOutcome::Xpassed => TestOutcomeView::Xpassed,
+            TestOutcome::Error => TestOutcomeView::Error,
+        }
+    }
+}
+
+/// One test's result, or a collection error.
+#[derive(Clone, Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct TestResultView {
+    /// pytest's node id, e.g. `math/test_arithmetic.py::test_sum_of_pairs[1-2-3]`.
+    pub node_id: String,
+    pub outcome: TestOutcomeView,
+    /// The phase that decided the outcome: `setup`, `call`, `teardown` or `collect`.
+    pub phase: String,
+    pub duration_s: f64,
+    /// The failure report for failures and errors, the reason for skips and xfails.
+    pub failure: Option<String>,
+}
+
+impl From<TestResult> for TestResultView {
+    fn from(result: TestResult) -> Self {
+        TestResultView {
+            node_id: result.node_id,
+            outcome: result.outcome.into(),
+            phase: result.phase,
+            duration_s: result.duration_s,
+            failure: result.failure,
+        }
+    }
+}
+
+/// A run's test results, in the order they happened.
+#[derive(Debug, Object)]
+pub struct TestResultList {
+    pub items: Vec<TestResultView>,
+}
+
+/// A piece of a run's log.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct LogPage {
+    /// The byte offset of `text` in the log.
+    pub offset: u64,
+    /// Text (UTF-8, with pytest's ANSI colours) from `offset`.
+    pub text: String,
+    /// Ask for this offset to continue.
+    pub next_offset: u64,
+    /// The run has ended and `next_offset` is the end of its log.
+    pub complete: bool,
+    /// The log was cut at the log cap.
+    pub truncated: bool,
+}
+
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum TreeEntryKind {
+    Folder,
+    File,
+}
+
+/// A folder that holds tests, or a test file.
+#[derive(Debug, Object)]
+pub struct TreeEntryView {
+    /// Relative to the test tree, with `/` separators; use it in a run's `paths`.
+    pub path: String,
+    pub kind: TreeEntryKind,
+}
+
+impl From<TreeEntry> for TreeEntryView {
+    fn from(entry: TreeEntry) -> Self {
+        let kind = match entry.kind {
+            EntryKind::Folder => TreeEntryKind::Folder,
+            EntryKind::File => TreeEntryKind::File,
+        };
+        TreeEntryView { path: entry.path, kind }
+    }
+}
+
+/// The test tree: folders that hold tests and test files, sorted, each folder before its
+/// contents.
+#[derive(Debug, Object)]
+pub struct TestTreeView {
+    /// The tree's folder on the server.
+    pub root: String,
+    pub entries: Vec<TreeEntryView>,
+}
+
+/// An environment and the active run holding it.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct EnvironmentView {
+    pub id: u8,
+    /// The queued or running run that holds the environment; absent when it is free.
+    pub run_id: Option<i64>,
+}
+
+/// All environments, 1 to 100.
+#[derive(Debug, Object)]
+pub struct EnvironmentList {
+    pub items: Vec<EnvironmentView>,
+}
+
+impl EnvironmentList {
+    pub fn from_holds(holds: &[EnvironmentHold]) -> Self {
+        let items = (domain::ENVIRONMENT_MIN..=ENVIRONMENT_MAX)
+            .map(|id| EnvironmentView {
+                id,
+                run_id: holds.iter().find(|h| h.environment == id).and_then(|h| h.run_id).map(|r| r.0),
+            })
+            .collect();
+        EnvironmentList { items }
+    }
+}
+
+/// The state of a run after a change: status, times, counts.
+#[derive(Debug, Object)]
+pub struct RunChanged {
+    /// The event's sequence number in the run, also its SSE id.
+    pub seq: i64,
+    pub run: RunView,
+}
+
+/// A test finished (or a file failed to collect).
+#[derive(Debug, Object)]
+pub struct TestFinished {
+    /// The event's sequence number in the run, also its SSE id.
+    pub seq: i64,
+    pub test: TestResultView,
+}
+
+/// Log text, in order; `offset` is its byte offset in the log.
+#[derive(Debug, Object)]
+pub struct LogAppended {
+    /// The event's sequence number in the run, also its SSE id.
+    pub seq: i64,
+    pub offset: u64,
+    pub text: String,
+}
+
+/// An event of one run's stream. The event id is the run's sequence number: send it back as
+/// `Last-Event-ID` to resume after it.
+#[derive(Debug, Union)]
+#[oai(discriminator_name = "type", rename_all = "snake_case")]
+pub enum RunStreamEvent {
+    #[oai(mapping = "run")]
+    Run(RunChanged),
+    #[oai(mapping = "test")]
+    Test(TestFinished),
+    #[oai(mapping = "log")]
+    Log(LogAppended),
+}
+
+impl RunStreamEvent {
+    pub fn run(seq: i64, run: Run) -> Self {
+        RunStreamEvent::Run(RunChanged { seq, run: run.into() })
+    }
+
+    pub fn test(result: TestResult) -> Self {
+        RunStreamEvent::Test(TestFinished { seq: result.seq, test: result.into() })
+    }
+
+    pub fn log(chunk: LogChunk) -> Self {
+        RunStreamEvent::Log(LogAppended { seq: chunk.seq, offset: chunk.byte_offset, text: chunk.text })
+    }
+
+    pub fn seq(&self) -> i64 {
+        match self {
+            RunStreamEvent::Run(event) => event.seq,
+            RunStreamEvent::Test(event) => event.seq,
+            RunStreamEvent::Log(event) => event.seq,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ListChangeView {
+    Created,
+    Changed,
+}
+
+impl From<ListChange> for ListChangeView {
+    fn from(change: ListChange) -> Self {
+        match change {
+            ListChange::Created => ListChangeView::Created,
+            ListChange::Changed => ListChangeView::Changed,
+        }
+    }
+}
+
+/// A run was created or changed.
+#[derive(Debug, Object)]
+pub struct RunListed {
+    /// The event's id in the list stream.
+    pub event_id: String,
+    pub change: ListChangeView,
+    pub run: RunView,
+}
+
+/// The events since the client's `Last-Event-ID` are no longer known (the service restarted
+/// or the client was away too long): reload the list, then keep listening.
+#[derive(Debug, Object)]
+pub struct Reload {
+    /// The current position of the list stream.
+    pub event_id: String,
+    pub reason: String,
+}
+
+/// An event of the runs list stream. Send the last event id back as `Last-Event-ID` to resume.
+#[derive(Debug, Union)]
+#[oai(discriminator_name = "type", rename_all = "snake_case")]
+pub enum ListStreamEvent {
+    #[oai(mapping = "run")]
+    Run(RunListed),
+    #[oai(mapping = "reload")]
+    Reload(Reload),
+}
+
+impl ListStreamEvent {
+    pub fn event_id(&self) -> &str {
+        match self {
+            ListStreamEvent::Run(event) => &event.event_id,
+            ListStreamEvent::Reload(event) => &event.event_id,
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! Creating, listing, inspecting and cancelling runs.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+use tracing::info;
+
+use super::json_body::Unchecked;
+use super::models::{CreateRunRequest, LogPage, RunPage, RunStatusView, RunView, TestResultList, TestResultView};
+use super::problem::{Problem, ServerError};
+use super::{ApiTags, AppState};
+use crate::domain::{FieldError, NewRun, Run, RunFilter, RunId};
+use crate::events::ListChange;
+use crate::runner::CancelOutcome;
+use crate::store::CreateRunError;
+
+const DEFAULT_PAGE: u32 = 50;
+const DEFAULT_LOG_BYTES: u32 = 1024 * 1024;
+/// Log chunks read per log request; a chunk is at most a few hundred KiB.
+const LOG_CHUNKS_PER_READ: usize = 64;
+
+pub struct RunsApi;
+
+#[derive(ApiResponse)]
+enum CreateRunResponse {
+    /// The run was stored as `queued` and holds its environment.
+    #[oai(status = 201)]
+    Created(Json<RunView>),
+    /// The environment is held by an active run; `run_id` names it. Nothing was stored.
+    #[oai(status = 409)]
+    EnvironmentBusy(Json<Problem>),
+    /// A field is missing or wrong; `field` names it. Nothing was stored.
+    #[oai(status = 422)]
+    Invalid(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum ListRunsResponse {
+    /// A page of runs, newest first.
+    #[oai(status = 200)]
+    Ok(Json<RunPage>),
+    /// A query parameter is wrong; `field` names it.
+    #[oai(status = 422)]
+    Invalid(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum RunResponse {
+    #[oai(status = 200)]
+    Ok(Json<RunView>),
+    /// No run has this id.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum TestResultsResponse {
+    /// The run's results so far, in the order they happened.
+    #[oai(status = 200)]
+    Ok(Json<TestResultList>),
+    /// No run has this id.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum LogResponse {
+    #[oai(status = 200)]
+    Ok(Json<LogPage>),
+    /// No run has this id.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum CancelResponse {
+    /// The run has ended as `cancelled`; its processes are gone and its environment is free.
+    #[oai(status = 200)]
+    Cancelled(Json<RunView>),
+    /// The run is being stopped but its processes have not ended yet; it ends as `cancelled`.
+    #[oai(status = 202)]
+    Stopping(Json<RunView>),
+    /// No run has this id.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
+    /// The run has already ended (code `run_not_active`).
+    #[oai(status = 409)]
+    NotActive(Json<Problem>),
+}
+
+#[OpenApi(tag = "ApiTags::Runs")]
+impl RunsApi {
+    /// Create a run
+    ///
+    /// Stores the run as `queued`, holding its environment until it ends, and queues it. At
+    /// most one run per environment is active: if another queued or running run holds it, the
+    /// answer is 409 with code `environment_busy` and that run's id.
+    #[oai(path = "/runs", method = "post", operation_id = "create_run")]
+    async fn create(
+        &self,
+        state: Data<&Arc<AppState>>,
+        body: Json<Unchecked<CreateRunRequest>>,
+    ) -> Result<CreateRunResponse, ServerError> {
+        let new_run = match NewRun::from_json(&body.0.json) {
+            Ok(new_run) => new_run,
+            Err(error) => return Ok(CreateRunResponse::Invalid(Json(Problem::invalid_field(error)))),
+        };
+        if let Err(error) = check_paths_exist(&state, &new_run).await? {
+            return Ok(CreateRunResponse::Invalid(Json(Problem::invalid_field(error))));
+        }
+        match state.store.create_run(&new_run, &state.node, Utc::now()).await {
+            Ok(run) => {
+                info!(run_id = %run.id, user = %run.user, environment = run.environment, "run created");
+                state.hub.publish_list(ListChange::Created, run.clone());
+                state.runner.submit(run.clone());
+                Ok(CreateRunResponse::Created(Json(run.into())))
+            }
+            Err(CreateRunError::EnvironmentBusy { environment, run_id }) => {
+                let problem = Problem {
+                    run_id: Some(run_id.0),
+                    field: Some("environment".into()),
+                    ..Problem::new(
+                        "environment_busy",
+                        format!("environment {environment} is held by run {run_id} until it ends"),
+                    )
+                };
+                Ok(CreateRunResponse::EnvironmentBusy(Json(problem)))
+            }
+            Err(CreateRunError::Store(error)) => Err(ServerError::log("cannot create the run", &error)),
+        }
+    }
+
+    /// List runs
+    ///
+    /// Newest first, optionally filtered. Pages hold `limit` runs (1-200, default 50); pass
+    /// `next_cursor` as `cursor` for the next page.
+    #[oai(path = "/runs", method = "get", operation_id = "list_runs")]
+    async fn list(
+        &self,
+        state: Data<&Arc<AppState>>,
+        /// Only runs with this status.
+        status: Query<Option<RunStatusView>>,
+        /// Only runs of this user.
+        #[oai(validator(min_length = 1, max_length = 64))]
+        user: Query<Option<String>>,
+        /// Only runs in this environment.
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        environment: Query<Option<u8>>,
+        /// The `next_cursor` of the previous page.
+        #[oai(validator(max_length = 32))]
+        cursor: Query<Option<String>>,
+        /// Runs per page, 1-200.
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<u32>>,
+    ) -> Result<ListRunsResponse, ServerError> {
+        let before = match cursor.0.as_deref().map(str::parse::<i64>) {
+            None => None,
+            Some(Ok(id)) => Some(RunId(id)),
+            Some(Err(_)) => {
+                let error = FieldError::new("cursor", "not a cursor from a previous page");
+                return Ok(ListRunsResponse::Invalid(Json(Problem::invalid_field(error))));
+            }
+        };
+        let filter = RunFilter { status: status.0.map(Into::into), user: user.0, environment: environment.0, before };
+        let limit = limit.0.unwrap_or(DEFAULT_PAGE) as usize;
+        let mut runs = state.store.list_runs(&filter, limit + 1).await?;
+        let next_cursor = if runs.len() > limit {
+            runs.truncate(limit);
+            runs.last().map(|run| run.id.to_string())
+        } else {
+            None
+        };
+        Ok(ListRunsResponse::Ok(Json(RunPage { items: runs.into_iter().map(RunView::from).collect(), next_cursor })))
+    }
+
+    /// Get a run
+    #[oai(path = "/runs/:id", method = "get", operation_id = "get_run")]
+    async fn get(&self, state: Data<&Arc<AppState>>, id: Path<i64>) -> Result<RunResponse, ServerError> {
+        Ok(match state.store.run(RunId(id.0)).await? {
+            Some(run) => RunResponse::Ok(Json(run.into())),
+            None => RunResponse::NotFound(Json(Problem::not_found(&format!("run {}", id.0)))),
+        })
+    }
+
+    /// List a run's test results
+    ///
+    /// One entry per report that pytest's summary counts: a test's call, or a setup or
+    /// teardown that failed, or a file that failed to collect.
+    #[oai(path = "/runs/:id/tests", method = "get", operation_id = "list_run_tests")]
+    async fn tests(&self, state: Data<&Arc<AppState>>, id: Path<i64>) -> Result<TestResultsResponse, ServerError> {
+        let id = RunId(id.0);
+        if state.store.run(id).await?.is_none() {
+            return Ok(TestResultsResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
+        }
+        let results = state.store.test_results(id, 0, i64::MAX).await?;
+        Ok(TestResultsResponse::Ok(Json(TestResultList {
+            items: results.into_iter().map(TestResultView::from).collect(),
+        })))
+    }
+
+    /// Read a run's log
+    ///
+    /// stdout and stderr of pytest in one ordered log, from byte `offset`, at most `limit`
+    /// bytes (1 KiB to 4 MiB, default 1 MiB) or somewhat more to end on a stored piece. Follow a
+    /// log by asking again from `next_offset`; `complete` says the run has ended and the whole
+    /// log has been read.
+    #[oai(path = "/runs/:id/log", method = "get", operation_id = "get_run_log")]
+    async fn log(
+        &self,
+        state: Data<&Arc<AppState>>,
+        id: Path<i64>,
+        /// Byte offset to read from; 0 is the start.
+        #[oai(validator(minimum(value = "0")))]
+        offset: Query<Option<u64>>,
+        /// Bytes to read at most.
+        #[oai(validator(minimum(value = "1024"), maximum(value = "4194304")))]
+        limit: Query<Option<u32>>,
+    ) -> Result<LogResponse, ServerError> {
+        let id = RunId(id.0);
+        let Some(run) = state.store.run(id).await? else {
+            return Ok(LogResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
+        };
+        let offset = offset.0.unwrap_or(0);
+        let limit = limit.0.unwrap_or(DEFAULT_LOG_BYTES) as usize;
+        let chunks = state.store.log_chunks_from(id, offset, LOG_CHUNKS_PER_READ).await?;
+        let mut text = String::new();
+        let mut start = offset;
+        for (index, chunk) in chunks.iter().enumerate() {
+            if index > 0 && text.len() >= limit {
+                break;
+            }
+            let mut skip = usize::try_from(offset.saturating_sub(chunk.byte_offset)).unwrap_or(usize::MAX).min(chunk.text.len());
+            // An offset inside a character moves on to the next whole one.
+            while !chunk.text.is_char_boundary(skip) {
+                skip += 1;
+            }
+            if index == 0 {
+                start = chunk.byte_offset + skip as u64;
+            }
+            text.push_str(&chunk.text[skip..]);
+        }
+        let next_offset = start + text.len() as u64;
+        Ok(LogResponse::Ok(Json(LogPage {
+            offset: start,
+            complete: !run.status.is_active() && next_offset >= run.log_bytes,
+            truncated: run.log_truncated,
+            next_offset,
+            text,
+        })))
+    }
+
+    /// Cancel a run
+    ///
+    /// A queued run ends at once. A running run's process group gets SIGTERM, then SIGKILL
+    /// after the grace period; the answer comes when its processes have ended (200) or, if that
+    /// takes longer than the grace period and a little more, while they are still ending (202).
+    #[oai(path = "/runs/:id/cancel", method = "post", operation_id = "cancel_run")]
+    async fn cancel(&self, state: Data<&Arc<AppState>>, id: Path<i64>) -> Result<CancelResponse, ServerError> {
+        let id = RunId(id.0);
+        match state.runner.cancel(id).await {
+            CancelOutcome::Ended(run) => Ok(CancelResponse::Cancelled(Json((*run).into()))),
+            CancelOutcome::Stopping(mut done) => {
+                let ended = tokio::time::timeout(state.cancel_wait, done.wait_for(Option::is_some))
+                    .await
+                    .ok()
+                    .and_then(|waited| waited.ok().and_then(|run| run.clone()));
+                if let Some(run) = ended {
+                    return Ok(CancelResponse::Cancelled(Json(run.into())));
+                }
+                match state.store.run(id).await? {
+                    Some(run) => Ok(CancelResponse::Stopping(Json(run.into()))),
+                    None => Ok(CancelResponse::NotFound(Json(Problem::not_found(&format!("run {id}"))))),
+                }
+            }
+            CancelOutcome::NotActive => Ok(match state.store.run(id).await? {
+                None => CancelResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))),
+                Some(run) => CancelResponse::NotActive(Json(not_active(&run))),
+            }),
+        }
+    }
+}
+
+fn not_active(run: &Run) -> Problem {
+    let message = if run.status.is_active() {
+        format!("run {} is executed by node `{}`; cancel it there", run.id, run.node)
+    } else {
+        format!("run {} has already ended as {}", run.id, run.status)
+    };
+    Problem { run_id: Some(run.id.0), ..Problem::new("run_not_active", message) }
+}
+
+/// Checks on disk that every path lies inside the test tree.
+async fn check_paths_exist(state: &AppState, new_run: &NewRun) -> Result<Result<(), FieldError>, ServerError> {
+    let tree = state.tree.clone();
+    let paths = new_run.paths.clone();
+    tokio::task::spawn_blocking(move || {
+        for (index, path) in paths.iter().enumerate() {
+            tree.check(path).map_err(|error| FieldError::new(format!("paths[{index}]"), error.to_string()))?;
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|err| ServerError::log("cannot check the paths", &err))
+}

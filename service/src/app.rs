@@ -1,0 +1,180 @@
+//! Assembles the service: checks the configuration, opens the store, reconciles what a previous
+//! process left, starts the runner and binds the listener.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use tracing::{info, warn};
+
+use crate::api::{self, AccessPolicy, AppState};
+use crate::config::{ConfigError, ServeConfig};
+use crate::events::{EventHub, ListChange};
+use crate::runner::{RunContext, Runner, RunnerSettings};
+use crate::store::{Credentials, Store, StoreError};
+use crate::test_tree::TestTree;
+
+/// How long open connections (live streams) get to close when the service stops.
+const CONNECTION_GRACE: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot open the tests root `{path}`")]
+    TestsRoot {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot create the data dir `{path}`")]
+    DataDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {address}")]
+    Listen {
+        address: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A started service, listening but not yet serving.
+pub struct Application {
+    port: u16,
+    acceptor: poem::listener::TcpAcceptor,
+    routes: poem::endpoint::BoxEndpoint<'static>,
+    runner: Runner,
+}
+
+impl Application {
+    pub async fn build(config: ServeConfig) -> Result<Application, StartError> {
+        config.check()?;
+        let tree = TestTree::open(&config.tests_root)
+            .map_err(|source| StartError::TestsRoot { path: config.tests_root.display().to_string(), source })?;
+        let data_dir_error = |source| StartError::DataDir { path: config.data_dir.display().to_string(), source };
+        std::fs::create_dir_all(&config.data_dir).map_err(data_dir_error)?;
+        let data_dir = config.data_dir.canonicalize().map_err(data_dir_error)?;
+
+        let credentials = match (&config.database_user, &config.database_password) {
+            (Some(username), Some(password)) => Some(Credentials { username: username.clone(), password: password.clone() }),
+            _ => None,
+        };
+        let address = config.database_address();
+        let store = Store::connect(&address, credentials.as_ref()).await?;
+        let node = config.node();
+        let hub = EventHub::new();
+        for run in store.interrupt_unfinished(&node, Utc::now()).await? {
+            warn!(run_id = %run.id, "a run was left active by a previous process; marked interrupted");
+            hub.publish_list(ListChange::Changed, run);
+        }
+
+        let python = config.python();
+        let settings = RunnerSettings {
+            python: python.clone(),
+            tests_root: tree.root().to_path_buf(),
+            work_dir: data_dir.join("runs"),
+            log_cap_bytes: config.log_cap_bytes,
+            max_concurrent_runs: config.max_concurrent_runs(),
+            grace_period: config.grace_period(),
+            node: node.clone(),
+        };
+        check_python(&settings).await;
+        let runner = Runner::start(RunContext { settings: settings.clone(), store: store.clone(), hub: hub.clone() })
+            .map_err(data_dir_error)?;
+
+        let state = Arc::new(AppState {
+            store,
+            hub,
+            runner: runner.clone(),
+            tree,
+            node,
+            cancel_wait: settings.grace_period + Duration::from_secs(5),
+        });
+        let policy = AccessPolicy {
+            allowed_hosts: config.allowed_hosts.clone(),
+            allowed_origins: config.allowed_origins.clone(),
+            token: config.token.clone(),
+        };
+        let routes = poem::EndpointExt::boxed(poem::EndpointExt::map_to_response(api::routes(state, policy)));
+
+        let listen_error = |source| StartError::Listen { address: config.listen.to_string(), source };
+        let acceptor = TcpListener::bind(config.listen).into_acceptor().await.map_err(listen_error)?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|addr| addr.as_socket_addr().map(std::net::SocketAddr::port))
+            .unwrap_or(config.listen.port());
+        info!(
+            url = %format!("http://{}:{port}/", config.listen.ip()),
+            tests_root = %settings.tests_root.display(),
+            database = %address,
+            python = %python.display(),
+            max_concurrent_runs = settings.max_concurrent_runs,
+            "listening"
+        );
+        Ok(Application { port, acceptor, routes, runner })
+    }
+
+    /// The port the service listens on (useful when it was asked for port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops as `run_until` does.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then interrupts the active runs (their processes are
+    /// ended and they are stored as `interrupted`) and closes the listener.
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let runner = self.runner.clone();
+        let stopping = async move {
+            stop.await;
+            info!("stopping: interrupting active runs");
+            runner.shutdown().await;
+        };
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(self.routes, stopping, Some(CONNECTION_GRACE))
+            .await?;
+        info!("stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut terminate) = signal(SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+}
+
+/// Warns at start-up when the interpreter cannot run pytest, instead of failing every run.
+async fn check_python(settings: &RunnerSettings) {
+    let probe = tokio::process::Command::new(&settings.python)
+        .args(["-c", "import pytest, pytest_reportlog"])
+        .output()
+        .await;
+    match probe {
+        Ok(output) if output.status.success() => {}
+        Ok(output) => warn!(
+            python = %settings.python.display(),
+            stderr = %String::from_utf8_lossy(&output.stderr).trim(),
+            "this Python lacks pytest or pytest-reportlog; runs will fail until they are installed (see README)"
+        ),
+        Err(err) => warn!(python = %settings.python.display(), error = %err, "cannot run Python; runs will fail"),
+    }
+}

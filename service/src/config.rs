@@ -1,0 +1,180 @@
+//! The command line: every flag is also a `TESTBAY_*` environment variable, and the defaults
+//! work on a laptop from a clone of the repository.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "testbay", version, about = "Runs a team's pytest suites on a shared machine.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the service.
+    Serve(ServeConfig),
+    /// Print the OpenAPI spec of the REST API as JSON.
+    Openapi,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ServeConfig {
+    /// Address to listen on. Any address but loopback needs --token.
+    #[arg(long, env = "TESTBAY_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Folder for the embedded database and each run's files.
+    #[arg(long, env = "TESTBAY_DATA_DIR", default_value = "testbay-data")]
+    pub data_dir: PathBuf,
+
+    /// The test tree that runs pick their paths from.
+    #[arg(long, env = "TESTBAY_TESTS_ROOT", default_value = "sample_tests")]
+    pub tests_root: PathBuf,
+
+    /// Python interpreter with pytest and pytest-reportlog [default: .venv/bin/python if it
+    /// exists, else python3].
+    #[arg(long, env = "TESTBAY_PYTHON")]
+    pub python: Option<PathBuf>,
+
+    /// Database: surrealkv://DIR (embedded, on disk), mem:// (embedded, lost at exit) or
+    /// ws://HOST:PORT (a SurrealDB server shared by several nodes) [default:
+    /// surrealkv://DATA_DIR/db].
+    #[arg(long, env = "TESTBAY_DATABASE")]
+    pub database: Option<String>,
+
+    /// User for a SurrealDB server (root user).
+    #[arg(long, env = "TESTBAY_DATABASE_USER", requires = "database_password")]
+    pub database_user: Option<String>,
+
+    /// Password for a SurrealDB server.
+    #[arg(long, env = "TESTBAY_DATABASE_PASSWORD", hide_env_values = true)]
+    pub database_password: Option<String>,
+
+    /// Runs executed at once; more wait as queued [default: the number of CPU cores].
+    #[arg(long, env = "TESTBAY_MAX_CONCURRENT_RUNS", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub max_concurrent_runs: Option<u16>,
+
+    /// Bytes of log kept per run; the rest of a run's output is dropped (the run goes on).
+    #[arg(long, env = "TESTBAY_LOG_CAP_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub log_cap_bytes: u64,
+
+    /// Seconds between SIGTERM and SIGKILL when a run is stopped.
+    #[arg(long, env = "TESTBAY_GRACE_PERIOD_S", default_value_t = 5)]
+    pub grace_period_s: u64,
+
+    /// Token that every API call must present (`Authorization: Bearer TOKEN`). Required when
+    /// listening on any address but loopback.
+    #[arg(long, env = "TESTBAY_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Host names accepted in the `Host` header besides loopback ones (comma-separated).
+    #[arg(long = "allowed-host", env = "TESTBAY_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
+
+    /// Origins allowed to write besides the service's own, e.g. a dev server's
+    /// http://localhost:5173 (comma-separated).
+    #[arg(long = "allowed-origin", env = "TESTBAY_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// This node's name, stored on the runs it executes [default: the host name].
+    #[arg(long, env = "TESTBAY_NODE")]
+    pub node: Option<String>,
+}
+
+/// The configuration does not make sense.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "listening on {0} exposes the service beyond this machine; set --token (TESTBAY_TOKEN) so \
+         that only those who know it can start runs, or listen on 127.0.0.1"
+    )]
+    TokenRequired(SocketAddr),
+    #[error("the token must be at least 16 characters")]
+    TokenTooShort,
+}
+
+impl ServeConfig {
+    /// A configuration for tests: an ephemeral loopback port, an embedded database in
+    /// `data_dir`, and the given tests root.
+    pub fn for_tests(tests_root: PathBuf, data_dir: PathBuf) -> ServeConfig {
+        ServeConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            tests_root,
+            python: None,
+            database: None,
+            database_user: None,
+            database_password: None,
+            max_concurrent_runs: None,
+            log_cap_bytes: 16 * 1024 * 1024,
+            grace_period_s: 5,
+            token: None,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            node: None,
+        }
+    }
+
+    pub fn check(&self) -> Result<(), ConfigError> {
+        match &self.token {
+            None if !self.listen.ip().is_loopback() => Err(ConfigError::TokenRequired(self.listen)),
+            Some(token) if token.len() < 16 => Err(ConfigError::TokenTooShort),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn database_address(&self) -> String {
+        self.database.clone().unwrap_or_else(|| format!("surrealkv://{}", self.data_dir.join("db").display()))
+    }
+
+    /// The interpreter; a relative path is made absolute, since runs start in the tests root.
+    pub fn python(&self) -> PathBuf {
+        let python = self.python.clone().unwrap_or_else(|| {
+            let venv = Path::new(".venv/bin/python");
+            if venv.exists() { venv.to_path_buf() } else { PathBuf::from("python3") }
+        });
+        if python.components().count() > 1 && python.is_relative() {
+            std::path::absolute(&python).unwrap_or(python)
+        } else {
+            python
+        }
+    }
+
+    pub fn max_concurrent_runs(&self) -> usize {
+        self.max_concurrent_runs
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+    }
+
+    pub fn grace_period(&self) -> Duration {
+        Duration::from_secs(self.grace_period_s)
+    }
+
+    pub fn node(&self) -> String {
+        self.node.clone().unwrap_or_else(|| {
+            nix::unistd::gethostname().ok().and_then(|name| name.into_string().ok()).unwrap_or_else(|| "testbay".into())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_public_address_needs_a_token() {
+        let mut config = ServeConfig::for_tests("t".into(), "d".into());
+        assert!(config.check().is_ok());
+        config.listen = "0.0.0.0:8080".parse().expect("address");
+        assert!(matches!(config.check(), Err(ConfigError::TokenRequired(_))));
+        config.token = Some("short".into());
+        assert!(matches!(config.check(), Err(ConfigError::TokenTooShort)));
+        config.token = Some("a-long-enough-token".into());
+        assert!(config.check().is_ok());
+    }
+}

@@ -1,0 +1,14 @@
+//! Types and rules of Testbay, free of I/O: runs, their statuses and counts, test results,
+//! and the validation of a request for a new run.
+
+mod new_run;
+mod run;
+
+pub(crate) use new_run::file_part;
+pub use new_run::{
+    ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_BYTES, PATHS_MAX, USER_MAX_CHARS,
+    VARIABLE_NAME_MAX_CHARS, VARIABLE_VALUE_MAX_BYTES, VARIABLES_MAX,
+};
+pub use run::{
+    Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult,
+};

@@ -1,0 +1,256 @@
+//! A request for a new run, checked field by field so that every rejection names its field.
+//!
+//! Whether a path exists inside the test tree is the file system's question and is answered by
+//! `test_tree`; here a path is only checked for its form.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+use serde_json::{Map, Value};
+
+pub const USER_MAX_CHARS: usize = 64;
+pub const ENVIRONMENT_MIN: u8 = 1;
+pub const ENVIRONMENT_MAX: u8 = 100;
+pub const PATHS_MAX: usize = 50;
+pub const PATH_MAX_BYTES: usize = 1024;
+pub const VARIABLES_MAX: usize = 32;
+pub const VARIABLE_NAME_MAX_CHARS: usize = 64;
+pub const VARIABLE_VALUE_MAX_BYTES: usize = 4096;
+
+/// Names Testbay sets itself; a run may not override them.
+const RESERVED_VARIABLE_PREFIX: &str = "TESTBAY_";
+
+/// A field of the request was missing or wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The field, as a JSON path: `user`, `paths[2]`, `variables.FOO`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// A valid request for a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRun {
+    pub user: String,
+    pub environment: u8,
+    /// Files, folders or pytest node ids (`file.py::test_name`), relative to the test tree.
+    pub paths: Vec<String>,
+    pub variables: BTreeMap<String, String>,
+}
+
+impl NewRun {
+    /// Checks a JSON request body. The first wrong field is reported.
+    pub fn from_json(body: &Value) -> Result<NewRun, FieldError> {
+        let Value::Object(fields) = body else {
+            return Err(FieldError::new("body", "expected a JSON object"));
+        };
+        if let Some(unknown) =
+            fields.keys().find(|key| !["user", "environment", "paths", "variables"].contains(&key.as_str()))
+        {
+            return Err(FieldError::new(unknown.as_str(), "unknown field"));
+        }
+        Ok(NewRun {
+            user: parse_user(fields.get("user"))?,
+            environment: parse_environment(fields.get("environment"))?,
+            paths: parse_paths(fields.get("paths"))?,
+            variables: parse_variables(fields)?,
+        })
+    }
+}
+
+fn parse_user(value: Option<&Value>) -> Result<String, FieldError> {
+    let field = "user";
+    let Some(Value::String(user)) = value else {
+        return Err(FieldError::new(field, "required: a string naming who asks for the run"));
+    };
+    let user = user.trim();
+    if user.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if user.chars().count() > USER_MAX_CHARS {
+        return Err(FieldError::new(field, format!("at most {USER_MAX_CHARS} characters")));
+    }
+    if user.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "must not contain control characters"));
+    }
+    Ok(user.to_owned())
+}
+
+fn parse_environment(value: Option<&Value>) -> Result<u8, FieldError> {
+    let field = "environment";
+    let range = format!("an integer from {ENVIRONMENT_MIN} to {ENVIRONMENT_MAX}");
+    let Some(number) = value.and_then(Value::as_i64) else {
+        return Err(FieldError::new(field, format!("required: {range}")));
+    };
+    u8::try_from(number)
+        .ok()
+        .filter(|n| (ENVIRONMENT_MIN..=ENVIRONMENT_MAX).contains(n))
+        .ok_or_else(|| FieldError::new(field, format!("must be {range}, not {number}")))
+}
+
+fn parse_paths(value: Option<&Value>) -> Result<Vec<String>, FieldError> {
+    let Some(Value::Array(items)) = value else {
+        return Err(FieldError::new("paths", "required: a list of test files or folders"));
+    };
+    if items.is_empty() {
+        return Err(FieldError::new("paths", "must name at least one test file or folder"));
+    }
+    if items.len() > PATHS_MAX {
+        return Err(FieldError::new("paths", format!("at most {PATHS_MAX} paths")));
+    }
+    let mut paths: Vec<String> = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let field = format!("paths[{index}]");
+        let Value::String(path) = item else {
+            return Err(FieldError::new(field, "must be a string"));
+        };
+        check_path_form(path).map_err(|message| FieldError::new(&field, message))?;
+        if let Some(first) = paths.iter().position(|seen| seen == path) {
+            return Err(FieldError::new(field, format!("repeats paths[{first}]")));
+        }
+        paths.push(path.clone());
+    }
+    Ok(paths)
+}
+
+/// Checks that `path` is a relative path that cannot climb out of the test tree or be
+/// mistaken by pytest for an option. A `::` suffix selects tests inside a file.
+fn check_path_form(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if path.len() > PATH_MAX_BYTES {
+        return Err(format!("at most {PATH_MAX_BYTES} bytes"));
+    }
+    if path.chars().any(char::is_control) {
+        return Err("must not contain control characters".into());
+    }
+    if path.starts_with('-') {
+        return Err("must not start with `-`".into());
+    }
+    let file_part = file_part(path);
+    let file_path = Path::new(file_part);
+    if file_path.is_absolute() {
+        return Err("must be relative to the test tree, not absolute".into());
+    }
+    if file_path.components().any(|c| matches!(c, Component::ParentDir)) {
+        return Err("must not contain `..`".into());
+    }
+    Ok(())
+}
+
+/// The file or folder a path names, without a `::test` selector.
+pub(crate) fn file_part(path: &str) -> &str {
+    path.split_once("::").map_or(path, |(file, _)| file)
+}
+
+fn parse_variables(fields: &Map<String, Value>) -> Result<BTreeMap<String, String>, FieldError> {
+    let entries = match fields.get("variables") {
+        None | Some(Value::Null) => return Ok(BTreeMap::new()),
+        Some(Value::Object(entries)) => entries,
+        Some(_) => return Err(FieldError::new("variables", "must be an object of strings")),
+    };
+    if entries.len() > VARIABLES_MAX {
+        return Err(FieldError::new("variables", format!("at most {VARIABLES_MAX} variables")));
+    }
+    let mut variables = BTreeMap::new();
+    for (name, value) in entries {
+        let field = format!("variables.{name}");
+        check_variable_name(name).map_err(|message| FieldError::new(&field, message))?;
+        let Value::String(value) = value else {
+            return Err(FieldError::new(field, "must be a string"));
+        };
+        if value.len() > VARIABLE_VALUE_MAX_BYTES {
+            return Err(FieldError::new(field, format!("at most {VARIABLE_VALUE_MAX_BYTES} bytes")));
+        }
+        if value.contains('\0') {
+            return Err(FieldError::new(field, "must not contain NUL"));
+        }
+        variables.insert(name.clone(), value.clone());
+    }
+    Ok(variables)
+}
+
+fn check_variable_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let starts_well = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !starts_well || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err("a variable name is letters, digits and `_`, not starting with a digit".into());
+    }
+    if name.chars().count() > VARIABLE_NAME_MAX_CHARS {
+        return Err(format!("a variable name has at most {VARIABLE_NAME_MAX_CHARS} characters"));
+    }
+    if name.starts_with(RESERVED_VARIABLE_PREFIX) {
+        return Err(format!("names starting with {RESERVED_VARIABLE_PREFIX} are set by Testbay"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn field_of(body: Value) -> String {
+        match NewRun::from_json(&body) {
+            Ok(run) => panic!("accepted {run:?}"),
+            Err(error) => error.field,
+        }
+    }
+
+    #[test]
+    fn accepts_a_full_request() {
+        let run = NewRun::from_json(&json!({
+            "user": " ada ",
+            "environment": 7,
+            "paths": ["math", "text/test_words.py::test_split"],
+            "variables": {"BASE_URL": "http://x"}
+        }))
+        .expect("valid");
+        assert_eq!(run.user, "ada");
+        assert_eq!(run.environment, 7);
+        assert_eq!(run.paths.len(), 2);
+        assert_eq!(run.variables["BASE_URL"], "http://x");
+    }
+
+    #[test]
+    fn names_the_bad_field() {
+        let ok_paths = json!(["math"]);
+        assert_eq!(field_of(json!({"environment": 1, "paths": ok_paths})), "user");
+        assert_eq!(field_of(json!({"user": "  ", "environment": 1, "paths": ok_paths})), "user");
+        let long = "x".repeat(USER_MAX_CHARS + 1);
+        assert_eq!(field_of(json!({"user": long, "environment": 1, "paths": ok_paths})), "user");
+        assert_eq!(field_of(json!({"user": "a", "environment": 0, "paths": ok_paths})), "environment");
+        assert_eq!(field_of(json!({"user": "a", "environment": 101, "paths": ok_paths})), "environment");
+        assert_eq!(field_of(json!({"user": "a", "environment": "3", "paths": ok_paths})), "environment");
+        assert_eq!(field_of(json!({"user": "a", "environment": 1, "paths": []})), "paths");
+        assert_eq!(field_of(json!({"user": "a", "environment": 1})), "paths");
+        assert_eq!(field_of(json!({"user": "a", "environment": 1, "paths": ["ok", "../x"]})), "paths[1]");
+        assert_eq!(field_of(json!({"user": "a", "environment": 1, "paths": ["/etc"]})), "paths[0]");
+        assert_eq!(field_of(json!({"user": "a", "environment": 1, "paths": ["-p"]})), "paths[0]");
+        assert_eq!(field_of(json!({"user": "a", "environment": 1, "paths": ["a", "a"]})), "paths[1]");
+        assert_eq!(
+            field_of(json!({"user": "a", "environment": 1, "paths": ok_paths, "variables": {"TESTBAY_USER": "x"}})),
+            "variables.TESTBAY_USER"
+        );
+        assert_eq!(
+            field_of(json!({"user": "a", "environment": 1, "paths": ok_paths, "enviroment": 2})),
+            "enviroment"
+        );
+    }
+
+    #[test]
+    fn a_selector_is_checked_by_its_file_part() {
+        assert_eq!(file_part("a/test_x.py::test_y[1]"), "a/test_x.py");
+        assert!(check_path_form("a/test_x.py::test_y[../1]").is_ok());
+        assert!(check_path_form("../a.py::t").is_err());
+    }
+}

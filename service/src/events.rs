@@ -1,0 +1,202 @@
+//! Fans changes out to live listeners, in order.
+//!
+//! Two streams:
+//! - **run events**: everything that happens in one run (status, test results, log text), each
+//!   with the run's own sequence number. They are stored before they are published, so a
+//!   listener that subscribes first and then reads the store misses nothing; it drops what it
+//!   has already seen by sequence number.
+//! - **list events**: runs created and changed, for the runs table. They are numbered within
+//!   this process (an `epoch` tells processes apart) and the most recent ones are kept in
+//!   memory, so a listener that reconnects resumes exactly; one that fell too far behind or
+//!   comes from an earlier process is told to reload instead.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::broadcast;
+
+use crate::domain::{LogChunk, Run, RunId, TestResult};
+
+/// Live run events kept for slow listeners before they must catch up from the store.
+const RUN_EVENT_CAPACITY: usize = 4096;
+/// List events kept in memory for listeners that reconnect.
+const LIST_HISTORY: usize = 2048;
+
+/// Something that happened in a run.
+#[derive(Clone, Debug)]
+pub enum RunEventKind {
+    /// The run's state after a change (status, counts, times).
+    Run(Box<Run>),
+    Test(TestResult),
+    Log(LogChunk),
+}
+
+#[derive(Clone, Debug)]
+pub struct RunEvent {
+    pub run_id: RunId,
+    pub seq: i64,
+    pub kind: RunEventKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListChange {
+    Created,
+    Changed,
+}
+
+/// A run created or changed, numbered in this process's list stream.
+#[derive(Clone, Debug)]
+pub struct ListEvent {
+    pub id: ListEventId,
+    pub change: ListChange,
+    pub run: Run,
+}
+
+/// The position of a list event: the process that numbered it and its number there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListEventId {
+    pub epoch: u64,
+    pub number: u64,
+}
+
+impl std::fmt::Display for ListEventId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.epoch, self.number)
+    }
+}
+
+impl std::str::FromStr for ListEventId {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (epoch, number) = s.split_once('-').ok_or(())?;
+        Ok(ListEventId { epoch: epoch.parse().map_err(|_| ())?, number: number.parse().map_err(|_| ())? })
+    }
+}
+
+/// How a list listener starts.
+pub enum ListResume {
+    /// The events missed since the given id, then live ones.
+    From(Vec<ListEvent>),
+    /// The id is unknown here (too old, or from an earlier process): reload the list, then
+    /// resume after `now`.
+    Reload { now: ListEventId },
+}
+
+struct ListHistory {
+    next_number: u64,
+    recent: VecDeque<ListEvent>,
+}
+
+/// The hub every publisher and listener shares.
+#[derive(Clone)]
+pub struct EventHub {
+    epoch: u64,
+    run_tx: broadcast::Sender<Arc<RunEvent>>,
+    list_tx: broadcast::Sender<ListEvent>,
+    list: Arc<Mutex<ListHistory>>,
+}
+
+impl EventHub {
+    pub fn new() -> Self {
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        EventHub {
+            epoch,
+            run_tx: broadcast::channel(RUN_EVENT_CAPACITY).0,
+            list_tx: broadcast::channel(LIST_HISTORY).0,
+            list: Arc::new(Mutex::new(ListHistory { next_number: 1, recent: VecDeque::new() })),
+        }
+    }
+
+    /// Publishes a run event that is already stored.
+    pub fn publish_run(&self, event: RunEvent) {
+        // No listener is not an error.
+        let _ = self.run_tx.send(Arc::new(event));
+    }
+
+    pub fn subscribe_runs(&self) -> broadcast::Receiver<Arc<RunEvent>> {
+        self.run_tx.subscribe()
+    }
+
+    /// Publishes a created or changed run to the list stream.
+    pub fn publish_list(&self, change: ListChange, run: Run) {
+        let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
+        let id = ListEventId { epoch: self.epoch, number: list.next_number };
+        list.next_number += 1;
+        let event = ListEvent { id, change, run };
+        if list.recent.len() == LIST_HISTORY {
+            list.recent.pop_front();
+        }
+        list.recent.push_back(event.clone());
+        // Sent under the lock, so the live order is the numbering order.
+        let _ = self.list_tx.send(event);
+    }
+
+    /// Subscribes to the list stream, resuming after `last` when given.
+    pub fn subscribe_list(&self, last: Option<ListEventId>) -> (ListResume, broadcast::Receiver<ListEvent>) {
+        let list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
+        let receiver = self.list_tx.subscribe();
+        let now = ListEventId { epoch: self.epoch, number: list.next_number - 1 };
+        let resume = match last {
+            None => ListResume::From(Vec::new()),
+            Some(last) if last.epoch != self.epoch || last.number >= list.next_number => ListResume::Reload { now },
+            Some(last) => {
+                let oldest_kept = list.recent.front().map_or(list.next_number, |e| e.id.number);
+                if last.number + 1 < oldest_kept {
+                    ListResume::Reload { now }
+                } else {
+                    ListResume::From(list.recent.iter().filter(|e| e.id.number > last.number).cloned().collect())
+                }
+            }
+        };
+        (resume, receiver)
+    }
+}
+
+impl Default for EventHub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Counts, RunStatus};
+
+    fn run(id: i64) -> Run {
+        Run {
+            id: RunId(id),
+            user: "u".into(),
+            environment: 1,
+            paths: vec![],
+            variables: Default::default(),
+            status: RunStatus::Queued,
+            exit_code: None,
+            message: None,
+            created_at: chrono::Utc::now(),
+            started_at: None,
+            finished_at: None,
+            counts: Counts::default(),
+            log_bytes: 0,
+            log_truncated: false,
+            node: "n".into(),
+            seq: 1,
+        }
+    }
+
+    #[test]
+    fn list_listeners_resume_after_their_last_event() {
+        let hub = EventHub::new();
+        hub.publish_list(ListChange::Created, run(1));
+        hub.publish_list(ListChange::Created, run(2));
+        let first = ListEventId { epoch: hub.epoch, number: 1 };
+        let ListResume::From(missed) = hub.subscribe_list(Some(first)).0 else { panic!("expected resume") };
+        assert_eq!(missed.iter().map(|e| e.run.id.0).collect::<Vec<_>>(), [2]);
+        let stale = ListEventId { epoch: hub.epoch - 1, number: 1 };
+        assert!(matches!(hub.subscribe_list(Some(stale)).0, ListResume::Reload { .. }));
+        assert_eq!("5-7".parse::<ListEventId>(), Ok(ListEventId { epoch: 5, number: 7 }));
+    }
+}

@@ -1,0 +1,27 @@
+//! Testbay: runs a team's pytest suites on a shared machine and reports on them over HTTP.
+//!
+//! The crate is a library so that the `testbay` binary, the integration tests and the desktop
+//! shell all start the very same service:
+//!
+//! ```no_run
+//! # async fn start() -> anyhow::Result<()> {
+//! let config = testbay::config::ServeConfig::for_tests("sample_tests".into(), "/tmp/tb".into());
+//! let app = testbay::app::Application::build(config).await?;
+//! println!("listening on port {}", app.port());
+//! app.run_until_stopped().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The modules follow the architecture: `api` speaks HTTP, `domain` holds types and rules,
+//! `store` is the only code that speaks SurrealQL, `runner` owns processes, `events` fans
+//! changes out to live listeners and `test_tree` reads the tests from the file system.
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod domain;
+pub mod events;
+pub mod runner;
+pub mod store;
+pub mod test_tree;

@@ -1,0 +1,56 @@
+//! The pytest command line and the clean environment a run gets.
+
+use std::path::Path;
+
+use tokio::process::Command;
+
+use super::RunnerSettings;
+use crate::domain::Run;
+
+/// Testbay's pytest plugin, which reports the number of collected tests.
+pub(super) const PLUGIN_SOURCE: &str = include_str!("testbay_pytest_plugin.py");
+pub(super) const PLUGIN_MODULE: &str = "testbay_pytest_plugin";
+
+/// Variables passed through from the service's own environment.
+const INHERITED_VARIABLES: [&str; 3] = ["PATH", "HOME", "TMPDIR"];
+
+/// `python -m pytest` on the run's paths, with a per-test report log and a JUnit XML file.
+pub(super) fn pytest_command(settings: &RunnerSettings, run: &Run, report_log: &Path, junit_xml: &Path) -> Command {
+    let mut command = Command::new(&settings.python);
+    command
+        .args(["-m", "pytest", "-v", "--color=yes", "--capture=tee-sys"])
+        // Concurrent runs share the tree: no run may write pytest's cache into it.
+        .args(["-p", "no:cacheprovider", "-p", PLUGIN_MODULE])
+        .arg(format!("--report-log={}", report_log.display()))
+        .arg(format!("--junitxml={}", junit_xml.display()))
+        .args(&run.paths)
+        .current_dir(&settings.tests_root)
+        .env_clear();
+    for name in INHERITED_VARIABLES {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    let plugin_dir = settings.work_dir.join("plugin");
+    let python_path = match run.variables.get("PYTHONPATH") {
+        Some(theirs) => format!("{}:{theirs}", plugin_dir.display()),
+        None => plugin_dir.display().to_string(),
+    };
+    command
+        .env("LANG", "C.UTF-8")
+        .env("PYTHONUNBUFFERED", "1")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .envs(&run.variables)
+        .env("PYTHONPATH", python_path)
+        .env("TESTBAY_RUN_ID", run.id.to_string())
+        .env("TESTBAY_ENVIRONMENT", run.environment.to_string())
+        .env("TESTBAY_USER", &run.user);
+    command
+}
+
+/// Writes the plugin where `PYTHONPATH` points every run.
+pub(super) fn install_plugin(work_dir: &Path) -> std::io::Result<()> {
+    let plugin_dir = work_dir.join("plugin");
+    std::fs::create_dir_all(&plugin_dir)?;
+    std::fs::write(plugin_dir.join(format!("{PLUGIN_MODULE}.py")), PLUGIN_SOURCE)
+}

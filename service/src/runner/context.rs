@@ -1,0 +1,39 @@
+//! What every supervisor needs: settings, the store and the event hub.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::domain::Run;
+use crate::events::{EventHub, ListChange, RunEvent, RunEventKind};
+use crate::store::Store;
+
+/// How runs are executed.
+#[derive(Clone, Debug)]
+pub struct RunnerSettings {
+    /// The Python interpreter that has pytest and pytest-reportlog.
+    pub python: PathBuf,
+    /// The test tree; pytest runs with it as its working directory.
+    pub tests_root: PathBuf,
+    /// Where each run keeps its report pipe and JUnit XML file.
+    pub work_dir: PathBuf,
+    pub log_cap_bytes: u64,
+    pub max_concurrent_runs: usize,
+    /// How long a stopped run has between SIGTERM and SIGKILL.
+    pub grace_period: Duration,
+    /// The name of this Testbay node, stored on the runs it executes.
+    pub node: String,
+}
+
+pub struct RunContext {
+    pub settings: RunnerSettings,
+    pub store: Store,
+    pub hub: EventHub,
+}
+
+impl RunContext {
+    /// Tells listeners of the run and of the runs list that the run changed.
+    pub(super) fn publish_state(&self, run: &Run) {
+        self.hub.publish_run(RunEvent { run_id: run.id, seq: run.seq, kind: RunEventKind::Run(Box::new(run.clone())) });
+        self.hub.publish_list(ListChange::Changed, run.clone());
+    }
+}

@@ -1,0 +1,203 @@
+//! The queue: runs start in creation order, at most `max_concurrent_runs` at once.
+//!
+//! One task owns the queue and the table of running runs; everything else talks to it through
+//! messages, so a cancel can never race the start of the run it cancels.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::{mpsc, oneshot, watch};
+use tracing::{error, info, warn};
+
+use super::context::RunContext;
+use super::supervisor::{StopReason, supervise};
+use crate::domain::{Run, RunId, RunStatus};
+use crate::store::Finish;
+
+enum Message {
+    Submit(Run),
+    Cancel { id: RunId, reply: oneshot::Sender<CancelOutcome> },
+    Finished { id: RunId },
+    Shutdown { reply: oneshot::Sender<()> },
+}
+
+/// What a cancel request found.
+pub enum CancelOutcome {
+    /// The run is not active on this node.
+    NotActive,
+    /// The run was queued and is now cancelled.
+    Ended(Box<Run>),
+    /// The run is being stopped; the receiver gets the run once it has ended.
+    Stopping(watch::Receiver<Option<Run>>),
+}
+
+struct Running {
+    stop_tx: watch::Sender<Option<StopReason>>,
+    done_rx: watch::Receiver<Option<Run>>,
+}
+
+/// A handle on the queue.
+#[derive(Clone)]
+pub struct Runner {
+    tx: mpsc::UnboundedSender<Message>,
+}
+
+impl Runner {
+    /// Starts the queue's task.
+    pub fn start(context: RunContext) -> std::io::Result<Runner> {
+        super::command::install_plugin(&context.settings.work_dir)?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let scheduler = Scheduler {
+            context: Arc::new(context),
+            tx: tx.clone(),
+            queue: VecDeque::new(),
+            running: HashMap::new(),
+            shutdown_waiters: Vec::new(),
+        };
+        tokio::spawn(scheduler.run(rx));
+        Ok(Runner { tx })
+    }
+
+    /// Queues a stored, queued run.
+    pub fn submit(&self, run: Run) {
+        if self.tx.send(Message::Submit(run)).is_err() {
+            warn!("the runner has stopped; a new run stays queued until the next start");
+        }
+    }
+
+    pub async fn cancel(&self, id: RunId) -> CancelOutcome {
+        let (reply, answer) = oneshot::channel();
+        if self.tx.send(Message::Cancel { id, reply }).is_err() {
+            return CancelOutcome::NotActive;
+        }
+        answer.await.unwrap_or(CancelOutcome::NotActive)
+    }
+
+    /// Stops taking runs, interrupts the queued and running ones and waits until every
+    /// process has ended and every run is stored as interrupted.
+    pub async fn shutdown(&self) {
+        let (reply, done) = oneshot::channel();
+        if self.tx.send(Message::Shutdown { reply }).is_ok() {
+            let _ = done.await;
+        }
+    }
+}
+
+struct Scheduler {
+    context: Arc<RunContext>,
+    tx: mpsc::UnboundedSender<Message>,
+    queue: VecDeque<Run>,
+    running: HashMap<RunId, Running>,
+    shutdown_waiters: Vec<oneshot::Sender<()>>,
+}
+
+impl Scheduler {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Message>) {
+        while let Some(message) = rx.recv().await {
+            match message {
+                Message::Submit(run) if self.is_shutting_down() => {
+                    self.end_queued(run, RunStatus::Interrupted).await;
+                }
+                Message::Submit(run) => {
+                    self.queue.push_back(run);
+                    self.start_ready();
+                }
+                Message::Cancel { id, reply } => {
+                    let outcome = self.cancel(id).await;
+                    let _ = reply.send(outcome);
+                }
+                Message::Finished { id } => {
+                    self.running.remove(&id);
+                    if self.is_shutting_down() {
+                        self.reply_if_stopped();
+                    } else {
+                        self.start_ready();
+                    }
+                }
+                Message::Shutdown { reply } => {
+                    self.shutdown_waiters.push(reply);
+                    for run in std::mem::take(&mut self.queue) {
+                        self.end_queued(run, RunStatus::Interrupted).await;
+                    }
+                    for running in self.running.values() {
+                        let _ = running.stop_tx.send(Some(StopReason::Shutdown));
+                    }
+                    self.reply_if_stopped();
+                }
+            }
+        }
+    }
+
+    fn is_shutting_down(&self) -> bool {
+        !self.shutdown_waiters.is_empty()
+    }
+
+    fn reply_if_stopped(&mut self) {
+        if self.running.is_empty() {
+            for waiter in self.shutdown_waiters.drain(..) {
+                let _ = waiter.send(());
+            }
+        }
+    }
+
+    fn start_ready(&mut self) {
+        while self.running.len() < self.context.settings.max_concurrent_runs {
+            let Some(run) = self.queue.pop_front() else { return };
+            let id = run.id;
+            let (stop_tx, stop_rx) = watch::channel(None);
+            let (done_tx, done_rx) = watch::channel(None);
+            let context = Arc::clone(&self.context);
+            let tx = self.tx.clone();
+            tokio::spawn(async move {
+                let ended = supervise(&context, run, stop_rx).await;
+                let _ = done_tx.send(ended);
+                let _ = tx.send(Message::Finished { id });
+            });
+            self.running.insert(id, Running { stop_tx, done_rx });
+        }
+    }
+
+    async fn cancel(&mut self, id: RunId) -> CancelOutcome {
+        if let Some(position) = self.queue.iter().position(|run| run.id == id) {
+            let Some(run) = self.queue.remove(position) else { return CancelOutcome::NotActive };
+            return match self.end_queued(run, RunStatus::Cancelled).await {
+                Some(run) => CancelOutcome::Ended(Box::new(run)),
+                None => CancelOutcome::NotActive,
+            };
+        }
+        match self.running.get(&id) {
+            Some(running) => {
+                let _ = running.stop_tx.send(Some(StopReason::Cancelled));
+                CancelOutcome::Stopping(running.done_rx.clone())
+            }
+            None => CancelOutcome::NotActive,
+        }
+    }
+
+    /// Ends a run that never started, freeing its environment.
+    async fn end_queued(&self, run: Run, status: RunStatus) -> Option<Run> {
+        let finish = Finish {
+            status,
+            exit_code: None,
+            message: (status == RunStatus::Interrupted).then(|| "the Testbay service stopped before this run started".into()),
+            finished_at: Utc::now(),
+            counts: run.counts,
+            log_bytes: 0,
+            log_truncated: false,
+            seq: run.seq + 1,
+        };
+        match self.context.store.finish_run(run.id, &finish).await {
+            Ok(Some(ended)) => {
+                info!(run_id = %ended.id, status = %ended.status, "queued run ended");
+                self.context.publish_state(&ended);
+                Some(ended)
+            }
+            Ok(None) => None,
+            Err(err) => {
+                error!(run_id = %run.id, error = ?err, "cannot end a queued run");
+                None
+            }
+        }
+    }
+}

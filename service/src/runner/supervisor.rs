@@ -1,0 +1,359 @@
+//! One running run: starts pytest in its own process group, turns its output and report log
+//! into stored, published events, stops it when asked, and records how it ended.
+
+use std::os::fd::OwnedFd;
+use std::path::PathBuf;
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+
+use chrono::Utc;
+use nix::sys::signal::{Signal, killpg};
+use nix::sys::stat::Mode;
+use nix::unistd::Pid;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
+use tokio::net::unix::pipe;
+use tokio::sync::watch;
+use tokio::time::{Instant, sleep_until, timeout};
+use tracing::{error, info, info_span, warn, Instrument};
+
+use super::command::pytest_command;
+use super::context::RunContext;
+use super::log::LogBuffer;
+use super::report::{ReportEvent, parse_line};
+use crate::domain::{Counts, LogChunk, Run, RunStatus, TestResult};
+use crate::events::{RunEvent, RunEventKind};
+use crate::store::{Finish, Progress, StoreError};
+
+/// How often gathered output is stored and published while a run prints.
+const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
+/// Gathered output stored at once, whatever the interval.
+const FLUSH_BYTES: usize = 256 * 1024;
+/// How long output may still arrive after pytest itself has exited.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
+/// A pause in the report log after exit that means it has been read to its end.
+const REPORT_QUIET: Duration = Duration::from_millis(50);
+
+/// Why a run is being stopped before pytest ends by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    Cancelled,
+    Shutdown,
+}
+
+impl StopReason {
+    fn status(self) -> RunStatus {
+        match self {
+            StopReason::Cancelled => RunStatus::Cancelled,
+            StopReason::Shutdown => RunStatus::Interrupted,
+        }
+    }
+}
+
+/// Runs `run` to its end and returns it as stored then; `None` when it had already ended.
+pub(super) async fn supervise(context: &RunContext, run: Run, stop_rx: watch::Receiver<Option<StopReason>>) -> Option<Run> {
+    let span = info_span!("run", run_id = %run.id, environment = run.environment);
+    async move {
+        match Supervisor::start(context, run).await {
+            Ok(Some(supervisor)) => supervisor.run_to_end(stop_rx).await,
+            Ok(None) => None,
+            Err(err) => {
+                error!(error = ?err, "cannot start the run");
+                None
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+struct Supervisor<'a> {
+    context: &'a RunContext,
+    run: Run,
+    log: LogBuffer,
+    results: Vec<TestResult>,
+    counts: Counts,
+    /// The counts last published, to tell whether the runs list needs an update.
+    published_counts: Counts,
+}
+
+/// A pytest process and the pipes Testbay reads from it.
+struct Process {
+    child: tokio::process::Child,
+    group: Pid,
+    output: pipe::Receiver,
+    report: Lines<BufReader<pipe::Receiver>>,
+    report_path: PathBuf,
+}
+
+impl<'a> Supervisor<'a> {
+    async fn start(context: &'a RunContext, run: Run) -> Result<Option<Supervisor<'a>>, StoreError> {
+        let Some(run) = context.store.mark_running(run.id, Utc::now(), run.seq + 1).await? else {
+            return Ok(None);
+        };
+        info!("run started");
+        context.publish_state(&run);
+        Ok(Some(Supervisor {
+            context,
+            log: LogBuffer::new(context.settings.log_cap_bytes),
+            counts: run.counts,
+            published_counts: run.counts,
+            run,
+            results: Vec::new(),
+        }))
+    }
+
+    async fn run_to_end(mut self, stop_rx: watch::Receiver<Option<StopReason>>) -> Option<Run> {
+        let ended = match self.spawn() {
+            Ok(process) => self.watch(process, stop_rx).await,
+            Err(err) => {
+                warn!(error = %err, "cannot start pytest");
+                self.log.push(format!("[testbay] cannot start pytest: {err}\n").as_bytes());
+                Ending { status: RunStatus::Error, exit_code: None, message: Some(format!("cannot start pytest: {err}")) }
+            }
+        };
+        self.finish(ended).await
+    }
+
+    fn spawn(&self) -> std::io::Result<Process> {
+        let run_dir = self.context.settings.work_dir.join(self.run.id.to_string());
+        std::fs::create_dir_all(&run_dir)?;
+        let report_path = run_dir.join("report-log.jsonl");
+        let _ = std::fs::remove_file(&report_path);
+        nix::unistd::mkfifo(&report_path, Mode::S_IRUSR | Mode::S_IWUSR).map_err(std::io::Error::from)?;
+        // Opened for reading and writing, so the pipe never reports its end: the end is when
+        // pytest exits.
+        let report = pipe::OpenOptions::new().read_write(true).open_receiver(&report_path)?;
+        let (output_reader, output_writer) = std::io::pipe()?;
+        let mut command = pytest_command(&self.context.settings, &self.run, &report_path, &run_dir.join("junit.xml"));
+        command
+            .stdin(Stdio::null())
+            .stdout(output_writer.try_clone()?)
+            .stderr(output_writer)
+            // Its own process group, so that a stop reaches every process the tests start.
+            .process_group(0);
+        let child = command.spawn()?;
+        // Dropping the command closes Testbay's copies of the output pipe's writing end, so the
+        // output ends when the last process of the run closes it.
+        drop(command);
+        let group = Pid::from_raw(child.id().and_then(|id| i32::try_from(id).ok()).unwrap_or(0));
+        Ok(Process {
+            child,
+            group,
+            output: pipe::Receiver::from_owned_fd(OwnedFd::from(output_reader))?,
+            report: BufReader::new(report).lines(),
+            report_path,
+        })
+    }
+
+    async fn watch(&mut self, mut process: Process, mut stop_rx: watch::Receiver<Option<StopReason>>) -> Ending {
+        let mut buffer = vec![0u8; 64 * 1024];
+        let mut output_open = true;
+        let mut stop: Option<StopReason> = None;
+        let mut kill_at: Option<Instant> = None;
+        let mut next_flush = Instant::now() + FLUSH_INTERVAL;
+        let exit = loop {
+            tokio::select! {
+                status = process.child.wait() => break status,
+                read = process.output.read(&mut buffer), if output_open => match read {
+                    Ok(0) | Err(_) => output_open = false,
+                    Ok(n) => {
+                        self.log.push(&buffer[..n]);
+                        if self.log.pending_bytes() >= FLUSH_BYTES {
+                            self.flush().await;
+                        }
+                    }
+                },
+                line = process.report.next_line() => {
+                    if let Ok(Some(line)) = line {
+                        self.report(&line);
+                    }
+                }
+                changed = stop_rx.changed(), if stop.is_none() => {
+                    let reason = if changed.is_ok() { *stop_rx.borrow() } else { Some(StopReason::Shutdown) };
+                    if let Some(reason) = reason {
+                        info!(?reason, "stopping the run");
+                        stop = Some(reason);
+                        signal_group(process.group, Signal::SIGTERM);
+                        kill_at = Some(Instant::now() + self.context.settings.grace_period);
+                    }
+                }
+                () = sleep_until(kill_at.unwrap_or_else(Instant::now)), if kill_at.is_some() => {
+                    warn!("the run outlived its grace period; killing it");
+                    signal_group(process.group, Signal::SIGKILL);
+                    kill_at = None;
+                }
+                () = sleep_until(next_flush) => {
+                    self.flush().await;
+                    next_flush = Instant::now() + FLUSH_INTERVAL;
+                }
+            }
+        };
+        // SIGKILL guarantees that nothing the tests left in the group outlives the run.
+        signal_group(process.group, Signal::SIGKILL);
+        self.drain(&mut process, &mut buffer, output_open).await;
+        let _ = std::fs::remove_file(&process.report_path);
+        Ending::of(exit, stop)
+    }
+
+    /// Reads what is left of the output and the report log once pytest has exited.
+    async fn drain(&mut self, process: &mut Process, buffer: &mut [u8], output_open: bool) {
+        if output_open {
+            let deadline = Instant::now() + DRAIN_TIMEOUT;
+            while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, process.output.read(buffer)).await {
+                if n == 0 {
+                    break;
+                }
+                self.log.push(&buffer[..n]);
+            }
+        }
+        while let Ok(Ok(Some(line))) = timeout(REPORT_QUIET, process.report.next_line()).await {
+            self.report(&line);
+        }
+        self.log.finish();
+    }
+
+    fn report(&mut self, line: &str) {
+        match parse_line(line) {
+            Some(ReportEvent::Collected(total)) => self.counts.total = total,
+            Some(ReportEvent::Outcome(test)) => {
+                self.counts.record(test.outcome);
+                self.results.push(TestResult {
+                    seq: 0,
+                    node_id: test.node_id,
+                    outcome: test.outcome,
+                    phase: test.phase,
+                    duration_s: test.duration_s,
+                    failure: test.failure,
+                });
+            }
+            None => {}
+        }
+    }
+
+    /// Stores what was gathered since the last flush, then publishes it.
+    async fn flush(&mut self) {
+        let log = self.log.take();
+        if log.is_none() && self.results.is_empty() && self.counts == self.published_counts {
+            return;
+        }
+        let mut seq = self.run.seq;
+        let mut next_seq = || {
+            seq += 1;
+            seq
+        };
+        let log: Vec<LogChunk> =
+            log.map(|(byte_offset, text)| LogChunk { seq: next_seq(), byte_offset, text }).into_iter().collect();
+        let mut results = std::mem::take(&mut self.results);
+        for result in &mut results {
+            result.seq = next_seq();
+        }
+        let progress = Progress {
+            log,
+            results,
+            counts: self.counts,
+            log_bytes: self.log.written(),
+            log_truncated: self.log.is_truncated(),
+            seq: next_seq(),
+        };
+        if let Err(err) = self.context.store.record_progress(self.run.id, &progress).await {
+            error!(error = ?err, "cannot store the run's progress; this part of its log is lost");
+            return;
+        }
+        self.run.counts = progress.counts;
+        self.run.log_bytes = progress.log_bytes;
+        self.run.log_truncated = progress.log_truncated;
+        self.run.seq = progress.seq;
+        let hub = &self.context.hub;
+        let id = self.run.id;
+        for chunk in progress.log {
+            hub.publish_run(RunEvent { run_id: id, seq: chunk.seq, kind: RunEventKind::Log(chunk) });
+        }
+        for result in progress.results {
+            hub.publish_run(RunEvent { run_id: id, seq: result.seq, kind: RunEventKind::Test(result) });
+        }
+        if self.counts == self.published_counts {
+            hub.publish_run(RunEvent { run_id: id, seq: self.run.seq, kind: RunEventKind::Run(Box::new(self.run.clone())) });
+        } else {
+            self.published_counts = self.counts;
+            self.context.publish_state(&self.run);
+        }
+    }
+
+    async fn finish(mut self, ending: Ending) -> Option<Run> {
+        self.flush().await;
+        let finish = Finish {
+            status: ending.status,
+            exit_code: ending.exit_code,
+            message: ending.message,
+            finished_at: Utc::now(),
+            counts: self.counts,
+            log_bytes: self.log.written(),
+            log_truncated: self.log.is_truncated(),
+            seq: self.run.seq + 1,
+        };
+        match self.context.store.finish_run(self.run.id, &finish).await {
+            Ok(Some(run)) => {
+                info!(status = %run.status, exit_code = ?run.exit_code, "run ended");
+                self.context.publish_state(&run);
+                Some(run)
+            }
+            Ok(None) => None,
+            Err(err) => {
+                error!(error = ?err, "cannot store the end of the run");
+                None
+            }
+        }
+    }
+}
+
+/// How a run ended, before it is stored.
+struct Ending {
+    status: RunStatus,
+    exit_code: Option<i32>,
+    message: Option<String>,
+}
+
+impl Ending {
+    fn of(exit: std::io::Result<ExitStatus>, stop: Option<StopReason>) -> Ending {
+        let exit = match exit {
+            Ok(exit) => exit,
+            Err(err) => {
+                return Ending {
+                    status: stop.map_or(RunStatus::Error, StopReason::status),
+                    exit_code: None,
+                    message: Some(format!("lost track of pytest: {err}")),
+                };
+            }
+        };
+        let exit_code = exit.code();
+        if let Some(reason) = stop {
+            let message = match reason {
+                StopReason::Cancelled => "cancelled by request",
+                StopReason::Shutdown => "the Testbay service stopped during this run",
+            };
+            return Ending { status: reason.status(), exit_code, message: Some(message.into()) };
+        }
+        let message = match exit_code {
+            Some(0 | 1) => None,
+            Some(2) => Some("pytest was interrupted".into()),
+            Some(3) => Some("pytest hit an internal error".into()),
+            Some(4) => Some("pytest could not use its arguments".into()),
+            Some(5) => Some("no tests were collected".into()),
+            Some(code) => Some(format!("pytest exited with code {code}")),
+            None => Some(match std::os::unix::process::ExitStatusExt::signal(&exit) {
+                Some(signal) => format!("pytest was killed by signal {signal}"),
+                None => "pytest ended without an exit code".into(),
+            }),
+        };
+        Ending { status: RunStatus::from_pytest_exit(exit_code), exit_code, message }
+    }
+}
+
+fn signal_group(group: Pid, signal: Signal) {
+    if group.as_raw() <= 1 {
+        return;
+    }
+    // ESRCH only means the group is already gone.
+    let _ = killpg(group, signal);
+}
+

@@ -1,0 +1,68 @@
+//! Persistence in SurrealDB: the only module that speaks SurrealQL. Every query binds its
+//! parameters; SurrealDB types do not leave this module.
+//!
+//! The database is embedded (SurrealKV files, or memory for tests) or a SurrealDB server reached
+//! over `ws://`, so that several Testbay nodes can share one.
+
+mod error;
+mod rows;
+mod runs;
+
+use std::time::Duration;
+
+use surrealdb::Surreal;
+use surrealdb::engine::any::{self, Any};
+use surrealdb::opt::auth::Root;
+
+pub use error::{CreateRunError, StoreError};
+pub use runs::{Finish, Progress};
+
+const NAMESPACE: &str = "testbay";
+const DATABASE: &str = "testbay";
+const SCHEMA: &str = include_str!("schema.surql");
+
+/// Credentials for a SurrealDB server; embedded databases need none.
+#[derive(Clone, Debug, Default)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// A connection to Testbay's database.
+#[derive(Clone)]
+pub struct Store {
+    db: Surreal<Any>,
+}
+
+impl Store {
+    /// Connects to `address` (`surrealkv://DIR`, `mem://` or `ws://HOST:PORT`) and defines the
+    /// schema.
+    pub async fn connect(address: &str, credentials: Option<&Credentials>) -> Result<Store, StoreError> {
+        let connect_error = |source| StoreError::Connect { address: address.to_owned(), source };
+        let db = any::connect(address).await.map_err(connect_error)?;
+        if let Some(credentials) = credentials {
+            db.signin(Root { username: credentials.username.clone(), password: credentials.password.clone() })
+                .await
+                .map_err(connect_error)?;
+        }
+        db.use_ns(NAMESPACE).use_db(DATABASE).await.map_err(connect_error)?;
+        let store = Store { db };
+        store.define_schema().await?;
+        Ok(store)
+    }
+
+    async fn define_schema(&self) -> Result<(), StoreError> {
+        // Nodes that start together against one server race to define the schema; a
+        // conflict there only means another node got there first.
+        for attempt in 0.. {
+            match self.db.query(SCHEMA).await.and_then(|response| response.check()) {
+                Ok(_) => return Ok(()),
+                Err(error) if error::is_conflict(&error) && attempt < 5 => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(source) => return Err(StoreError::Schema(source)),
+            }
+        }
+        unreachable!("the loop returns")
+    }
+}

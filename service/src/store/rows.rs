@@ -1,0 +1,210 @@
+//! Records as SurrealDB holds them, and their conversion to and from the domain's types.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
+
+use super::StoreError;
+use crate::domain::{Counts, EnvironmentHold, LogChunk, Run, RunId, RunStatus, TestOutcome, TestResult};
+
+pub(super) fn run_record(id: RunId) -> RecordId {
+    RecordId::new("run", id.0)
+}
+
+pub(super) fn run_id_of(record: &RecordId) -> Result<RunId, StoreError> {
+    match record.key {
+        RecordIdKey::Number(number) => Ok(RunId(number)),
+        _ => Err(StoreError::Corrupt(format!("run id is not a number: {record:?}"))),
+    }
+}
+
+#[derive(Clone, Debug, SurrealValue)]
+pub(super) struct CountsRow {
+    passed: i64,
+    failed: i64,
+    skipped: i64,
+    errors: i64,
+    xfailed: i64,
+    xpassed: i64,
+    total: i64,
+}
+
+impl From<Counts> for CountsRow {
+    fn from(counts: Counts) -> Self {
+        CountsRow {
+            passed: counts.passed.into(),
+            failed: counts.failed.into(),
+            skipped: counts.skipped.into(),
+            errors: counts.errors.into(),
+            xfailed: counts.xfailed.into(),
+            xpassed: counts.xpassed.into(),
+            total: counts.total.into(),
+        }
+    }
+}
+
+impl From<CountsRow> for Counts {
+    fn from(row: CountsRow) -> Self {
+        let count = |n: i64| u32::try_from(n).unwrap_or(0);
+        Counts {
+            passed: count(row.passed),
+            failed: count(row.failed),
+            skipped: count(row.skipped),
+            errors: count(row.errors),
+            xfailed: count(row.xfailed),
+            xpassed: count(row.xpassed),
+            total: count(row.total),
+        }
+    }
+}
+
+/// The fields a run is created with.
+#[derive(Clone, Debug, SurrealValue)]
+pub(super) struct NewRunRow {
+    pub user: String,
+    pub environment: i64,
+    pub paths: Vec<String>,
+    pub variables: BTreeMap<String, String>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub counts: CountsRow,
+    pub log_bytes: i64,
+    pub log_truncated: bool,
+    pub node: String,
+    pub seq: i64,
+}
+
+#[derive(Debug, SurrealValue)]
+pub(super) struct RunRow {
+    id: RecordId,
+    user: String,
+    environment: i64,
+    paths: Vec<String>,
+    variables: BTreeMap<String, String>,
+    status: String,
+    exit_code: Option<i64>,
+    message: Option<String>,
+    created_at: DateTime<Utc>,
+    started_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+    counts: CountsRow,
+    log_bytes: i64,
+    log_truncated: bool,
+    node: String,
+    seq: i64,
+}
+
+impl TryFrom<RunRow> for Run {
+    type Error = StoreError;
+
+    fn try_from(row: RunRow) -> Result<Run, StoreError> {
+        let status = row.status.parse::<RunStatus>().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Run {
+            id: run_id_of(&row.id)?,
+            user: row.user,
+            environment: u8::try_from(row.environment)
+                .map_err(|_| StoreError::Corrupt(format!("environment {}", row.environment)))?,
+            paths: row.paths,
+            variables: row.variables,
+            status,
+            exit_code: row.exit_code.and_then(|code| i32::try_from(code).ok()),
+            message: row.message,
+            created_at: row.created_at,
+            started_at: row.started_at,
+            finished_at: row.finished_at,
+            counts: row.counts.into(),
+            log_bytes: u64::try_from(row.log_bytes).unwrap_or(0),
+            log_truncated: row.log_truncated,
+            node: row.node,
+            seq: row.seq,
+        })
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+pub(super) struct TestResultRow {
+    pub run: RecordId,
+    pub seq: i64,
+    pub node_id: String,
+    pub outcome: String,
+    pub phase: String,
+    pub duration_s: f64,
+    pub failure: Option<String>,
+}
+
+impl TestResultRow {
+    pub fn new(run: RunId, result: &TestResult) -> Self {
+        TestResultRow {
+            run: run_record(run),
+            seq: result.seq,
+            node_id: result.node_id.clone(),
+            outcome: result.outcome.as_str().to_owned(),
+            phase: result.phase.clone(),
+            duration_s: result.duration_s,
+            failure: result.failure.clone(),
+        }
+    }
+}
+
+impl TryFrom<TestResultRow> for TestResult {
+    type Error = StoreError;
+
+    fn try_from(row: TestResultRow) -> Result<TestResult, StoreError> {
+        Ok(TestResult {
+            seq: row.seq,
+            outcome: TestOutcome::parse(&row.outcome)
+                .ok_or_else(|| StoreError::Corrupt(format!("test outcome `{}`", row.outcome)))?,
+            node_id: row.node_id,
+            phase: row.phase,
+            duration_s: row.duration_s,
+            failure: row.failure,
+        })
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+pub(super) struct LogChunkRow {
+    pub run: RecordId,
+    pub seq: i64,
+    pub byte_offset: i64,
+    pub byte_end: i64,
+    pub text: String,
+}
+
+impl LogChunkRow {
+    pub fn new(run: RunId, chunk: &LogChunk) -> Self {
+        LogChunkRow {
+            run: run_record(run),
+            seq: chunk.seq,
+            byte_offset: chunk.byte_offset as i64,
+            byte_end: chunk.byte_end() as i64,
+            text: chunk.text.clone(),
+        }
+    }
+}
+
+impl From<LogChunkRow> for LogChunk {
+    fn from(row: LogChunkRow) -> Self {
+        LogChunk { seq: row.seq, byte_offset: u64::try_from(row.byte_offset).unwrap_or(0), text: row.text }
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+pub(super) struct EnvironmentRow {
+    id: RecordId,
+    holder: Option<RecordId>,
+}
+
+impl TryFrom<EnvironmentRow> for EnvironmentHold {
+    type Error = StoreError;
+
+    fn try_from(row: EnvironmentRow) -> Result<EnvironmentHold, StoreError> {
+        let environment = match row.id.key {
+            RecordIdKey::Number(n) => u8::try_from(n).ok(),
+            _ => None,
+        }
+        .ok_or_else(|| StoreError::Corrupt(format!("environment id {:?}", row.id)))?;
+        Ok(EnvironmentHold { environment, run_id: row.holder.as_ref().map(run_id_of).transpose()? })
+    }
+}

@@ -1,0 +1,432 @@
+//! Queries on runs, their test results, their logs and the environments they hold.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use surrealdb::IndexedResults;
+use surrealdb::types::RecordId;
+
+use super::error::is_conflict;
+use super::rows::{
+    CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, RunRow, TestResultRow, run_record,
+};
+use super::{CreateRunError, Store, StoreError};
+use crate::domain::{
+    Counts, EnvironmentHold, LogChunk, NewRun, Run, RunFilter, RunId, RunStatus, TestResult,
+};
+
+/// How often a transaction that lost a write race is tried again before giving up.
+const CONFLICT_ATTEMPTS: u32 = 12;
+/// Marks the error thrown when the environment is held; the holder's id follows it.
+const BUSY_MARKER: &str = "environment_busy:";
+
+/// Takes the environment and creates the run in one transaction. Every creator writes the
+/// environment's record, so of two racing creators one commits and the other conflicts and,
+/// on its retry, sees the holder. (A read alone would not do: snapshot isolation lets two
+/// readers both see a free environment.)
+const CREATE_RUN: &str = "
+BEGIN TRANSACTION;
+LET $holder = $env.holder;
+IF $holder != NONE { THROW $busy + <string> record::id($holder); };
+LET $run = type::record('run', sequence::nextval('run_id'));
+LET $taken = (UPSERT $env SET holder = $run WHERE holder = NONE RETURN AFTER);
+IF array::len($taken) == 0 { THROW $busy; };
+CREATE $run CONTENT $content RETURN AFTER;
+COMMIT TRANSACTION;
+";
+
+/// The end of a run: its final status and what is known about how it ended.
+#[derive(Clone, Debug)]
+pub struct Finish {
+    pub status: RunStatus,
+    pub exit_code: Option<i32>,
+    pub message: Option<String>,
+    pub finished_at: DateTime<Utc>,
+    pub counts: Counts,
+    pub log_bytes: u64,
+    pub log_truncated: bool,
+    pub seq: i64,
+}
+
+/// What a running run produced since the last flush.
+#[derive(Clone, Debug, Default)]
+pub struct Progress {
+    pub log: Vec<LogChunk>,
+    pub results: Vec<TestResult>,
+    pub counts: Counts,
+    pub log_bytes: u64,
+    pub log_truncated: bool,
+    pub seq: i64,
+}
+
+impl Store {
+    /// Creates a queued run holding its environment, or says which run holds it already.
+    pub async fn create_run(&self, new: &NewRun, node: &str, now: DateTime<Utc>) -> Result<Run, CreateRunError> {
+        let content = NewRunRow {
+            user: new.user.clone(),
+            environment: new.environment.into(),
+            paths: new.paths.clone(),
+            variables: new.variables.clone(),
+            status: RunStatus::Queued.as_str().to_owned(),
+            created_at: now,
+            counts: Counts::default().into(),
+            log_bytes: 0,
+            log_truncated: false,
+            node: node.to_owned(),
+            seq: 1,
+        };
+        let env = environment_record(new.environment);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut response = self
+                .db
+                .query(CREATE_RUN)
+                .bind(("env", env.clone()))
+                .bind(("busy", BUSY_MARKER))
+                .bind(("content", content.clone()))
+                .await
+                .map_err(StoreError::query("create run"))?;
+            let errors = response.take_errors();
+            if errors.is_empty() {
+                let created: Option<RunRow> =
+                    take_last(&mut response).map_err(StoreError::query("read created run"))?;
+                let row = created.ok_or_else(|| StoreError::Corrupt("a created run came back empty".into()))?;
+                return Ok(Run::try_from(row)?);
+            }
+            if let Some(thrown) = errors.values().find(|e| e.is_thrown()) {
+                let holder = thrown.message().split_once(BUSY_MARKER).and_then(|(_, id)| id.trim().parse().ok());
+                match holder {
+                    Some(id) => {
+                        return Err(CreateRunError::EnvironmentBusy { environment: new.environment, run_id: RunId(id) });
+                    }
+                    // Taken between our read and our write: the retry reads the holder.
+                    None => {}
+                }
+            } else if !errors.values().any(is_conflict) || attempt >= CONFLICT_ATTEMPTS {
+                let first = errors.into_values().find(|e| !e.message().contains("not executed"));
+                let source = first.unwrap_or_else(|| surrealdb::Error::internal("transaction failed".into()));
+                return Err(StoreError::Query { context: "create run", source }.into());
+            }
+            if attempt >= CONFLICT_ATTEMPTS {
+                return Err(StoreError::Corrupt("environment hold kept changing".into()).into());
+            }
+            tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 2 + jitter_ms())).await;
+        }
+    }
+
+    pub async fn run(&self, id: RunId) -> Result<Option<Run>, StoreError> {
+        let row: Option<RunRow> =
+            self.db.select(run_record(id)).await.map_err(StoreError::query("read run"))?;
+        row.map(Run::try_from).transpose()
+    }
+
+    /// Runs matching `filter`, newest first, at most `limit`.
+    pub async fn list_runs(&self, filter: &RunFilter, limit: usize) -> Result<Vec<Run>, StoreError> {
+        let mut conditions = vec!["true"];
+        if filter.status.is_some() {
+            conditions.push("status = $status");
+        }
+        if filter.user.is_some() {
+            conditions.push("user = $user");
+        }
+        if filter.environment.is_some() {
+            conditions.push("environment = $environment");
+        }
+        if filter.before.is_some() {
+            conditions.push("id < $before");
+        }
+        let query = format!("SELECT * FROM run WHERE {} ORDER BY id DESC LIMIT $limit", conditions.join(" AND "));
+        let mut response = self
+            .db
+            .query(query)
+            .bind(("status", filter.status.map(|s| s.as_str().to_owned())))
+            .bind(("user", filter.user.clone()))
+            .bind(("environment", filter.environment.map(i64::from)))
+            .bind(("before", filter.before.map(run_record)))
+            .bind(("limit", limit as i64))
+            .await
+            .map_err(StoreError::query("list runs"))?;
+        let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("list runs"))?;
+        rows.into_iter().map(Run::try_from).collect()
+    }
+
+    /// Moves a queued run to running. `None` when it was no longer queued (cancelled).
+    pub async fn mark_running(&self, id: RunId, started_at: DateTime<Utc>, seq: i64) -> Result<Option<Run>, StoreError> {
+        let mut response = self
+            .db
+            .query("UPDATE $run SET status = 'running', started_at = $started_at, seq = $seq WHERE status = 'queued' RETURN AFTER")
+            .bind(("run", run_record(id)))
+            .bind(("started_at", started_at))
+            .bind(("seq", seq))
+            .await
+            .map_err(StoreError::query("start run"))?;
+        let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("start run"))?;
+        rows.into_iter().next().map(Run::try_from).transpose()
+    }
+
+    /// Stores a batch of log text and test results with the run's counts, in one transaction.
+    pub async fn record_progress(&self, id: RunId, progress: &Progress) -> Result<(), StoreError> {
+        let log: Vec<LogChunkRow> = progress.log.iter().map(|chunk| LogChunkRow::new(id, chunk)).collect();
+        let results: Vec<TestResultRow> = progress.results.iter().map(|r| TestResultRow::new(id, r)).collect();
+        self.db
+            .query(
+                "BEGIN TRANSACTION;
+                 IF array::len($log) > 0 { INSERT INTO log_chunk $log RETURN NONE; };
+                 IF array::len($results) > 0 { INSERT INTO test_result $results RETURN NONE; };
+                 UPDATE $run SET counts = $counts, log_bytes = $log_bytes, log_truncated = $log_truncated, seq = $seq RETURN NONE;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("run", run_record(id)))
+            .bind(("log", log))
+            .bind(("results", results))
+            .bind(("counts", CountsRow::from(progress.counts)))
+            .bind(("log_bytes", progress.log_bytes as i64))
+            .bind(("log_truncated", progress.log_truncated))
+            .bind(("seq", progress.seq))
+            .await
+            .and_then(IndexedResults::check)
+            .map_err(StoreError::query("record progress"))?;
+        Ok(())
+    }
+
+    /// Ends an active run and frees its environment in one transaction. `None` when the run
+    /// had already ended, so a run is finished exactly once.
+    pub async fn finish_run(&self, id: RunId, finish: &Finish) -> Result<Option<Run>, StoreError> {
+        let mut response = self
+            .db
+            .query(
+                "BEGIN TRANSACTION;
+                 LET $ended = (UPDATE $run SET status = $status, exit_code = $exit_code, message = $message,
+                     finished_at = $finished_at, counts = $counts, log_bytes = $log_bytes,
+                     log_truncated = $log_truncated, seq = $seq
+                     WHERE status IN ['queued', 'running'] RETURN AFTER);
+                 IF array::len($ended) > 0 {
+                     UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
+                 };
+                 RETURN $ended;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("run", run_record(id)))
+            .bind(("status", finish.status.as_str().to_owned()))
+            .bind(("exit_code", finish.exit_code.map(i64::from)))
+            .bind(("message", finish.message.clone()))
+            .bind(("finished_at", finish.finished_at))
+            .bind(("counts", CountsRow::from(finish.counts)))
+            .bind(("log_bytes", finish.log_bytes as i64))
+            .bind(("log_truncated", finish.log_truncated))
+            .bind(("seq", finish.seq))
+            .await
+            .and_then(IndexedResults::check)
+            .map_err(StoreError::query("finish run"))?;
+        let rows: Vec<RunRow> = take_last(&mut response).map_err(StoreError::query("finish run"))?;
+        rows.into_iter().next().map(Run::try_from).transpose()
+    }
+
+    /// Test results of a run with events `after_seq < seq <= upto_seq`, in order.
+    pub async fn test_results(&self, id: RunId, after_seq: i64, upto_seq: i64) -> Result<Vec<TestResult>, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM test_result WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq")
+            .bind(("run", run_record(id)))
+            .bind(("after", after_seq))
+            .bind(("upto", upto_seq))
+            .await
+            .map_err(StoreError::query("read test results"))?;
+        let rows: Vec<TestResultRow> = response.take(0).map_err(StoreError::query("read test results"))?;
+        rows.into_iter().map(TestResult::try_from).collect()
+    }
+
+    /// Log chunks of a run with events `after_seq < seq <= upto_seq`, in order, at most `limit`.
+    pub async fn log_chunks_after_seq(
+        &self,
+        id: RunId,
+        after_seq: i64,
+        upto_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<LogChunk>, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM log_chunk WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq LIMIT $limit")
+            .bind(("run", run_record(id)))
+            .bind(("after", after_seq))
+            .bind(("upto", upto_seq))
+            .bind(("limit", limit as i64))
+            .await
+            .map_err(StoreError::query("read log"))?;
+        let rows: Vec<LogChunkRow> = response.take(0).map_err(StoreError::query("read log"))?;
+        Ok(rows.into_iter().map(LogChunk::from).collect())
+    }
+
+    /// Log chunks of a run that end after byte `offset`, in order, at most `limit`.
+    pub async fn log_chunks_from(&self, id: RunId, offset: u64, limit: usize) -> Result<Vec<LogChunk>, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM log_chunk WHERE run = $run AND byte_end > $offset ORDER BY seq LIMIT $limit")
+            .bind(("run", run_record(id)))
+            .bind(("offset", offset as i64))
+            .bind(("limit", limit as i64))
+            .await
+            .map_err(StoreError::query("read log"))?;
+        let rows: Vec<LogChunkRow> = response.take(0).map_err(StoreError::query("read log"))?;
+        Ok(rows.into_iter().map(LogChunk::from).collect())
+    }
+
+    /// Environments that have a record, with their holders.
+    pub async fn environment_holds(&self) -> Result<Vec<EnvironmentHold>, StoreError> {
+        let rows: Vec<EnvironmentRow> =
+            self.db.select("environment").await.map_err(StoreError::query("read environments"))?;
+        rows.into_iter().map(EnvironmentHold::try_from).collect()
+    }
+
+    /// Marks the runs that `node` left queued or running as interrupted and frees their
+    /// environments. Called at start-up, before the node accepts new runs.
+    pub async fn interrupt_unfinished(&self, node: &str, now: DateTime<Utc>) -> Result<Vec<Run>, StoreError> {
+        let mut response = self
+            .db
+            .query("SELECT * FROM run WHERE node = $node AND status IN ['queued', 'running']")
+            .bind(("node", node.to_owned()))
+            .await
+            .map_err(StoreError::query("find unfinished runs"))?;
+        let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("find unfinished runs"))?;
+        let mut interrupted = Vec::with_capacity(rows.len());
+        for row in rows {
+            let run = Run::try_from(row)?;
+            let finish = Finish {
+                status: RunStatus::Interrupted,
+                exit_code: None,
+                message: Some("the Testbay service stopped while this run was active".into()),
+                finished_at: now,
+                counts: run.counts,
+                log_bytes: run.log_bytes,
+                log_truncated: run.log_truncated,
+                seq: run.seq + 1,
+            };
+            if let Some(run) = self.finish_run(run.id, &finish).await? {
+                interrupted.push(run);
+            }
+        }
+        Ok(interrupted)
+    }
+}
+
+fn environment_record(environment: u8) -> RecordId {
+    RecordId::new("environment", i64::from(environment))
+}
+
+/// The result of a transaction's last statement before its `COMMIT` (which is counted too).
+fn take_last<R>(response: &mut IndexedResults) -> surrealdb::Result<R>
+where
+    R: surrealdb::types::SurrealValue,
+    usize: surrealdb::opt::QueryResult<R>,
+{
+    let last = response.num_statements().saturating_sub(2);
+    response.take(last)
+}
+
+fn jitter_ms() -> u64 {
+    u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos()) % 7)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn new_run(environment: u8) -> NewRun {
+        NewRun { user: "ada".into(), environment, paths: vec!["math".into()], variables: BTreeMap::new() }
+    }
+
+    async fn store() -> Store {
+        Store::connect("mem://", None).await.expect("connect")
+    }
+
+    #[tokio::test]
+    async fn a_held_environment_names_its_holder_until_released() {
+        let store = store().await;
+        let first = store.create_run(&new_run(3), "n", Utc::now()).await.expect("create");
+        assert_eq!(first.status, RunStatus::Queued);
+        match store.create_run(&new_run(3), "n", Utc::now()).await {
+            Err(CreateRunError::EnvironmentBusy { run_id, .. }) => assert_eq!(run_id, first.id),
+            other => panic!("expected busy, got {other:?}"),
+        }
+        let other = store.create_run(&new_run(4), "n", Utc::now()).await.expect("other env");
+        assert!(other.id > first.id);
+        let holds = store.environment_holds().await.expect("holds");
+        assert!(holds.contains(&EnvironmentHold { environment: 3, run_id: Some(first.id) }));
+        let finish = Finish {
+            status: RunStatus::Passed,
+            exit_code: Some(0),
+            message: None,
+            finished_at: Utc::now(),
+            counts: Counts::default(),
+            log_bytes: 0,
+            log_truncated: false,
+            seq: 2,
+        };
+        let done = store.finish_run(first.id, &finish).await.expect("finish").expect("was active");
+        assert_eq!(done.status, RunStatus::Passed);
+        assert!(store.finish_run(first.id, &finish).await.expect("finish again").is_none());
+        store.create_run(&new_run(3), "n", Utc::now()).await.expect("free again");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_creates_for_one_environment_have_one_winner() {
+        let store = Arc::new(store().await);
+        let attempts: Vec<_> = (0..50)
+            .map(|_| {
+                let store = Arc::clone(&store);
+                tokio::spawn(async move { store.create_run(&new_run(9), "n", Utc::now()).await })
+            })
+            .collect();
+        let mut winners = 0;
+        for attempt in attempts {
+            match attempt.await.expect("join") {
+                Ok(_) => winners += 1,
+                Err(CreateRunError::EnvironmentBusy { .. }) => {}
+                Err(other) => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(winners, 1);
+    }
+
+    #[tokio::test]
+    async fn progress_and_logs_read_back_in_order() {
+        let store = store().await;
+        let run = store.create_run(&new_run(1), "n", Utc::now()).await.expect("create");
+        store.mark_running(run.id, Utc::now(), 2).await.expect("start").expect("was queued");
+        let progress = Progress {
+            log: vec![
+                LogChunk { seq: 3, byte_offset: 0, text: "hello ".into() },
+                LogChunk { seq: 5, byte_offset: 6, text: "world\n".into() },
+            ],
+            results: vec![TestResult {
+                seq: 4,
+                node_id: "t.py::a".into(),
+                outcome: crate::domain::TestOutcome::Failed,
+                phase: "call".into(),
+                duration_s: 0.5,
+                failure: Some("boom".into()),
+            }],
+            counts: Counts { failed: 1, total: 1, ..Counts::default() },
+            log_bytes: 12,
+            log_truncated: false,
+            seq: 5,
+        };
+        store.record_progress(run.id, &progress).await.expect("progress");
+        let from = store.log_chunks_from(run.id, 7, 10).await.expect("log");
+        assert_eq!(from.iter().map(|c| c.seq).collect::<Vec<_>>(), [5]);
+        let after = store.log_chunks_after_seq(run.id, 0, i64::MAX, 10).await.expect("log");
+        assert_eq!(after.len(), 2);
+        let results = store.test_results(run.id, 0, i64::MAX).await.expect("results");
+        assert_eq!(results, progress.results);
+        let stored = store.run(run.id).await.expect("read").expect("exists");
+        assert_eq!(stored.counts.failed, 1);
+        assert_eq!(stored.seq, 5);
+        assert_eq!(stored.status, RunStatus::Running);
+        let listed = store.list_runs(&RunFilter { status: Some(RunStatus::Running), ..Default::default() }, 10).await.expect("list");
+        assert_eq!(listed.len(), 1);
+    }
+}
