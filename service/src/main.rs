@@ -1,5 +1,7 @@
 //! The `testbay` binary: `testbay serve` starts the service, `testbay openapi` prints its spec.
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use clap::Parser;
 use testbay::app::Application;
@@ -20,6 +22,7 @@ fn main() -> anyhow::Result<()> {
             tracing_subscriber::fmt()
                 .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealkv=warn")))
                 .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal())
                 .init();
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

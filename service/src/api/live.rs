@@ -128,7 +128,11 @@ async fn forward_list(resume: ListResume, mut live: broadcast::Receiver<ListEven
         }
     };
     loop {
-        match live.recv().await {
+        let received = tokio::select! {
+            received = live.recv() => received,
+            () = tx.closed() => return,
+        };
+        match received {
             Ok(event) if last_sent.is_none_or(|last| event.id.number > last) => {
                 last_sent = Some(event.id.number);
                 if tx.send(listed(event)).await.is_err() {
@@ -159,7 +163,12 @@ async fn forward_run(
         return;
     }
     loop {
-        match live.recv().await {
+        let received = tokio::select! {
+            received = live.recv() => received,
+            // The client has gone: stop holding the store and the hub.
+            () = tx.closed() => return,
+        };
+        match received {
             Ok(event) if event.run_id == id && event.seq > last_sent => {
                 last_sent = event.seq;
                 let message = match &event.kind {

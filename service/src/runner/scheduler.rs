@@ -54,6 +54,7 @@ impl Runner {
             queue: VecDeque::new(),
             running: HashMap::new(),
             shutdown_waiters: Vec::new(),
+            stopped: false,
         };
         tokio::spawn(scheduler.run(rx));
         Ok(Runner { tx })
@@ -90,11 +91,15 @@ struct Scheduler {
     queue: VecDeque<Run>,
     running: HashMap<RunId, Running>,
     shutdown_waiters: Vec<oneshot::Sender<()>>,
+    stopped: bool,
 }
 
 impl Scheduler {
+    /// Handles messages until the runner has shut down; returning drops the store's handle.
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Message>) {
-        while let Some(message) = rx.recv().await {
+        while !self.stopped
+            && let Some(message) = rx.recv().await
+        {
             match message {
                 Message::Submit(run) if self.is_shutting_down() => {
                     self.end_queued(run, RunStatus::Interrupted).await;
@@ -138,6 +143,7 @@ impl Scheduler {
             for waiter in self.shutdown_waiters.drain(..) {
                 let _ = waiter.send(());
             }
+            self.stopped = true;
         }
     }
 

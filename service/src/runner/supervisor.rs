@@ -271,9 +271,9 @@ impl<'a> Supervisor<'a> {
         for result in progress.results {
             hub.publish_run(RunEvent { run_id: id, seq: result.seq, kind: RunEventKind::Test(result) });
         }
-        if self.counts == self.published_counts {
-            hub.publish_run(RunEvent { run_id: id, seq: self.run.seq, kind: RunEventKind::Run(Box::new(self.run.clone())) });
-        } else {
+        // The run's own state is published only when its counts moved; log size alone is
+        // not worth an event (the stored state still carries it).
+        if self.counts != self.published_counts {
             self.published_counts = self.counts;
             self.context.publish_state(&self.run);
         }

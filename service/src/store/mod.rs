@@ -34,12 +34,29 @@ pub struct Store {
     db: Surreal<Any>,
 }
 
+/// How long to wait for a previous process (or a previous service in this process) to let go
+/// of an embedded database's lock: it is released asynchronously as that service shuts down.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+async fn open(address: &str) -> surrealdb::Result<Surreal<Any>> {
+    let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match any::connect(address).await {
+            Err(error) if error.message().contains("already locked") && tokio::time::Instant::now() < deadline => {
+                tracing::info!(address, "the database is still locked by a stopping service; waiting");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            result => return result,
+        }
+    }
+}
+
 impl Store {
     /// Connects to `address` (`surrealkv://DIR`, `mem://` or `ws://HOST:PORT`) and defines the
     /// schema.
     pub async fn connect(address: &str, credentials: Option<&Credentials>) -> Result<Store, StoreError> {
         let connect_error = |source| StoreError::Connect { address: address.to_owned(), source };
-        let db = any::connect(address).await.map_err(connect_error)?;
+        let db = open(address).await.map_err(connect_error)?;
         if let Some(credentials) = credentials {
             db.signin(Root { username: credentials.username.clone(), password: credentials.password.clone() })
                 .await

@@ -1,0 +1,190 @@
+//! Starting the service and talking to it as a client would.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+use testbay::app::Application;
+use testbay::config::ServeConfig;
+use tokio::sync::oneshot;
+
+/// How long a test waits for a run to reach a state before it fails.
+pub const RUN_DEADLINE: Duration = Duration::from_secs(90);
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+pub fn sample_tests() -> PathBuf {
+    workspace_root().join("sample_tests")
+}
+
+/// The Python with pytest that the README's set-up installs.
+pub fn python() -> PathBuf {
+    std::env::var_os("TESTBAY_TEST_PYTHON").map_or_else(|| workspace_root().join(".venv/bin/python"), PathBuf::from)
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// Starts the service with the test defaults, changed by `configure`.
+    pub async fn spawn_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = ServeConfig::for_tests(sample_tests(), data_dir.path().to_path_buf());
+        config.python = Some(python());
+        config.grace_period_s = 2;
+        configure(&mut config);
+        let app = Application::build(config).await.expect("the service starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        TestApp { address, client: reqwest::Client::new(), data_dir, stop: Some(stop), server: Some(server) }
+    }
+
+    /// Stops the service as SIGTERM would, waiting until it has stopped, and hands back its
+    /// data dir.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stops cleanly");
+        }
+        self.data_dir
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    pub async fn create_run(&self, user: &str, environment: u8, paths: &[&str]) -> reqwest::Response {
+        self.post("/api/runs", &json!({"user": user, "environment": environment, "paths": paths})).await
+    }
+
+    /// Creates a run and returns it, failing the test unless it was created.
+    pub async fn start_run(&self, environment: u8, paths: &[&str]) -> Value {
+        let response = self.create_run("tester", environment, paths).await;
+        assert_eq!(response.status(), 201);
+        response.json().await.expect("json")
+    }
+
+    /// Polls the run until `done` holds, failing after the deadline.
+    pub async fn wait_for_run(&self, id: i64, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + RUN_DEADLINE;
+        loop {
+            let run = self.get_json(&format!("/api/runs/{id}")).await;
+            if done(&run) {
+                return run;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "run {id} never became {what}: {run}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn wait_until_finished(&self, id: i64) -> Value {
+        self.wait_for_run(id, "finished", |run| run["finished_at"].is_string()).await
+    }
+
+    pub async fn wait_until_running(&self, id: i64) -> Value {
+        self.wait_for_run(id, "running", |run| run["status"] == "running").await
+    }
+
+    /// Follows a server-sent event stream.
+    pub async fn events(&self, path: &str, last_event_id: Option<&str>) -> EventReader {
+        let mut request = self.client.get(self.url(path)).header("Accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id);
+        }
+        let response = request.send().await.expect("request");
+        assert_eq!(response.status(), 200);
+        EventReader { body: Box::pin(response.bytes_stream()), buffer: String::new() }
+    }
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    pub id: Option<String>,
+    pub data: Value,
+}
+
+pub struct EventReader {
+    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl EventReader {
+    /// The next event, skipping keep-alive comments; fails after the deadline.
+    pub async fn next(&mut self) -> SseEvent {
+        tokio::time::timeout(RUN_DEADLINE, self.next_event()).await.expect("an event before the deadline")
+    }
+
+    async fn next_event(&mut self) -> SseEvent {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut id = None;
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(value) = line.strip_prefix("id:") {
+                        id = Some(value.trim().to_owned());
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push_str(value.strip_prefix(' ').unwrap_or(value));
+                    }
+                }
+                if data.is_empty() {
+                    continue;
+                }
+                return SseEvent { id, data: serde_json::from_str(&data).expect("event data is JSON") };
+            }
+            let chunk = self.body.next().await.expect("the stream stays open").expect("stream chunk");
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
+
+/// Pids of live processes of run `id` of the service with `data_dir`: their environment holds
+/// `TESTBAY_RUN_ID=id` and a `PYTHONPATH` inside that data dir (ids repeat across services).
+pub fn processes_of_run(data_dir: &Path, id: i64) -> Vec<u32> {
+    let run_marker = format!("TESTBAY_RUN_ID={id}");
+    let service_marker = format!("PYTHONPATH={}", data_dir.display());
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(environ) = std::fs::read(format!("/proc/{pid}/environ")) else { return false };
+            let mut vars = environ.split(|b| *b == 0);
+            let vars: Vec<&[u8]> = vars.by_ref().collect();
+            vars.iter().any(|var| *var == run_marker.as_bytes())
+                && vars.iter().any(|var| var.starts_with(service_marker.as_bytes()))
+        })
+        .collect()
+}

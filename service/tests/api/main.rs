@@ -1,0 +1,11 @@
+//! Integration tests: each starts the real service on an ephemeral loopback port with a fresh
+//! data dir and talks HTTP to it, running real pytest processes.
+
+mod helpers;
+
+mod execution;
+mod live;
+mod restart;
+mod runs;
+mod security;
+mod spec;
