@@ -64,7 +64,9 @@ impl Application {
         let data_dir = config.data_dir.canonicalize().map_err(data_dir_error)?;
 
         let credentials = match (&config.database_user, &config.database_password) {
-            (Some(username), Some(password)) => Some(Credentials { username: username.clone(), password: password.clone() }),
+            (Some(username), Some(password)) => {
+                Some(Credentials { username: username.clone(), password: password.clone() })
+            }
             _ => None,
         };
         let address = config.database_address();
@@ -164,10 +166,8 @@ async fn shutdown_signal() {
 
 /// Warns at start-up when the interpreter cannot run pytest, instead of failing every run.
 async fn check_python(settings: &RunnerSettings) {
-    let probe = tokio::process::Command::new(&settings.python)
-        .args(["-c", "import pytest, pytest_reportlog"])
-        .output()
-        .await;
+    let probe =
+        tokio::process::Command::new(&settings.python).args(["-c", "import pytest, pytest_reportlog"]).output().await;
     match probe {
         Ok(output) if output.status.success() => {}
         Ok(output) => warn!(

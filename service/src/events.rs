@@ -99,9 +99,8 @@ pub struct EventHub {
 
 impl EventHub {
     pub fn new() -> Self {
-        let epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+        let epoch =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
         EventHub {
             epoch,
             run_tx: broadcast::channel(RUN_EVENT_CAPACITY).0,

@@ -104,7 +104,11 @@ fn json<T: poem_openapi::types::ToJSON>(value: &T) -> String {
 }
 
 fn listed(event: ListEvent) -> ListStreamEvent {
-    ListStreamEvent::Run(RunListed { event_id: event.id.to_string(), change: event.change.into(), run: event.run.into() })
+    ListStreamEvent::Run(RunListed {
+        event_id: event.id.to_string(),
+        change: event.change.into(),
+        run: event.run.into(),
+    })
 }
 
 async fn forward_list(resume: ListResume, mut live: broadcast::Receiver<ListEvent>, tx: mpsc::Sender<ListStreamEvent>) {
@@ -206,7 +210,12 @@ impl From<StoreError> for ReplayStop {
 
 /// Sends the stored events after `last_sent`, in order, up to the run's current sequence
 /// number; later ones arrive live.
-async fn replay(state: &AppState, id: RunId, last_sent: &mut i64, tx: &mpsc::Sender<RunStreamEvent>) -> Result<(), ReplayStop> {
+async fn replay(
+    state: &AppState,
+    id: RunId,
+    last_sent: &mut i64,
+    tx: &mpsc::Sender<RunStreamEvent>,
+) -> Result<(), ReplayStop> {
     let Some(run) = state.store.run(id).await? else { return Ok(()) };
     let upto = run.seq;
     if upto <= *last_sent {

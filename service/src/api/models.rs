@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object, Union};
 
 use crate::domain::{
-    self, Counts, EnvironmentHold, LogChunk, Run, RunStatus, TestOutcome, TestResult, ENVIRONMENT_MAX,
+    self, Counts, ENVIRONMENT_MAX, EnvironmentHold, LogChunk, Run, RunStatus, TestOutcome, TestResult,
 };
 use crate::events::ListChange;
 use crate::test_tree::{EntryKind, TreeEntry};

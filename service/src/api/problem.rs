@@ -80,7 +80,10 @@ pub async fn to_problem(error: poem::Error) -> Response {
         let field = Some(path.name.to_owned());
         (StatusCode::UNPROCESSABLE_ENTITY, Problem { field, ..Problem::new("invalid_field", path.reason.clone()) })
     } else if let Some(payload) = error.downcast_ref::<ParseRequestPayloadError>() {
-        (StatusCode::UNPROCESSABLE_ENTITY, Problem { field: Some("body".into()), ..Problem::new("invalid_body", payload.reason.clone()) })
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Problem { field: Some("body".into()), ..Problem::new("invalid_body", payload.reason.clone()) },
+        )
     } else {
         let status = error.status();
         let code = match status {

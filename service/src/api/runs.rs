@@ -233,7 +233,8 @@ impl RunsApi {
             if index > 0 && text.len() >= limit {
                 break;
             }
-            let mut skip = usize::try_from(offset.saturating_sub(chunk.byte_offset)).unwrap_or(usize::MAX).min(chunk.text.len());
+            let mut skip =
+                usize::try_from(offset.saturating_sub(chunk.byte_offset)).unwrap_or(usize::MAX).min(chunk.text.len());
             // An offset inside a character moves on to the next whole one.
             while !chunk.text.is_char_boundary(skip) {
                 skip += 1;

@@ -9,6 +9,4 @@ pub use new_run::{
     ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_BYTES, PATHS_MAX, USER_MAX_CHARS,
     VARIABLE_NAME_MAX_CHARS, VARIABLE_VALUE_MAX_BYTES, VARIABLES_MAX,
 };
-pub use run::{
-    Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult,
-};
+pub use run::{Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult};

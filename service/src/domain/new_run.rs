@@ -241,10 +241,7 @@ mod tests {
             field_of(json!({"user": "a", "environment": 1, "paths": ok_paths, "variables": {"TESTBAY_USER": "x"}})),
             "variables.TESTBAY_USER"
         );
-        assert_eq!(
-            field_of(json!({"user": "a", "environment": 1, "paths": ok_paths, "enviroment": 2})),
-            "enviroment"
-        );
+        assert_eq!(field_of(json!({"user": "a", "environment": 1, "paths": ok_paths, "enviroment": 2})), "enviroment");
     }
 
     #[test]

@@ -62,7 +62,9 @@ fn test_report(report: &Value) -> Option<ReportedTest> {
     };
     let failure = match outcome {
         TestOutcome::Passed => None,
-        TestOutcome::Xfailed | TestOutcome::Xpassed => report.get("wasxfail").and_then(Value::as_str).map(str::to_owned),
+        TestOutcome::Xfailed | TestOutcome::Xpassed => {
+            report.get("wasxfail").and_then(Value::as_str).map(str::to_owned)
+        }
         _ => report.get("longrepr").and_then(failure_text),
     };
     Some(ReportedTest {
@@ -90,7 +92,9 @@ fn failure_text(longrepr: &Value) -> Option<String> {
                     text.push_str(line);
                     text.push('\n');
                 }
-                if let (Some(path), Some(line)) = (data.pointer("/reprfileloc/path"), data.pointer("/reprfileloc/lineno")) {
+                if let (Some(path), Some(line)) =
+                    (data.pointer("/reprfileloc/path"), data.pointer("/reprfileloc/lineno"))
+                {
                     let message = data.pointer("/reprfileloc/message").and_then(Value::as_str).unwrap_or("");
                     text.push_str(&format!("\n{}:{line}: {message}\n", path.as_str().unwrap_or("?")));
                 }
@@ -140,7 +144,10 @@ mod tests {
 
     #[test]
     fn reads_the_collected_count_and_collection_errors() {
-        assert_eq!(parse_line(r#"{"$report_type": "TestbayCollected", "count": 12}"#), Some(ReportEvent::Collected(12)));
+        assert_eq!(
+            parse_line(r#"{"$report_type": "TestbayCollected", "count": 12}"#),
+            Some(ReportEvent::Collected(12))
+        );
         let broken = json!({"$report_type": "CollectReport", "nodeid": "bad.py", "outcome": "failed", "longrepr": "SyntaxError"});
         assert_eq!(outcome(broken), Some(TestOutcome::Error));
         assert_eq!(parse_line("not json"), None);

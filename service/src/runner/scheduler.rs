@@ -186,7 +186,8 @@ impl Scheduler {
         let finish = Finish {
             status,
             exit_code: None,
-            message: (status == RunStatus::Interrupted).then(|| "the Testbay service stopped before this run started".into()),
+            message: (status == RunStatus::Interrupted)
+                .then(|| "the Testbay service stopped before this run started".into()),
             finished_at: Utc::now(),
             counts: run.counts,
             log_bytes: 0,

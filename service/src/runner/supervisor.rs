@@ -14,7 +14,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
 use tokio::net::unix::pipe;
 use tokio::sync::watch;
 use tokio::time::{Instant, sleep_until, timeout};
-use tracing::{error, info, info_span, warn, Instrument};
+use tracing::{Instrument, error, info, info_span, warn};
 
 use super::command::pytest_command;
 use super::context::RunContext;
@@ -50,7 +50,11 @@ impl StopReason {
 }
 
 /// Runs `run` to its end and returns it as stored then; `None` when it had already ended.
-pub(super) async fn supervise(context: &RunContext, run: Run, stop_rx: watch::Receiver<Option<StopReason>>) -> Option<Run> {
+pub(super) async fn supervise(
+    context: &RunContext,
+    run: Run,
+    stop_rx: watch::Receiver<Option<StopReason>>,
+) -> Option<Run> {
     let span = info_span!("run", run_id = %run.id, environment = run.environment);
     async move {
         match Supervisor::start(context, run).await {
@@ -108,7 +112,11 @@ impl<'a> Supervisor<'a> {
             Err(err) => {
                 warn!(error = %err, "cannot start pytest");
                 self.log.push(format!("[testbay] cannot start pytest: {err}\n").as_bytes());
-                Ending { status: RunStatus::Error, exit_code: None, message: Some(format!("cannot start pytest: {err}")) }
+                Ending {
+                    status: RunStatus::Error,
+                    exit_code: None,
+                    message: Some(format!("cannot start pytest: {err}")),
+                }
             }
         };
         self.finish(ended).await
@@ -356,4 +364,3 @@ fn signal_group(group: Pid, signal: Signal) {
     // ESRCH only means the group is already gone.
     let _ = killpg(group, signal);
 }
-

@@ -7,13 +7,9 @@ use surrealdb::IndexedResults;
 use surrealdb::types::RecordId;
 
 use super::error::is_conflict;
-use super::rows::{
-    CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, RunRow, TestResultRow, run_record,
-};
+use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, RunRow, TestResultRow, run_record};
 use super::{CreateRunError, Store, StoreError};
-use crate::domain::{
-    Counts, EnvironmentHold, LogChunk, NewRun, Run, RunFilter, RunId, RunStatus, TestResult,
-};
+use crate::domain::{Counts, EnvironmentHold, LogChunk, NewRun, Run, RunFilter, RunId, RunStatus, TestResult};
 
 /// How often a transaction that lost a write race is tried again before giving up.
 const CONFLICT_ATTEMPTS: u32 = 12;
@@ -96,12 +92,10 @@ impl Store {
             }
             if let Some(thrown) = errors.values().find(|e| e.is_thrown()) {
                 let holder = thrown.message().split_once(BUSY_MARKER).and_then(|(_, id)| id.trim().parse().ok());
-                match holder {
-                    Some(id) => {
-                        return Err(CreateRunError::EnvironmentBusy { environment: new.environment, run_id: RunId(id) });
-                    }
-                    // Taken between our read and our write: the retry reads the holder.
-                    None => {}
+                // Without a holder's id the environment was taken between this transaction's
+                // read and its write: the retry reads the holder.
+                if let Some(id) = holder {
+                    return Err(CreateRunError::EnvironmentBusy { environment: new.environment, run_id: RunId(id) });
                 }
             } else if !errors.values().any(is_conflict) || attempt >= CONFLICT_ATTEMPTS {
                 let first = errors.into_values().find(|e| !e.message().contains("not executed"));
@@ -116,8 +110,7 @@ impl Store {
     }
 
     pub async fn run(&self, id: RunId) -> Result<Option<Run>, StoreError> {
-        let row: Option<RunRow> =
-            self.db.select(run_record(id)).await.map_err(StoreError::query("read run"))?;
+        let row: Option<RunRow> = self.db.select(run_record(id)).await.map_err(StoreError::query("read run"))?;
         row.map(Run::try_from).transpose()
     }
 
@@ -152,7 +145,12 @@ impl Store {
     }
 
     /// Moves a queued run to running. `None` when it was no longer queued (cancelled).
-    pub async fn mark_running(&self, id: RunId, started_at: DateTime<Utc>, seq: i64) -> Result<Option<Run>, StoreError> {
+    pub async fn mark_running(
+        &self,
+        id: RunId,
+        started_at: DateTime<Utc>,
+        seq: i64,
+    ) -> Result<Option<Run>, StoreError> {
         let mut response = self
             .db
             .query("UPDATE $run SET status = 'running', started_at = $started_at, seq = $seq WHERE status = 'queued' RETURN AFTER")
@@ -247,7 +245,9 @@ impl Store {
     ) -> Result<Vec<LogChunk>, StoreError> {
         let mut response = self
             .db
-            .query("SELECT * FROM log_chunk WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq LIMIT $limit")
+            .query(
+                "SELECT * FROM log_chunk WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq LIMIT $limit",
+            )
             .bind(("run", run_record(id)))
             .bind(("after", after_seq))
             .bind(("upto", upto_seq))
@@ -426,7 +426,10 @@ mod tests {
         assert_eq!(stored.counts.failed, 1);
         assert_eq!(stored.seq, 5);
         assert_eq!(stored.status, RunStatus::Running);
-        let listed = store.list_runs(&RunFilter { status: Some(RunStatus::Running), ..Default::default() }, 10).await.expect("list");
+        let listed = store
+            .list_runs(&RunFilter { status: Some(RunStatus::Running), ..Default::default() }, 10)
+            .await
+            .expect("list");
         assert_eq!(listed.len(), 1);
     }
 }

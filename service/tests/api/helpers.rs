@@ -183,8 +183,7 @@ pub fn processes_of_run(data_dir: &Path, id: i64) -> Vec<u32> {
             let Ok(environ) = std::fs::read(format!("/proc/{pid}/environ")) else { return false };
             let mut vars = environ.split(|b| *b == 0);
             let vars: Vec<&[u8]> = vars.by_ref().collect();
-            vars.iter().any(|var| *var == run_marker.as_bytes())
-                && vars.iter().any(|var| var.starts_with(service_marker.as_bytes()))
+            vars.contains(&run_marker.as_bytes()) && vars.iter().any(|var| var.starts_with(service_marker.as_bytes()))
         })
         .collect()
 }

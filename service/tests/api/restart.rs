@@ -65,7 +65,8 @@ async fn a_restart_keeps_runs_and_interrupts_what_a_killed_service_left() {
             .json(&json!({"user": "ops", "environment": environment, "paths": [path]}))
             .send()
     };
-    let done: Value = create(&service.address, 20, "math/test_broken.py").await.expect("create").json().await.expect("json");
+    let done: Value =
+        create(&service.address, 20, "math/test_broken.py").await.expect("create").json().await.expect("json");
     let done_id = done["id"].as_i64().expect("id");
     let finished = loop {
         let run = get(&client, format!("{}/api/runs/{done_id}", service.address)).await;
@@ -77,7 +78,8 @@ async fn a_restart_keeps_runs_and_interrupts_what_a_killed_service_left() {
     let log_before = get(&client, format!("{}/api/runs/{done_id}/log", service.address)).await;
     let tests_before = get(&client, format!("{}/api/runs/{done_id}/tests", service.address)).await;
 
-    let slow: Value = create(&service.address, 21, "slow/test_slow.py").await.expect("create").json().await.expect("json");
+    let slow: Value =
+        create(&service.address, 21, "slow/test_slow.py").await.expect("create").json().await.expect("json");
     let slow_id = slow["id"].as_i64().expect("id");
     loop {
         let run = get(&client, format!("{}/api/runs/{slow_id}", service.address)).await;

@@ -45,7 +45,8 @@ async fn the_list_is_paged_newest_first() {
     let cursor = first["next_cursor"].as_str().expect("a next page");
     let second = app.get_json(&format!("/api/runs?limit=2&cursor={cursor}")).await;
     assert_eq!(second["items"][0]["id"], ids[2]);
-    let last = app.get_json(&format!("/api/runs?limit=2&cursor={}", second["next_cursor"].as_str().expect("cursor"))).await;
+    let last =
+        app.get_json(&format!("/api/runs?limit=2&cursor={}", second["next_cursor"].as_str().expect("cursor"))).await;
     assert_eq!(last["items"].as_array().expect("items").len(), 1);
     assert!(last["next_cursor"].is_null());
 }
@@ -150,7 +151,13 @@ async fn bad_input_is_422_naming_the_field_and_stores_nothing() {
     assert_eq!(bad_query.json::<Value>().await.expect("json")["field"], "status");
 
     assert!(app.get_json("/api/runs").await["items"].as_array().expect("items").is_empty(), "nothing was stored");
-    assert!(app.get_json("/api/environments").await["items"].as_array().expect("items").iter().all(|e| e["run_id"].is_null()));
+    assert!(
+        app.get_json("/api/environments").await["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|e| e["run_id"].is_null())
+    );
     assert_eq!(app.create_run("a", 1, &["test_ok.py"]).await.status(), 201, "the same request, valid, is accepted");
 }
 

@@ -10,14 +10,23 @@ use crate::helpers::{TestApp, sample_tests};
 async fn writes_from_a_foreign_origin_are_refused() {
     let app = TestApp::spawn().await;
     let body = json!({"user": "a", "environment": 1, "paths": ["math"]});
-    let foreign = app.client.post(app.url("/api/runs")).header("Origin", "http://evil.example").json(&body).send().await.expect("request");
+    let foreign = app
+        .client
+        .post(app.url("/api/runs"))
+        .header("Origin", "http://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
     assert_eq!(foreign.status(), 403);
     assert_eq!(foreign.json::<Value>().await.expect("json")["code"], "foreign_origin");
     assert!(app.get_json("/api/runs").await["items"].as_array().expect("items").is_empty());
     // Reads from anywhere are harmless and allowed; writes from the page's own origin too.
-    let read = app.client.get(app.url("/api/runs")).header("Origin", "http://evil.example").send().await.expect("request");
+    let read =
+        app.client.get(app.url("/api/runs")).header("Origin", "http://evil.example").send().await.expect("request");
     assert_eq!(read.status(), 200);
-    let own = app.client.post(app.url("/api/runs")).header("Origin", &app.address).json(&body).send().await.expect("request");
+    let own =
+        app.client.post(app.url("/api/runs")).header("Origin", &app.address).json(&body).send().await.expect("request");
     assert_eq!(own.status(), 201);
 }
 
@@ -25,7 +34,8 @@ async fn writes_from_a_foreign_origin_are_refused() {
 async fn a_foreign_host_header_is_refused() {
     let app = TestApp::spawn().await;
     for path in ["/api/runs", "/openapi.json", "/docs"] {
-        let response = app.client.get(app.url(path)).header("Host", "rebound.example:8080").send().await.expect("request");
+        let response =
+            app.client.get(app.url(path)).header("Host", "rebound.example:8080").send().await.expect("request");
         assert_eq!(response.status(), 403, "{path}");
         assert_eq!(response.json::<Value>().await.expect("json")["code"], "foreign_host");
     }
@@ -40,7 +50,8 @@ async fn a_token_is_required_when_set() {
     let without = app.get("/api/runs").await;
     assert_eq!(without.status(), 401);
     assert_eq!(without.json::<Value>().await.expect("json")["code"], "unauthorized");
-    let wrong = app.client.get(app.url("/api/runs")).bearer_auth("wrong-token-of-some-length").send().await.expect("request");
+    let wrong =
+        app.client.get(app.url("/api/runs")).bearer_auth("wrong-token-of-some-length").send().await.expect("request");
     assert_eq!(wrong.status(), 401);
     let right = app.client.get(app.url("/api/runs")).bearer_auth(token).send().await.expect("request");
     assert_eq!(right.status(), 200);

@@ -6,10 +6,7 @@ use crate::helpers::{TestApp, workspace_root};
 fn the_committed_spec_is_fresh() {
     let committed = std::fs::read_to_string(workspace_root().join("openapi/openapi.json")).unwrap_or_default();
     let generated = format!("{}\n", testbay::api::spec_json());
-    assert!(
-        committed == generated,
-        "openapi/openapi.json is stale: regenerate it with `scripts/export-openapi.sh`"
-    );
+    assert!(committed == generated, "openapi/openapi.json is stale: regenerate it with `scripts/export-openapi.sh`");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -17,7 +14,17 @@ async fn the_service_serves_its_spec_and_docs() {
     let app = TestApp::spawn().await;
     let spec = app.get_json("/openapi.json").await;
     assert_eq!(spec["info"]["title"], "Testbay");
-    for path in ["/runs", "/runs/{id}", "/runs/{id}/tests", "/runs/{id}/log", "/runs/{id}/cancel", "/runs/{id}/events", "/events", "/tests", "/environments"] {
+    for path in [
+        "/runs",
+        "/runs/{id}",
+        "/runs/{id}/tests",
+        "/runs/{id}/log",
+        "/runs/{id}/cancel",
+        "/runs/{id}/events",
+        "/events",
+        "/tests",
+        "/environments",
+    ] {
         assert!(spec["paths"][path].is_object(), "the spec documents {path}");
     }
     let docs = app.get("/docs").await;

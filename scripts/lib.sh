@@ -1,0 +1,56 @@
+# Shared by the set-up, start and test scripts: idempotent installs with clear messages.
+# shellcheck shell=bash
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MIN_RUST="1.88"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        die "need root to run: $* (install sudo or run as root)"
+    fi
+}
+
+# Installs the Debian packages given that are not installed yet.
+apt_install() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Debian's own rustc is too old for this code (edition 2024); point to rustup instead of failing
+# deep inside a build.
+require_rust() {
+    command -v cargo >/dev/null || die "no Rust toolchain: install one with rustup (https://rustup.rs), Rust $MIN_RUST or newer"
+    local version
+    version="$(cargo --version | awk '{print $2}')"
+    if [ "$(printf '%s\n%s\n' "$MIN_RUST" "$version" | sort -V | head -n1)" != "$MIN_RUST" ]; then
+        die "cargo $version is too old: Testbay needs Rust $MIN_RUST or newer (rustup update stable)"
+    fi
+}
+
+# The Python venv that runs pytest for Testbay, at .venv.
+ensure_venv() {
+    local venv="$REPO_ROOT/.venv"
+    if [ ! -x "$venv/bin/python" ]; then
+        say "creating the Python venv at .venv"
+        python3 -m venv "$venv" || die "python3 -m venv failed: install python3-venv"
+    fi
+    if ! "$venv/bin/python" -c "import pytest, pytest_reportlog" 2>/dev/null; then
+        say "installing pytest and pytest-reportlog into .venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$REPO_ROOT/python/requirements.txt"
+    fi
+}
+
+ensure_base() {
+    apt_install build-essential pkg-config ca-certificates curl python3 python3-venv
+    require_rust
+    ensure_venv
+}
