@@ -10,10 +10,10 @@ use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use tracing::{info, warn};
 
-use crate::api::{self, AccessPolicy, AppState};
+use crate::api::{self, AccessPolicy, AppState, SystemFacts};
 use crate::config::{ConfigError, ServeConfig};
 use crate::events::{EventHub, ListChange};
-use crate::runner::{RunContext, Runner, RunnerSettings};
+use crate::runner::{RunContext, Runner, RunnerSettings, Sandbox, instance_name};
 use crate::store::{Credentials, Store, StoreError};
 use crate::test_tree::TestTree;
 
@@ -73,6 +73,9 @@ impl Application {
         let store = Store::connect(&address, credentials.as_ref()).await?;
         let node = config.node();
         let hub = EventHub::new();
+        // First end what a killed predecessor left running, then mark its runs.
+        let sandbox = Sandbox::detect(config.sandbox, &instance_name(&data_dir));
+        sandbox.reclaim_leftovers();
         for run in store.interrupt_unfinished(&node, Utc::now()).await? {
             warn!(run_id = %run.id, "a run was left active by a previous process; marked interrupted");
             hub.publish_list(ListChange::Changed, run);
@@ -89,15 +92,25 @@ impl Application {
             node: node.clone(),
         };
         check_python(&settings).await;
-        let runner = Runner::start(RunContext { settings: settings.clone(), store: store.clone(), hub: hub.clone() })
-            .map_err(data_dir_error)?;
+        let system = SystemFacts {
+            node: node.clone(),
+            enforcement: sandbox.enforcement(),
+            sandbox_weakness: sandbox.weakness().map(str::to_owned),
+            limit_policy: config.limit_policy(),
+            max_concurrent_runs: settings.max_concurrent_runs,
+            python: python.display().to_string(),
+            tests_root: settings.tests_root.display().to_string(),
+        };
+        let runner =
+            Runner::start(RunContext { settings: settings.clone(), sandbox, store: store.clone(), hub: hub.clone() })
+                .map_err(data_dir_error)?;
 
         let state = Arc::new(AppState {
             store,
             hub,
             runner: runner.clone(),
             tree,
-            node,
+            system,
             cancel_wait: settings.grace_period + Duration::from_secs(5),
         });
         let policy = AccessPolicy {

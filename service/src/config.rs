@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::{LimitPolicy, Limits};
+use crate::runner::SandboxChoice;
+
 #[derive(Debug, Parser)]
 #[command(name = "testbay", version, about = "Runs a team's pytest suites on a shared machine.")]
 pub struct Cli {
@@ -84,6 +87,31 @@ pub struct ServeConfig {
     /// This node's name, stored on the runs it executes [default: the host name].
     #[arg(long, env = "TESTBAY_NODE")]
     pub node: Option<String>,
+
+    /// How runs are contained: `auto` uses a cgroup per run (v2, else v1) where the service may
+    /// create them and rlimits otherwise; `rlimit` never uses cgroups.
+    #[arg(long, env = "TESTBAY_SANDBOX", value_enum, default_value = "auto")]
+    pub sandbox: SandboxChoice,
+
+    /// Memory a run may use (all its processes together), in MiB; a run may ask for less.
+    #[arg(long, env = "TESTBAY_MEMORY_LIMIT_MB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(16..))]
+    pub memory_limit_mb: u64,
+
+    /// CPU a run may use, in thousandths of a core (1000 = one core); a run may ask for less.
+    #[arg(long, env = "TESTBAY_CPU_LIMIT_MILLICORES", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..))]
+    pub cpu_limit_millicores: u32,
+
+    /// Processes and threads a run may have at once; a run may ask for fewer.
+    #[arg(long, env = "TESTBAY_PIDS_LIMIT", default_value_t = 512, value_parser = clap::value_parser!(u32).range(8..))]
+    pub pids_limit: u32,
+
+    /// Seconds a run may take before it is stopped as timed out.
+    #[arg(long, env = "TESTBAY_TIMEOUT_S", default_value_t = 3600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub timeout_s: u32,
+
+    /// The longest timeout a run may ask for, in seconds.
+    #[arg(long, env = "TESTBAY_MAX_TIMEOUT_S", default_value_t = 4 * 3600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_timeout_s: u32,
 }
 
 /// The configuration does not make sense.
@@ -117,6 +145,24 @@ impl ServeConfig {
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             node: None,
+            sandbox: SandboxChoice::Auto,
+            memory_limit_mb: 2048,
+            cpu_limit_millicores: 1000,
+            pids_limit: 512,
+            timeout_s: 3600,
+            max_timeout_s: 4 * 3600,
+        }
+    }
+
+    pub fn limit_policy(&self) -> LimitPolicy {
+        LimitPolicy {
+            defaults: Limits {
+                memory_bytes: self.memory_limit_mb * 1024 * 1024,
+                cpu_millicores: self.cpu_limit_millicores,
+                pids: self.pids_limit,
+                timeout_s: self.timeout_s.min(self.max_timeout_s),
+            },
+            max_timeout_s: self.max_timeout_s.max(self.timeout_s),
         }
     }
 

@@ -183,6 +183,9 @@ mod tests {
             log_truncated: false,
             node: "n".into(),
             seq: 1,
+            limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
+            enforcement: None,
+            resources: Default::default(),
         }
     }
 

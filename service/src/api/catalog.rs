@@ -6,7 +6,7 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::models::{EnvironmentList, TestTreeView, TreeEntryView};
+use super::models::{EnvironmentList, SystemView, TestTreeView, TreeEntryView};
 use super::problem::ServerError;
 use super::{ApiTags, AppState};
 
@@ -51,6 +51,32 @@ impl CatalogApi {
     async fn environments(&self, state: Data<&Arc<AppState>>) -> Result<Json<EnvironmentList>, ServerError> {
         let holds = state.store.environment_holds().await?;
         Ok(Json(EnvironmentList::from_holds(&holds)))
+    }
+
+    /// Describe this service
+    ///
+    /// How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
+    /// fully enforced), the default limits, the longest timeout and the concurrency.
+    #[oai(path = "/system", method = "get", operation_id = "get_system")]
+    async fn system(&self, state: Data<&Arc<AppState>>) -> Json<SystemView> {
+        let facts = &state.system;
+        Json(SystemView {
+            version: env!("CARGO_PKG_VERSION").into(),
+            node: facts.node.clone(),
+            enforcement: facts.enforcement.into(),
+            sandbox_warning: facts.sandbox_weakness.as_ref().map(|reason| {
+                format!(
+                    "limits are enforced with rlimits only ({reason}): memory is capped per process as address \
+                     space, processes per user, CPU as seconds; processes that leave a run's process group can \
+                     outlive it"
+                )
+            }),
+            default_limits: facts.limit_policy.defaults.into(),
+            max_timeout_s: facts.limit_policy.max_timeout_s,
+            max_concurrent_runs: u32::try_from(facts.max_concurrent_runs).unwrap_or(u32::MAX),
+            python: facts.python.clone(),
+            tests_root: facts.tests_root.clone(),
+        })
     }
 
     /// Check the service's health

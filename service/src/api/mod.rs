@@ -18,10 +18,24 @@ use poem_openapi::{OpenApiService, Tags};
 
 pub use guard::AccessPolicy;
 
+use crate::domain::{Enforcement, LimitPolicy};
 use crate::events::EventHub;
 use crate::runner::Runner;
 use crate::store::Store;
 use crate::test_tree::TestTree;
+
+/// Facts about this service that the API reports.
+#[derive(Clone, Debug)]
+pub struct SystemFacts {
+    pub node: String,
+    pub enforcement: Enforcement,
+    /// Why limits cannot be fully enforced, when they cannot.
+    pub sandbox_weakness: Option<String>,
+    pub limit_policy: LimitPolicy,
+    pub max_concurrent_runs: usize,
+    pub python: String,
+    pub tests_root: String,
+}
 
 /// What the handlers share.
 pub struct AppState {
@@ -29,7 +43,7 @@ pub struct AppState {
     pub hub: EventHub,
     pub runner: Runner,
     pub tree: TestTree,
-    pub node: String,
+    pub system: SystemFacts,
     /// How long a cancel waits for the run's processes to end before it answers.
     pub cancel_wait: std::time::Duration,
 }
@@ -40,7 +54,7 @@ enum ApiTags {
     Runs,
     /// Live updates as server-sent events.
     Live,
-    /// The test tree, the environments and the service's health.
+    /// The test tree, the environments, the service's limits and health.
     Catalog,
 }
 

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object, Union};
 
 use crate::domain::{
-    self, Counts, ENVIRONMENT_MAX, EnvironmentHold, LogChunk, Run, RunStatus, TestOutcome, TestResult,
+    self, Counts, ENVIRONMENT_MAX, Enforcement, EnvironmentHold, Limits, LogChunk, ResourceUsage, Run, RunStatus,
+    TestOutcome, TestResult,
 };
 use crate::events::ListChange;
 use crate::test_tree::{EntryKind, TreeEntry};
@@ -74,6 +75,91 @@ pub struct CreateRunRequest {
     /// (at most 64, not starting with `TESTBAY_`); values at most 4096 bytes.
     #[oai(validator(max_properties = 32))]
     pub variables: Option<BTreeMap<String, String>>,
+    /// Tighter limits than the service's defaults, or a longer timeout up to its maximum
+    /// (see `GET /system`). Omitted fields take the defaults.
+    pub limits: Option<LimitsRequest>,
+}
+
+/// Limits a run asks for.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct LimitsRequest {
+    /// Memory for all the run's processes together, in MiB: 16 up to the default.
+    #[oai(validator(minimum(value = "16")))]
+    pub memory_mb: Option<u64>,
+    /// CPU in thousandths of a core (1000 = one core): 10 up to the default.
+    #[oai(validator(minimum(value = "10")))]
+    pub cpu_millicores: Option<u32>,
+    /// Processes and threads at once: 8 up to the default.
+    #[oai(validator(minimum(value = "8")))]
+    pub pids: Option<u32>,
+    /// Seconds before the run is stopped as `timed_out`: 1 up to the maximum.
+    #[oai(validator(minimum(value = "1")))]
+    pub timeout_s: Option<u32>,
+}
+
+/// Limits applied to a run.
+#[derive(Clone, Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct LimitsView {
+    pub memory_bytes: u64,
+    /// Thousandths of a core (1000 = one core).
+    pub cpu_millicores: u32,
+    pub pids: u32,
+    pub timeout_s: u32,
+}
+
+impl From<Limits> for LimitsView {
+    fn from(limits: Limits) -> Self {
+        LimitsView {
+            memory_bytes: limits.memory_bytes,
+            cpu_millicores: limits.cpu_millicores,
+            pids: limits.pids,
+            timeout_s: limits.timeout_s,
+        }
+    }
+}
+
+/// How limits are enforced: `cgroup_v2` or `cgroup_v1` (the whole process tree, in its own
+/// cgroup), or `rlimit` (per-process limits only: weaker, see `GET /system`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum EnforcementView {
+    CgroupV2,
+    CgroupV1,
+    Rlimit,
+}
+
+impl From<Enforcement> for EnforcementView {
+    fn from(enforcement: Enforcement) -> Self {
+        match enforcement {
+            Enforcement::CgroupV2 => EnforcementView::CgroupV2,
+            Enforcement::CgroupV1 => EnforcementView::CgroupV1,
+            Enforcement::Rlimit => EnforcementView::Rlimit,
+        }
+    }
+}
+
+/// What a run used, from its cgroup's accounting (absent under rlimits).
+#[derive(Clone, Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct ResourcesView {
+    /// The most memory the run's processes used at once.
+    pub peak_memory_bytes: Option<u64>,
+    /// CPU time of all the run's processes.
+    pub cpu_seconds: Option<f64>,
+    /// The kernel's OOM killer killed a process of the run at its memory limit.
+    pub oom_killed: bool,
+}
+
+impl From<ResourceUsage> for ResourcesView {
+    fn from(usage: ResourceUsage) -> Self {
+        ResourcesView {
+            peak_memory_bytes: usage.peak_memory_bytes,
+            cpu_seconds: usage.cpu_seconds,
+            oom_killed: usage.oom_killed,
+        }
+    }
 }
 
 /// Test counts by outcome, as pytest's summary line counts them: a failing setup or teardown
@@ -131,6 +217,13 @@ pub struct RunView {
     pub log_truncated: bool,
     /// The Testbay node that executes the run.
     pub node: String,
+    pub limits: LimitsView,
+    /// How the limits were enforced; known once the run has started.
+    pub enforcement: Option<EnforcementView>,
+    /// What the run used; known once it has ended.
+    pub resources: ResourcesView,
+    /// While queued: the run's place in the queue, 1 being next.
+    pub queue_position: Option<u32>,
 }
 
 impl From<Run> for RunView {
@@ -156,6 +249,10 @@ impl From<Run> for RunView {
             log_bytes: run.log_bytes,
             log_truncated: run.log_truncated,
             node: run.node,
+            limits: run.limits.into(),
+            enforcement: run.enforcement.map(Into::into),
+            resources: run.resources.into(),
+            queue_position: None,
         }
     }
 }
@@ -413,4 +510,24 @@ impl ListStreamEvent {
             ListStreamEvent::Reload(event) => &event.event_id,
         }
     }
+}
+
+/// This service: how it contains runs and with which limits.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct SystemView {
+    pub version: String,
+    pub node: String,
+    /// How run limits are enforced on this machine.
+    pub enforcement: EnforcementView,
+    /// Set when limits cannot be fully enforced (no writable cgroup): why, and what it means.
+    pub sandbox_warning: Option<String>,
+    /// The limits a run gets unless it asks for tighter ones.
+    pub default_limits: LimitsView,
+    /// The longest timeout a run may ask for.
+    pub max_timeout_s: u32,
+    /// Runs executed at once; more wait as queued.
+    pub max_concurrent_runs: u32,
+    pub python: String,
+    pub tests_root: String,
 }

@@ -105,14 +105,14 @@ impl RunsApi {
         state: Data<&Arc<AppState>>,
         body: Json<Unchecked<CreateRunRequest>>,
     ) -> Result<CreateRunResponse, ServerError> {
-        let new_run = match NewRun::from_json(&body.0.json) {
+        let new_run = match NewRun::from_json(&body.0.json, &state.system.limit_policy) {
             Ok(new_run) => new_run,
             Err(error) => return Ok(CreateRunResponse::Invalid(Json(Problem::invalid_field(error)))),
         };
         if let Err(error) = check_paths_exist(&state, &new_run).await? {
             return Ok(CreateRunResponse::Invalid(Json(Problem::invalid_field(error))));
         }
-        match state.store.create_run(&new_run, &state.node, Utc::now()).await {
+        match state.store.create_run(&new_run, &state.system.node, Utc::now()).await {
             Ok(run) => {
                 info!(run_id = %run.id, user = %run.user, environment = run.environment, "run created");
                 state.hub.publish_list(ListChange::Created, run.clone());
@@ -174,14 +174,15 @@ impl RunsApi {
         } else {
             None
         };
-        Ok(ListRunsResponse::Ok(Json(RunPage { items: runs.into_iter().map(RunView::from).collect(), next_cursor })))
+        let items = runs.into_iter().map(|run| view(&state, run)).collect();
+        Ok(ListRunsResponse::Ok(Json(RunPage { items, next_cursor })))
     }
 
     /// Get a run
     #[oai(path = "/runs/:id", method = "get", operation_id = "get_run")]
     async fn get(&self, state: Data<&Arc<AppState>>, id: Path<i64>) -> Result<RunResponse, ServerError> {
         Ok(match state.store.run(RunId(id.0)).await? {
-            Some(run) => RunResponse::Ok(Json(run.into())),
+            Some(run) => RunResponse::Ok(Json(view(&state, run))),
             None => RunResponse::NotFound(Json(Problem::not_found(&format!("run {}", id.0)))),
         })
     }
@@ -283,6 +284,12 @@ impl RunsApi {
             }),
         }
     }
+}
+
+/// A run as the API shows it, with its place in the queue while it waits.
+fn view(state: &AppState, run: Run) -> RunView {
+    let queue_position = state.runner.queue_position(run.id);
+    RunView { queue_position, ..RunView::from(run) }
 }
 
 fn not_active(run: &Run) -> Problem {

@@ -1,9 +1,11 @@
 //! Types and rules of Testbay, free of I/O: runs, their statuses and counts, test results,
 //! and the validation of a request for a new run.
 
+mod limits;
 mod new_run;
 mod run;
 
+pub use limits::{Enforcement, LimitPolicy, Limits, ResourceUsage};
 pub(crate) use new_run::file_part;
 pub use new_run::{
     ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_BYTES, PATHS_MAX, USER_MAX_CHARS,

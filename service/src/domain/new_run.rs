@@ -8,6 +8,8 @@ use std::path::{Component, Path};
 
 use serde_json::{Map, Value};
 
+use super::{LimitPolicy, Limits};
+
 pub const USER_MAX_CHARS: usize = 64;
 pub const ENVIRONMENT_MIN: u8 = 1;
 pub const ENVIRONMENT_MAX: u8 = 100;
@@ -43,16 +45,19 @@ pub struct NewRun {
     /// Files, folders or pytest node ids (`file.py::test_name`), relative to the test tree.
     pub paths: Vec<String>,
     pub variables: BTreeMap<String, String>,
+    /// The limits the run gets: the service's defaults, tightened (or the timeout lengthened)
+    /// as the request asked.
+    pub limits: Limits,
 }
 
 impl NewRun {
     /// Checks a JSON request body. The first wrong field is reported.
-    pub fn from_json(body: &Value) -> Result<NewRun, FieldError> {
+    pub fn from_json(body: &Value, policy: &LimitPolicy) -> Result<NewRun, FieldError> {
         let Value::Object(fields) = body else {
             return Err(FieldError::new("body", "expected a JSON object"));
         };
         if let Some(unknown) =
-            fields.keys().find(|key| !["user", "environment", "paths", "variables"].contains(&key.as_str()))
+            fields.keys().find(|key| !["user", "environment", "paths", "variables", "limits"].contains(&key.as_str()))
         {
             return Err(FieldError::new(unknown.as_str(), "unknown field"));
         }
@@ -61,6 +66,7 @@ impl NewRun {
             environment: parse_environment(fields.get("environment"))?,
             paths: parse_paths(fields.get("paths"))?,
             variables: parse_variables(fields)?,
+            limits: policy.apply(fields.get("limits"))?,
         })
     }
 }
@@ -199,8 +205,13 @@ mod tests {
 
     use super::*;
 
+    const POLICY: LimitPolicy = LimitPolicy {
+        defaults: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 256, timeout_s: 600 },
+        max_timeout_s: 3600,
+    };
+
     fn field_of(body: Value) -> String {
-        match NewRun::from_json(&body) {
+        match NewRun::from_json(&body, &POLICY) {
             Ok(run) => panic!("accepted {run:?}"),
             Err(error) => error.field,
         }
@@ -208,13 +219,19 @@ mod tests {
 
     #[test]
     fn accepts_a_full_request() {
-        let run = NewRun::from_json(&json!({
-            "user": " ada ",
-            "environment": 7,
-            "paths": ["math", "text/test_words.py::test_split"],
-            "variables": {"BASE_URL": "http://x"}
-        }))
+        let run = NewRun::from_json(
+            &json!({
+                "user": " ada ",
+                "environment": 7,
+                "paths": ["math", "text/test_words.py::test_split"],
+                "variables": {"BASE_URL": "http://x"},
+                "limits": {"timeout_s": 60}
+            }),
+            &POLICY,
+        )
         .expect("valid");
+        assert_eq!(run.limits.timeout_s, 60);
+        assert_eq!(run.limits.pids, 256);
         assert_eq!(run.user, "ada");
         assert_eq!(run.environment, 7);
         assert_eq!(run.paths.len(), 2);

@@ -6,6 +6,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
+use super::{Enforcement, Limits, ResourceUsage};
+
 /// The number of a run, as in "run 112". Ids only grow, so newer runs have larger ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RunId(pub i64);
@@ -210,6 +212,10 @@ pub struct Run {
     pub log_truncated: bool,
     /// The Testbay node that accepted the run and executes it.
     pub node: String,
+    pub limits: Limits,
+    /// How the limits were enforced; known once the run has started.
+    pub enforcement: Option<Enforcement>,
+    pub resources: ResourceUsage,
     /// The sequence number of the run's latest event; live listeners resume after it.
     pub seq: i64,
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::sandbox::Sandbox;
 use crate::domain::Run;
 use crate::events::{EventHub, ListChange, RunEvent, RunEventKind};
 use crate::store::Store;
@@ -26,6 +27,7 @@ pub struct RunnerSettings {
 
 pub struct RunContext {
     pub settings: RunnerSettings,
+    pub sandbox: Sandbox,
     pub store: Store,
     pub hub: EventHub,
 }

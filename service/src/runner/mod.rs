@@ -4,8 +4,13 @@
 //! ```text
 //!  submit ─► queued ──(slot free)──► running ──(pytest exits)──► passed | failed | error
 //!              │                        │ cancel: SIGTERM to the group, grace, SIGKILL ► cancelled
-//!              │ cancel ► cancelled     │ service shutdown, same steps                 ► interrupted
-//!              │ shutdown ► interrupted
+//!              │ cancel ► cancelled     │ timeout, same steps                          ► timed_out
+//!              │ shutdown ► interrupted │ service shutdown, same steps                 ► interrupted
+//! ```
+//!
+//! Each running run is contained by the `sandbox`: its own cgroup (or rlimits), so that a
+//! stop, a timeout or the end of pytest leaves no process of the run behind.
+//! ```text
 //! ```
 //!
 //! Every state change is stored first and published to the event hub second.
@@ -14,8 +19,10 @@ mod command;
 mod context;
 mod log;
 mod report;
+mod sandbox;
 mod scheduler;
 mod supervisor;
 
 pub use context::{RunContext, RunnerSettings};
+pub use sandbox::{Sandbox, SandboxChoice, instance_name};
 pub use scheduler::{CancelOutcome, Runner};

@@ -41,6 +41,7 @@ struct Running {
 #[derive(Clone)]
 pub struct Runner {
     tx: mpsc::UnboundedSender<Message>,
+    queue_rx: watch::Receiver<Vec<RunId>>,
 }
 
 impl Runner {
@@ -48,7 +49,9 @@ impl Runner {
     pub fn start(context: RunContext) -> std::io::Result<Runner> {
         super::command::install_plugin(&context.settings.work_dir)?;
         let (tx, rx) = mpsc::unbounded_channel();
+        let (queue_tx, queue_rx) = watch::channel(Vec::new());
         let scheduler = Scheduler {
+            queue_tx,
             context: Arc::new(context),
             tx: tx.clone(),
             queue: VecDeque::new(),
@@ -57,7 +60,13 @@ impl Runner {
             stopped: false,
         };
         tokio::spawn(scheduler.run(rx));
-        Ok(Runner { tx })
+        Ok(Runner { tx, queue_rx })
+    }
+
+    /// The run's place in the queue (1 is next), while it waits.
+    pub fn queue_position(&self, id: RunId) -> Option<u32> {
+        let queue = self.queue_rx.borrow();
+        queue.iter().position(|queued| *queued == id).and_then(|index| u32::try_from(index + 1).ok())
     }
 
     /// Queues a stored, queued run.
@@ -87,6 +96,8 @@ impl Runner {
 
 struct Scheduler {
     context: Arc<RunContext>,
+    /// The queued runs' ids, in order, for the API.
+    queue_tx: watch::Sender<Vec<RunId>>,
     tx: mpsc::UnboundedSender<Message>,
     queue: VecDeque<Run>,
     running: HashMap<RunId, Running>,
@@ -99,6 +110,18 @@ impl Scheduler {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Message>) {
         while !self.stopped
             && let Some(message) = rx.recv().await
+        {
+            self.handle(message).await;
+            let queued: Vec<RunId> = self.queue.iter().map(|run| run.id).collect();
+            self.queue_tx.send_if_modified(|shown| {
+                let changed = *shown != queued;
+                *shown = queued;
+                changed
+            });
+        }
+    }
+
+    async fn handle(&mut self, message: Message) {
         {
             match message {
                 Message::Submit(run) if self.is_shutting_down() => {
@@ -193,6 +216,7 @@ impl Scheduler {
             log_bytes: 0,
             log_truncated: false,
             seq: run.seq + 1,
+            resources: run.resources,
         };
         match self.context.store.finish_run(run.id, &finish).await {
             Ok(Some(ended)) => {

@@ -1,5 +1,6 @@
-//! One running run: starts pytest in its own process group, turns its output and report log
-//! into stored, published events, stops it when asked, and records how it ended.
+//! One running run: starts pytest in its own process group and sandbox, turns its output and
+//! report log into stored, published events, stops it when asked or when its time is up, and
+//! records how it ended and what it used.
 
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
@@ -20,7 +21,8 @@ use super::command::pytest_command;
 use super::context::RunContext;
 use super::log::LogBuffer;
 use super::report::{ReportEvent, parse_line};
-use crate::domain::{Counts, LogChunk, Run, RunStatus, TestResult};
+use super::sandbox::RunSandbox;
+use crate::domain::{Counts, Limits, LogChunk, ResourceUsage, Run, RunStatus, TestResult};
 use crate::events::{RunEvent, RunEventKind};
 use crate::store::{Finish, Progress, StoreError};
 
@@ -37,6 +39,7 @@ const REPORT_QUIET: Duration = Duration::from_millis(50);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StopReason {
     Cancelled,
+    TimedOut,
     Shutdown,
 }
 
@@ -44,7 +47,16 @@ impl StopReason {
     fn status(self) -> RunStatus {
         match self {
             StopReason::Cancelled => RunStatus::Cancelled,
+            StopReason::TimedOut => RunStatus::TimedOut,
             StopReason::Shutdown => RunStatus::Interrupted,
+        }
+    }
+
+    fn message(self, limits: &Limits) -> String {
+        match self {
+            StopReason::Cancelled => "cancelled by request".into(),
+            StopReason::TimedOut => format!("stopped after its timeout of {} s", limits.timeout_s),
+            StopReason::Shutdown => "the Testbay service stopped during this run".into(),
         }
     }
 }
@@ -80,9 +92,11 @@ struct Supervisor<'a> {
     published_counts: Counts,
 }
 
-/// A pytest process and the pipes Testbay reads from it.
+/// A pytest process, its sandbox and the pipes Testbay reads from it.
 struct Process {
     child: tokio::process::Child,
+    /// Taken when the run ends, to be cleared on a blocking thread.
+    sandbox: Option<RunSandbox>,
     group: Pid,
     output: pipe::Receiver,
     report: Lines<BufReader<pipe::Receiver>>,
@@ -91,7 +105,8 @@ struct Process {
 
 impl<'a> Supervisor<'a> {
     async fn start(context: &'a RunContext, run: Run) -> Result<Option<Supervisor<'a>>, StoreError> {
-        let Some(run) = context.store.mark_running(run.id, Utc::now(), run.seq + 1).await? else {
+        let enforcement = context.sandbox.enforcement();
+        let Some(run) = context.store.mark_running(run.id, Utc::now(), enforcement, run.seq + 1).await? else {
             return Ok(None);
         };
         info!("run started");
@@ -107,7 +122,7 @@ impl<'a> Supervisor<'a> {
     }
 
     async fn run_to_end(mut self, stop_rx: watch::Receiver<Option<StopReason>>) -> Option<Run> {
-        let ended = match self.spawn() {
+        let ending = match self.spawn() {
             Ok(process) => self.watch(process, stop_rx).await,
             Err(err) => {
                 warn!(error = %err, "cannot start pytest");
@@ -116,10 +131,11 @@ impl<'a> Supervisor<'a> {
                     status: RunStatus::Error,
                     exit_code: None,
                     message: Some(format!("cannot start pytest: {err}")),
+                    resources: ResourceUsage::default(),
                 }
             }
         };
-        self.finish(ended).await
+        self.finish(ending).await
     }
 
     fn spawn(&self) -> std::io::Result<Process> {
@@ -132,20 +148,29 @@ impl<'a> Supervisor<'a> {
         // pytest exits.
         let report = pipe::OpenOptions::new().read_write(true).open_receiver(&report_path)?;
         let (output_reader, output_writer) = std::io::pipe()?;
+        let sandbox = self.context.sandbox.prepare(self.run.id, &self.run.limits)?;
         let mut command = pytest_command(&self.context.settings, &self.run, &report_path, &run_dir.join("junit.xml"));
+        sandbox.apply_to(&mut command)?;
         command
             .stdin(Stdio::null())
             .stdout(output_writer.try_clone()?)
             .stderr(output_writer)
             // Its own process group, so that a stop reaches every process the tests start.
             .process_group(0);
-        let child = command.spawn()?;
+        let child = match command.spawn() {
+            Ok(child) => child,
+            Err(error) => {
+                let _ = sandbox.remove();
+                return Err(error);
+            }
+        };
         // Dropping the command closes Testbay's copies of the output pipe's writing end, so the
         // output ends when the last process of the run closes it.
         drop(command);
         let group = Pid::from_raw(child.id().and_then(|id| i32::try_from(id).ok()).unwrap_or(0));
         Ok(Process {
             child,
+            sandbox: Some(sandbox),
             group,
             output: pipe::Receiver::from_owned_fd(OwnedFd::from(output_reader))?,
             report: BufReader::new(report).lines(),
@@ -158,6 +183,7 @@ impl<'a> Supervisor<'a> {
         let mut output_open = true;
         let mut stop: Option<StopReason> = None;
         let mut kill_at: Option<Instant> = None;
+        let timeout_at = Instant::now() + Duration::from_secs(self.run.limits.timeout_s.into());
         let mut next_flush = Instant::now() + FLUSH_INTERVAL;
         let exit = loop {
             tokio::select! {
@@ -179,11 +205,13 @@ impl<'a> Supervisor<'a> {
                 changed = stop_rx.changed(), if stop.is_none() => {
                     let reason = if changed.is_ok() { *stop_rx.borrow() } else { Some(StopReason::Shutdown) };
                     if let Some(reason) = reason {
-                        info!(?reason, "stopping the run");
                         stop = Some(reason);
-                        signal_group(process.group, Signal::SIGTERM);
-                        kill_at = Some(Instant::now() + self.context.settings.grace_period);
+                        kill_at = Some(self.terminate(&process, reason));
                     }
+                }
+                () = sleep_until(timeout_at), if stop.is_none() => {
+                    stop = Some(StopReason::TimedOut);
+                    kill_at = Some(self.terminate(&process, StopReason::TimedOut));
                 }
                 () = sleep_until(kill_at.unwrap_or_else(Instant::now)), if kill_at.is_some() => {
                     warn!("the run outlived its grace period; killing it");
@@ -196,11 +224,26 @@ impl<'a> Supervisor<'a> {
                 }
             }
         };
-        // SIGKILL guarantees that nothing the tests left in the group outlives the run.
+        // SIGKILL guarantees that nothing the tests left in the group outlives the run; the
+        // sandbox catches what left the group.
         signal_group(process.group, Signal::SIGKILL);
+        let resources = match process.sandbox.take() {
+            Some(sandbox) => contain_leftovers(sandbox).await,
+            None => ResourceUsage::default(),
+        };
         self.drain(&mut process, &mut buffer, output_open).await;
         let _ = std::fs::remove_file(&process.report_path);
-        Ending::of(exit, stop)
+        Ending::of(exit, stop, &self.run.limits, resources)
+    }
+
+    /// Asks the run's process group to stop; returns when to kill it if it has not.
+    fn terminate(&mut self, process: &Process, reason: StopReason) -> Instant {
+        info!(?reason, "stopping the run");
+        let note =
+            format!("\n[testbay] {}: sending SIGTERM to the run's processes\n", reason.message(&self.run.limits));
+        self.log.push(note.as_bytes());
+        signal_group(process.group, Signal::SIGTERM);
+        Instant::now() + self.context.settings.grace_period
     }
 
     /// Reads what is left of the output and the report log once pytest has exited.
@@ -298,6 +341,7 @@ impl<'a> Supervisor<'a> {
             log_bytes: self.log.written(),
             log_truncated: self.log.is_truncated(),
             seq: self.run.seq + 1,
+            resources: ending.resources,
         };
         match self.context.store.finish_run(self.run.id, &finish).await {
             Ok(Some(run)) => {
@@ -314,46 +358,71 @@ impl<'a> Supervisor<'a> {
     }
 }
 
+/// Kills whatever is left in the run's sandbox, reads what the run used and removes it.
+async fn contain_leftovers(sandbox: RunSandbox) -> ResourceUsage {
+    // Killing waits (briefly) for the kernel: not on an async worker.
+    let result = tokio::task::spawn_blocking(move || {
+        sandbox.kill_all()?;
+        let usage = sandbox.usage();
+        sandbox.remove()?;
+        Ok::<_, std::io::Error>(usage)
+    })
+    .await
+    .unwrap_or_else(|join_error| Err(std::io::Error::other(join_error)));
+    result.unwrap_or_else(|error| {
+        error!(error = %error, "cannot clear the run's cgroup; processes of it may be left");
+        ResourceUsage::default()
+    })
+}
+
 /// How a run ended, before it is stored.
 struct Ending {
     status: RunStatus,
     exit_code: Option<i32>,
     message: Option<String>,
+    resources: ResourceUsage,
 }
 
 impl Ending {
-    fn of(exit: std::io::Result<ExitStatus>, stop: Option<StopReason>) -> Ending {
-        let exit = match exit {
-            Ok(exit) => exit,
-            Err(err) => {
-                return Ending {
-                    status: stop.map_or(RunStatus::Error, StopReason::status),
-                    exit_code: None,
-                    message: Some(format!("lost track of pytest: {err}")),
-                };
+    fn of(
+        exit: std::io::Result<ExitStatus>,
+        stop: Option<StopReason>,
+        limits: &Limits,
+        resources: ResourceUsage,
+    ) -> Ending {
+        let (status, exit_code, message) = match (exit, stop) {
+            (Err(err), stop) => {
+                (stop.map_or(RunStatus::Error, StopReason::status), None, Some(format!("lost track of pytest: {err}")))
             }
+            (Ok(exit), Some(reason)) => (reason.status(), exit.code(), Some(reason.message(limits))),
+            (Ok(exit), None) => (RunStatus::from_pytest_exit(exit.code()), exit.code(), exit_message(exit)),
         };
-        let exit_code = exit.code();
-        if let Some(reason) = stop {
-            let message = match reason {
-                StopReason::Cancelled => "cancelled by request",
-                StopReason::Shutdown => "the Testbay service stopped during this run",
-            };
-            return Ending { status: reason.status(), exit_code, message: Some(message.into()) };
-        }
-        let message = match exit_code {
-            Some(0 | 1) => None,
-            Some(2) => Some("pytest was interrupted".into()),
-            Some(3) => Some("pytest hit an internal error".into()),
-            Some(4) => Some("pytest could not use its arguments".into()),
-            Some(5) => Some("no tests were collected".into()),
-            Some(code) => Some(format!("pytest exited with code {code}")),
-            None => Some(match std::os::unix::process::ExitStatusExt::signal(&exit) {
-                Some(signal) => format!("pytest was killed by signal {signal}"),
-                None => "pytest ended without an exit code".into(),
-            }),
+        let message = if resources.oom_killed {
+            let oom = format!(
+                "the OOM killer killed a process of the run at its memory limit of {} MiB",
+                limits.memory_bytes / (1024 * 1024)
+            );
+            Some(message.map_or(oom.clone(), |message| format!("{oom}; {message}")))
+        } else {
+            message
         };
-        Ending { status: RunStatus::from_pytest_exit(exit_code), exit_code, message }
+        Ending { status, exit_code, message, resources }
+    }
+}
+
+/// What pytest's own exit means, when its status alone does not say.
+fn exit_message(exit: ExitStatus) -> Option<String> {
+    match exit.code() {
+        Some(0 | 1) => None,
+        Some(2) => Some("pytest was interrupted".into()),
+        Some(3) => Some("pytest hit an internal error".into()),
+        Some(4) => Some("pytest could not use its arguments".into()),
+        Some(5) => Some("no tests were collected".into()),
+        Some(code) => Some(format!("pytest exited with code {code}")),
+        None => Some(match std::os::unix::process::ExitStatusExt::signal(&exit) {
+            Some(signal) => format!("pytest was killed by signal {signal}"),
+            None => "pytest ended without an exit code".into(),
+        }),
     }
 }
 

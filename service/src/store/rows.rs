@@ -6,7 +6,10 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
 
 use super::StoreError;
-use crate::domain::{Counts, EnvironmentHold, LogChunk, Run, RunId, RunStatus, TestOutcome, TestResult};
+use crate::domain::{
+    Counts, Enforcement, EnvironmentHold, Limits, LogChunk, ResourceUsage, Run, RunId, RunStatus, TestOutcome,
+    TestResult,
+};
 
 pub(super) fn run_record(id: RunId) -> RecordId {
     RecordId::new("run", id.0)
@@ -59,6 +62,63 @@ impl From<CountsRow> for Counts {
     }
 }
 
+#[derive(Clone, Debug, SurrealValue)]
+pub(super) struct LimitsRow {
+    memory_bytes: i64,
+    cpu_millicores: i64,
+    pids: i64,
+    timeout_s: i64,
+}
+
+impl From<Limits> for LimitsRow {
+    fn from(limits: Limits) -> Self {
+        LimitsRow {
+            memory_bytes: i64::try_from(limits.memory_bytes).unwrap_or(i64::MAX),
+            cpu_millicores: limits.cpu_millicores.into(),
+            pids: limits.pids.into(),
+            timeout_s: limits.timeout_s.into(),
+        }
+    }
+}
+
+impl From<LimitsRow> for Limits {
+    fn from(row: LimitsRow) -> Self {
+        Limits {
+            memory_bytes: u64::try_from(row.memory_bytes).unwrap_or(0),
+            cpu_millicores: u32::try_from(row.cpu_millicores).unwrap_or(0),
+            pids: u32::try_from(row.pids).unwrap_or(0),
+            timeout_s: u32::try_from(row.timeout_s).unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, SurrealValue)]
+pub(super) struct ResourcesRow {
+    peak_memory_bytes: Option<i64>,
+    cpu_seconds: Option<f64>,
+    oom_killed: bool,
+}
+
+impl From<ResourceUsage> for ResourcesRow {
+    fn from(usage: ResourceUsage) -> Self {
+        ResourcesRow {
+            peak_memory_bytes: usage.peak_memory_bytes.and_then(|n| i64::try_from(n).ok()),
+            cpu_seconds: usage.cpu_seconds,
+            oom_killed: usage.oom_killed,
+        }
+    }
+}
+
+impl From<ResourcesRow> for ResourceUsage {
+    fn from(row: ResourcesRow) -> Self {
+        ResourceUsage {
+            peak_memory_bytes: row.peak_memory_bytes.and_then(|n| u64::try_from(n).ok()),
+            cpu_seconds: row.cpu_seconds,
+            oom_killed: row.oom_killed,
+        }
+    }
+}
+
 /// The fields a run is created with.
 #[derive(Clone, Debug, SurrealValue)]
 pub(super) struct NewRunRow {
@@ -73,6 +133,8 @@ pub(super) struct NewRunRow {
     pub log_truncated: bool,
     pub node: String,
     pub seq: i64,
+    pub limits: LimitsRow,
+    pub resources: ResourcesRow,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -93,6 +155,9 @@ pub(super) struct RunRow {
     log_truncated: bool,
     node: String,
     seq: i64,
+    limits: LimitsRow,
+    enforcement: Option<String>,
+    resources: ResourcesRow,
 }
 
 impl TryFrom<RunRow> for Run {
@@ -118,6 +183,9 @@ impl TryFrom<RunRow> for Run {
             log_truncated: row.log_truncated,
             node: row.node,
             seq: row.seq,
+            limits: row.limits.into(),
+            enforcement: row.enforcement.as_deref().and_then(Enforcement::parse),
+            resources: row.resources.into(),
         })
     }
 }

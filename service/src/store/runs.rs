@@ -7,9 +7,11 @@ use surrealdb::IndexedResults;
 use surrealdb::types::RecordId;
 
 use super::error::is_conflict;
-use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, RunRow, TestResultRow, run_record};
+use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow, run_record};
 use super::{CreateRunError, Store, StoreError};
-use crate::domain::{Counts, EnvironmentHold, LogChunk, NewRun, Run, RunFilter, RunId, RunStatus, TestResult};
+use crate::domain::{
+    Counts, Enforcement, EnvironmentHold, LogChunk, NewRun, ResourceUsage, Run, RunFilter, RunId, RunStatus, TestResult,
+};
 
 /// How often a transaction that lost a write race is tried again before giving up.
 const CONFLICT_ATTEMPTS: u32 = 12;
@@ -42,6 +44,7 @@ pub struct Finish {
     pub log_bytes: u64,
     pub log_truncated: bool,
     pub seq: i64,
+    pub resources: ResourceUsage,
 }
 
 /// What a running run produced since the last flush.
@@ -70,6 +73,8 @@ impl Store {
             log_truncated: false,
             node: node.to_owned(),
             seq: 1,
+            limits: new.limits.into(),
+            resources: ResourcesRow::default(),
         };
         let env = environment_record(new.environment);
         let mut attempt = 0;
@@ -144,18 +149,24 @@ impl Store {
         rows.into_iter().map(Run::try_from).collect()
     }
 
-    /// Moves a queued run to running. `None` when it was no longer queued (cancelled).
+    /// Moves a queued run to running, noting how its limits are enforced. `None` when it was
+    /// no longer queued (cancelled).
     pub async fn mark_running(
         &self,
         id: RunId,
         started_at: DateTime<Utc>,
+        enforcement: Enforcement,
         seq: i64,
     ) -> Result<Option<Run>, StoreError> {
         let mut response = self
             .db
-            .query("UPDATE $run SET status = 'running', started_at = $started_at, seq = $seq WHERE status = 'queued' RETURN AFTER")
+            .query(
+                "UPDATE $run SET status = 'running', started_at = $started_at, enforcement = $enforcement, seq = $seq
+                 WHERE status = 'queued' RETURN AFTER",
+            )
             .bind(("run", run_record(id)))
             .bind(("started_at", started_at))
+            .bind(("enforcement", enforcement.as_str()))
             .bind(("seq", seq))
             .await
             .map_err(StoreError::query("start run"))?;
@@ -197,7 +208,7 @@ impl Store {
                 "BEGIN TRANSACTION;
                  LET $ended = (UPDATE $run SET status = $status, exit_code = $exit_code, message = $message,
                      finished_at = $finished_at, counts = $counts, log_bytes = $log_bytes,
-                     log_truncated = $log_truncated, seq = $seq
+                     log_truncated = $log_truncated, seq = $seq, resources = $resources
                      WHERE status IN ['queued', 'running'] RETURN AFTER);
                  IF array::len($ended) > 0 {
                      UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
@@ -214,6 +225,7 @@ impl Store {
             .bind(("log_bytes", finish.log_bytes as i64))
             .bind(("log_truncated", finish.log_truncated))
             .bind(("seq", finish.seq))
+            .bind(("resources", ResourcesRow::from(finish.resources)))
             .await
             .and_then(IndexedResults::check)
             .map_err(StoreError::query("finish run"))?;
@@ -301,6 +313,7 @@ impl Store {
                 log_bytes: run.log_bytes,
                 log_truncated: run.log_truncated,
                 seq: run.seq + 1,
+                resources: run.resources,
             };
             if let Some(run) = self.finish_run(run.id, &finish).await? {
                 interrupted.push(run);
@@ -336,7 +349,13 @@ mod tests {
     use super::*;
 
     fn new_run(environment: u8) -> NewRun {
-        NewRun { user: "ada".into(), environment, paths: vec!["math".into()], variables: BTreeMap::new() }
+        NewRun {
+            user: "ada".into(),
+            environment,
+            paths: vec!["math".into()],
+            variables: BTreeMap::new(),
+            limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 100, timeout_s: 60 },
+        }
     }
 
     async fn store() -> Store {
@@ -365,9 +384,12 @@ mod tests {
             log_bytes: 0,
             log_truncated: false,
             seq: 2,
+            resources: ResourceUsage { peak_memory_bytes: Some(1000), cpu_seconds: Some(0.5), oom_killed: false },
         };
         let done = store.finish_run(first.id, &finish).await.expect("finish").expect("was active");
         assert_eq!(done.status, RunStatus::Passed);
+        assert_eq!(done.resources.peak_memory_bytes, Some(1000));
+        assert_eq!(done.limits.pids, 100);
         assert!(store.finish_run(first.id, &finish).await.expect("finish again").is_none());
         store.create_run(&new_run(3), "n", Utc::now()).await.expect("free again");
     }
@@ -396,7 +418,7 @@ mod tests {
     async fn progress_and_logs_read_back_in_order() {
         let store = store().await;
         let run = store.create_run(&new_run(1), "n", Utc::now()).await.expect("create");
-        store.mark_running(run.id, Utc::now(), 2).await.expect("start").expect("was queued");
+        store.mark_running(run.id, Utc::now(), Enforcement::Rlimit, 2).await.expect("start").expect("was queued");
         let progress = Progress {
             log: vec![
                 LogChunk { seq: 3, byte_offset: 0, text: "hello ".into() },

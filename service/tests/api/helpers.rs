@@ -1,6 +1,8 @@
 //! Starting the service and talking to it as a client would.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -18,6 +20,11 @@ pub fn workspace_root() -> PathBuf {
 
 pub fn sample_tests() -> PathBuf {
     workspace_root().join("sample_tests")
+}
+
+/// Tests that misbehave on purpose, for the sandbox.
+pub fn misbehaving_tests() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/misbehaving")
 }
 
 /// The Python with pytest that the README's set-up installs.
@@ -78,6 +85,11 @@ impl TestApp {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");
         response.json().await.expect("json")
+    }
+
+    /// `get_json` for futures that must own their arguments.
+    pub async fn get_json_owned(&self, path: String) -> Value {
+        self.get_json(&path).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
@@ -186,4 +198,83 @@ pub fn processes_of_run(data_dir: &Path, id: i64) -> Vec<u32> {
             vars.contains(&run_marker.as_bytes()) && vars.iter().any(|var| var.starts_with(service_marker.as_bytes()))
         })
         .collect()
+}
+
+/// A `testbay serve` process on an ephemeral port.
+pub struct ServiceProcess {
+    pub child: Child,
+    pub address: String,
+}
+
+impl ServiceProcess {
+    pub fn start(data_dir: &Path, tests_root: &Path, extra_args: &[&str]) -> ServiceProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_testbay"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--grace-period-s", "1"])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--tests-root")
+            .arg(tests_root)
+            .arg("--python")
+            .arg(python())
+            .args(extra_args)
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("testbay starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let address = loop {
+            let line = lines.next().expect("the service logs its address").expect("a log line");
+            if let Some(rest) = line.split("url=").nth(1) {
+                break rest.split_whitespace().next().expect("url").trim_end_matches('/').to_owned();
+            }
+        };
+        // Keep reading the log so that the service never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        ServiceProcess { child, address }
+    }
+
+    /// The peak resident memory of the service process so far, in bytes (`VmHWM`).
+    pub fn peak_rss_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM");
+        kib * 1024
+    }
+
+    /// Stops the service with SIGTERM, as systemd would, and checks that it exits cleanly.
+    pub fn stop(mut self) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.child.id() as i32), nix::sys::signal::Signal::SIGTERM)
+            .expect("SIGTERM");
+        let status = self.child.wait().expect("reaped");
+        assert!(status.success(), "the service exits cleanly on SIGTERM: {status}");
+    }
+
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+}
+
+/// Whether the process `pid` is still alive (a zombie waiting to be reaped counts as dead).
+pub fn is_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()) != Some("Z"),
+        Err(_) => false,
+    }
+}
+
+/// Waits until `path` holds a pid, as a daemon fixture writes it.
+pub async fn read_pid_file(path: &Path) -> i32 {
+    let deadline = tokio::time::Instant::now() + RUN_DEADLINE;
+    loop {
+        if let Some(pid) = std::fs::read_to_string(path).ok().and_then(|text| text.trim().parse().ok()) {
+            return pid;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no pid in {}", path.display());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -7,5 +7,6 @@ mod execution;
 mod live;
 mod restart;
 mod runs;
+mod sandbox;
 mod security;
 mod spec;

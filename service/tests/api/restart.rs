@@ -1,52 +1,9 @@
 //! The service as a process: a restart keeps every run, and runs that a killed service left
 //! active are marked interrupted, their environments freed.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, python, sample_tests};
-
-/// A `testbay serve` process on an ephemeral port.
-struct ServiceProcess {
-    child: Child,
-    address: String,
-}
-
-impl ServiceProcess {
-    fn start(data_dir: &Path) -> ServiceProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_testbay"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--grace-period-s", "1"])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--tests-root")
-            .arg(sample_tests())
-            .arg("--python")
-            .arg(python())
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("testbay starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let address = loop {
-            let line = lines.next().expect("the service logs its address").expect("a log line");
-            if let Some(rest) = line.split("url=").nth(1) {
-                break rest.split_whitespace().next().expect("url").trim_end_matches('/').to_owned();
-            }
-        };
-        // Keep reading the log so that the service never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        ServiceProcess { child, address }
-    }
-
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-}
+use crate::helpers::{ServiceProcess, TestApp, sample_tests};
 
 async fn get(client: &reqwest::Client, url: String) -> Value {
     let response = client.get(&url).send().await.expect("request");
@@ -58,7 +15,7 @@ async fn get(client: &reqwest::Client, url: String) -> Value {
 async fn a_restart_keeps_runs_and_interrupts_what_a_killed_service_left() {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let client = reqwest::Client::new();
-    let service = ServiceProcess::start(data_dir.path());
+    let service = ServiceProcess::start(data_dir.path(), &sample_tests(), &[]);
     let create = |address: &str, environment: u8, path: &str| {
         client
             .post(format!("{address}/api/runs"))
@@ -90,7 +47,7 @@ async fn a_restart_keeps_runs_and_interrupts_what_a_killed_service_left() {
     }
     service.kill();
 
-    let service = ServiceProcess::start(data_dir.path());
+    let service = ServiceProcess::start(data_dir.path(), &sample_tests(), &[]);
     let kept = get(&client, format!("{}/api/runs/{done_id}", service.address)).await;
     assert_eq!(kept["status"], finished["status"]);
     assert_eq!(kept["counts"], finished["counts"]);
@@ -106,7 +63,7 @@ async fn a_restart_keeps_runs_and_interrupts_what_a_killed_service_left() {
     assert_eq!(again.status(), 201);
     let new_id = again.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
     assert!(new_id > slow_id, "ids keep growing across restarts");
-    service.kill();
+    service.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
