@@ -187,11 +187,6 @@ impl RunSandbox {
     pub fn remove(&self) -> io::Result<()> {
         self.cgroup.as_ref().map_or(Ok(()), RunCgroup::remove)
     }
-
-    /// Pids of the processes in the run's cgroup.
-    pub fn pids(&self) -> Vec<i32> {
-        self.cgroup.as_ref().map(RunCgroup::pids).unwrap_or_default()
-    }
 }
 
 impl Drop for RunSandbox {
