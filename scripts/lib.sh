@@ -49,6 +49,39 @@ ensure_venv() {
     fi
 }
 
+MIN_NODE="18.19"
+
+# Node.js for the web page: Debian's own (18.19 on Debian 12, 20 on 13) unless one is installed.
+require_node() {
+    command -v node >/dev/null || apt_install nodejs npm
+    command -v npm >/dev/null || apt_install npm
+    local version
+    version="$(node --version | tr -d v)"
+    if [ "$(printf '%s\n%s\n' "$MIN_NODE" "$version" | sort -V | head -n1)" != "$MIN_NODE" ]; then
+        die "Node.js $version is too old: the web page needs Node.js $MIN_NODE or newer"
+    fi
+}
+
+# The web page's npm packages, exactly as web/package-lock.json pins them; reinstalled only when
+# the lock file changed.
+ensure_web_packages() {
+    require_node
+    local stamp="$REPO_ROOT/web/node_modules/.testbay-lock"
+    local lock
+    lock="$(sha256sum "$REPO_ROOT/web/package-lock.json" | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock" ]; then
+        say "installing the web page's npm packages"
+        (cd "$REPO_ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
+        echo "$lock" > "$stamp"
+    fi
+}
+
+build_web() {
+    ensure_web_packages
+    say "building the web page"
+    (cd "$REPO_ROOT/web" && npm run --silent build)
+}
+
 ensure_base() {
     apt_install build-essential pkg-config ca-certificates curl python3 python3-venv
     require_rust

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Sets up everything Testbay needs on Debian, builds it and starts it on its defaults:
-# http://127.0.0.1:8080/ (Swagger UI at /docs), data in ./testbay-data, tests from ./sample_tests.
+# Sets up everything Testbay needs on Debian, builds it (web page included) and starts it on its
+# defaults: http://127.0.0.1:8080/ (Swagger UI at /docs), data in ./testbay-data, tests from ./sample_tests.
 # Extra arguments go to `testbay serve` (see `testbay serve --help`).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_base
+build_web
 say "building the service"
 cargo build --bin testbay
 binary="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/testbay"

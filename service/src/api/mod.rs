@@ -1,19 +1,20 @@
 //! The HTTP API: REST and server-sent events under `/api`, described by a generated OpenAPI
-//! spec (`/openapi.json`, Swagger UI at `/docs`). poem types stay inside this module.
+//! spec (`/openapi.json`, Swagger UI at `/docs`), and the web page at every other path. poem
+//! types stay inside this module.
 
 mod catalog;
 mod guard;
 mod json_body;
 mod live;
 mod models;
+mod page;
 mod problem;
 mod runs;
 
 use std::sync::Arc;
 
 use poem::middleware::Tracing;
-use poem::web::Redirect;
-use poem::{Endpoint, EndpointExt, Route, get, handler};
+use poem::{Endpoint, EndpointExt, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
 pub use guard::AccessPolicy;
@@ -73,11 +74,6 @@ pub fn spec_json() -> String {
     api_service().spec()
 }
 
-#[handler]
-fn home() -> Redirect {
-    Redirect::see_other("/docs")
-}
-
 /// Every route of the service, guarded by `policy`.
 pub fn routes(state: Arc<AppState>, policy: AccessPolicy) -> impl Endpoint {
     let api = api_service();
@@ -87,7 +83,8 @@ pub fn routes(state: Arc<AppState>, policy: AccessPolicy) -> impl Endpoint {
         .nest("/api", api)
         .nest("/docs", docs)
         .at("/openapi.json", spec)
-        .at("/", get(home))
+        .at("/", get(page::page))
+        .at("/*path", get(page::page))
         .data(state)
         .with(guard::Guard(Arc::new(policy)))
         .catch_all_error(problem::to_problem)

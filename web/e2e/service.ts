@@ -1,0 +1,63 @@
+// Starts the real Testbay binary on an ephemeral port with a fresh data dir, as a user would.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '../..');
+
+export interface Service {
+  url: string;
+  stop(): Promise<void>;
+  api<T = unknown>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+}
+
+export async function startService(options: { testsRoot?: string; args?: string[] } = {}): Promise<Service> {
+  const binary = process.env.TESTBAY_BIN;
+  if (!binary) throw new Error('set TESTBAY_BIN to the testbay binary (scripts/test.sh does)');
+  const dataDir = mkdtempSync(join(tmpdir(), 'testbay-e2e-'));
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      'serve',
+      '--listen', '127.0.0.1:0',
+      '--data-dir', dataDir,
+      '--tests-root', options.testsRoot ?? join(repoRoot, 'sample_tests'),
+      '--python', process.env.TESTBAY_TEST_PYTHON ?? join(repoRoot, '.venv/bin/python'),
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } },
+  );
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const lines = createInterface({ input: child.stderr! });
+    const timer = setTimeout(() => reject(new Error('the service did not start')), 60_000);
+    lines.on('line', (line) => {
+      const match = line.match(/url=(\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!.replace(/\/$/, ''));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the service exited with ${code}`)));
+  });
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((done) => child.on('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async api<T>(path: string, init?: RequestInit) {
+      const response = await fetch(url + path, {
+        ...init,
+        headers: { 'Content-Type': 'application/json', ...(init?.headers ?? {}) },
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
+  };
+}

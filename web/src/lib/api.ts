@@ -1,0 +1,53 @@
+// The typed API client: every shape comes from the generated OpenAPI types.
+
+import createClient from 'openapi-fetch';
+
+import type { components, paths } from './schema';
+
+export type Run = components['schemas']['RunView'];
+export type RunStatus = components['schemas']['RunStatusView'];
+export type TestResult = components['schemas']['TestResultView'];
+export type Problem = components['schemas']['Problem'];
+export type TreeEntry = components['schemas']['TreeEntryView'];
+export type Environment = components['schemas']['EnvironmentView'];
+export type SystemInfo = components['schemas']['SystemView'];
+export type ListStreamEvent = components['schemas']['ListStreamEvent'];
+
+export const api = createClient<paths>({ baseUrl: '/api' });
+
+export const FINAL_STATUSES: RunStatus[] = ['passed', 'failed', 'error', 'cancelled', 'timed_out', 'interrupted'];
+export const ALL_STATUSES: RunStatus[] = ['queued', 'running', ...FINAL_STATUSES];
+
+export function isActive(run: Run): boolean {
+  return run.status === 'queued' || run.status === 'running';
+}
+
+/** A problem to show, from an API error body or a failed fetch. */
+export function problemOf(error: unknown, fallback = 'the request failed'): Problem {
+  if (error && typeof error === 'object' && 'code' in error && 'message' in error) return error as Problem;
+  if (error instanceof Error) return { code: 'network', message: `${fallback}: ${error.message}` };
+  return { code: 'unknown', message: fallback };
+}
+
+/** Seconds as people read them: 0.4 s, 12 s, 3 min 5 s, 1 h 2 min. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function formatTime(time: string | null | undefined): string {
+  if (!time) return '—';
+  return new Date(time).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—';
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
