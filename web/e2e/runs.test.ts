@@ -99,6 +99,12 @@ describe('the web page', () => {
     await form.close();
   });
 
+  it('says so when a run does not exist', async () => {
+    const page = await openPage('/runs/999999');
+    await page.getByRole('alert').filter({ hasText: 'There is no run #999999' }).waitFor();
+    await page.close();
+  });
+
   it('remembers the user name and filters the tree', async () => {
     const form = await openPage('/runs/new');
     expect(await form.getByLabel('Your name').inputValue()).toBe('ada');
