@@ -34,6 +34,9 @@ const FLUSH_BYTES: usize = 256 * 1024;
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// A pause in the report log after exit that means it has been read to its end.
 const REPORT_QUIET: Duration = Duration::from_millis(50);
+/// Tries to start pytest when the kernel refuses for want of memory or processes.
+const SPAWN_ATTEMPTS: u32 = 4;
+const SPAWN_RETRY_DELAY: Duration = Duration::from_millis(100);
 
 /// Why a run is being stopped before pytest ends by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,7 +125,7 @@ impl<'a> Supervisor<'a> {
     }
 
     async fn run_to_end(mut self, stop_rx: watch::Receiver<Option<StopReason>>) -> Option<Run> {
-        let ending = match self.spawn() {
+        let ending = match self.spawn_retrying().await {
             Ok(process) => self.watch(process, stop_rx).await,
             Err(err) => {
                 warn!(error = %err, "cannot start pytest");
@@ -138,19 +141,44 @@ impl<'a> Supervisor<'a> {
         self.finish(ending).await
     }
 
+    /// Starts pytest, trying again a few times when the kernel is short of memory or
+    /// processes for a moment (a busy machine), which is not the run's fault.
+    async fn spawn_retrying(&self) -> std::io::Result<Process> {
+        let mut attempt = 1;
+        loop {
+            match self.spawn() {
+                Err(error) if is_transient(&error) && attempt < SPAWN_ATTEMPTS => {
+                    warn!(error = %error, attempt, "cannot start pytest for now; trying again");
+                    tokio::time::sleep(SPAWN_RETRY_DELAY * attempt).await;
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
     fn spawn(&self) -> std::io::Result<Process> {
         let run_dir = self.context.settings.work_dir.join(self.run.id.to_string());
-        std::fs::create_dir_all(&run_dir)?;
+        std::fs::create_dir_all(&run_dir).map_err(context("cannot create the run's folder"))?;
         let report_path = run_dir.join("report-log.jsonl");
         let _ = std::fs::remove_file(&report_path);
-        nix::unistd::mkfifo(&report_path, Mode::S_IRUSR | Mode::S_IWUSR).map_err(std::io::Error::from)?;
+        nix::unistd::mkfifo(&report_path, Mode::S_IRUSR | Mode::S_IWUSR)
+            .map_err(std::io::Error::from)
+            .map_err(context("cannot create the report pipe"))?;
         // Opened for reading and writing, so the pipe never reports its end: the end is when
         // pytest exits.
-        let report = pipe::OpenOptions::new().read_write(true).open_receiver(&report_path)?;
-        let (output_reader, output_writer) = std::io::pipe()?;
-        let sandbox = self.context.sandbox.prepare(self.run.id, &self.run.limits)?;
+        let report = pipe::OpenOptions::new()
+            .read_write(true)
+            .open_receiver(&report_path)
+            .map_err(context("cannot open the report pipe"))?;
+        let (output_reader, output_writer) = std::io::pipe().map_err(context("cannot create the output pipe"))?;
+        let sandbox = self
+            .context
+            .sandbox
+            .prepare(self.run.id, &self.run.limits)
+            .map_err(context("cannot create the run's cgroup"))?;
         let mut command = pytest_command(&self.context.settings, &self.run, &report_path, &run_dir.join("junit.xml"));
-        sandbox.apply_to(&mut command)?;
+        sandbox.apply_to(&mut command).map_err(context("cannot prepare to enter the run's cgroup"))?;
         command
             .stdin(Stdio::null())
             .stdout(output_writer.try_clone()?)
@@ -424,6 +452,15 @@ fn exit_message(exit: ExitStatus) -> Option<String> {
             None => "pytest ended without an exit code".into(),
         }),
     }
+}
+
+/// Keeps the error's kind and code, saying which step failed.
+fn context(step: &'static str) -> impl FnOnce(std::io::Error) -> std::io::Error {
+    move |error| std::io::Error::new(error.kind(), format!("{step}: {error}"))
+}
+
+fn is_transient(error: &std::io::Error) -> bool {
+    matches!(error.kind(), std::io::ErrorKind::OutOfMemory | std::io::ErrorKind::WouldBlock)
 }
 
 fn signal_group(group: Pid, signal: Signal) {

@@ -234,6 +234,35 @@ impl ServiceProcess {
         ServiceProcess { child, address }
     }
 
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = reqwest::get(format!("{}{path}", self.address)).await.expect("request");
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        reqwest::Client::new().post(format!("{}{path}", self.address)).json(body).send().await.expect("request")
+    }
+
+    /// Creates a run and returns it, failing the test unless it was created.
+    pub async fn start_run(&self, body: &Value) -> Value {
+        let response = self.post("/api/runs", body).await;
+        assert_eq!(response.status(), 201);
+        response.json().await.expect("json")
+    }
+
+    pub async fn wait_until(&self, id: i64, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + RUN_DEADLINE;
+        loop {
+            let run = self.get_json(&format!("/api/runs/{id}")).await;
+            if done(&run) {
+                return run;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "run {id} never became {what}: {run}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The peak resident memory of the service process so far, in bytes (`VmHWM`).
     pub fn peak_rss_bytes(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");

@@ -5,63 +5,35 @@ use serde_json::{Value, json};
 
 use crate::helpers::{ServiceProcess, TestApp, sample_tests};
 
-async fn get(client: &reqwest::Client, url: String) -> Value {
-    let response = client.get(&url).send().await.expect("request");
-    assert_eq!(response.status(), 200, "{url}");
-    response.json().await.expect("json")
+fn run(environment: u8, path: &str) -> Value {
+    json!({"user": "ops", "environment": environment, "paths": [path]})
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_keeps_runs_and_interrupts_what_a_killed_service_left() {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let client = reqwest::Client::new();
     let service = ServiceProcess::start(data_dir.path(), &sample_tests(), &[]);
-    let create = |address: &str, environment: u8, path: &str| {
-        client
-            .post(format!("{address}/api/runs"))
-            .json(&json!({"user": "ops", "environment": environment, "paths": [path]}))
-            .send()
-    };
-    let done: Value =
-        create(&service.address, 20, "math/test_broken.py").await.expect("create").json().await.expect("json");
-    let done_id = done["id"].as_i64().expect("id");
-    let finished = loop {
-        let run = get(&client, format!("{}/api/runs/{done_id}", service.address)).await;
-        if run["finished_at"].is_string() {
-            break run;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
-    let log_before = get(&client, format!("{}/api/runs/{done_id}/log", service.address)).await;
-    let tests_before = get(&client, format!("{}/api/runs/{done_id}/tests", service.address)).await;
-
-    let slow: Value =
-        create(&service.address, 21, "slow/test_slow.py").await.expect("create").json().await.expect("json");
-    let slow_id = slow["id"].as_i64().expect("id");
-    loop {
-        let run = get(&client, format!("{}/api/runs/{slow_id}", service.address)).await;
-        if run["status"] == "running" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let done_id = service.start_run(&run(20, "math/test_broken.py")).await["id"].as_i64().expect("id");
+    let finished = service.wait_until(done_id, "finished", |run| run["finished_at"].is_string()).await;
+    let log_before = service.get_json(&format!("/api/runs/{done_id}/log")).await;
+    let tests_before = service.get_json(&format!("/api/runs/{done_id}/tests")).await;
+    let slow_id = service.start_run(&run(21, "slow/test_slow.py")).await["id"].as_i64().expect("id");
+    service.wait_until(slow_id, "running", |run| run["status"] == "running").await;
     service.kill();
 
     let service = ServiceProcess::start(data_dir.path(), &sample_tests(), &[]);
-    let kept = get(&client, format!("{}/api/runs/{done_id}", service.address)).await;
+    let kept = service.get_json(&format!("/api/runs/{done_id}")).await;
     assert_eq!(kept["status"], finished["status"]);
     assert_eq!(kept["counts"], finished["counts"]);
-    assert_eq!(get(&client, format!("{}/api/runs/{done_id}/log", service.address)).await, log_before);
-    assert_eq!(get(&client, format!("{}/api/runs/{done_id}/tests", service.address)).await, tests_before);
+    assert_eq!(service.get_json(&format!("/api/runs/{done_id}/log")).await, log_before);
+    assert_eq!(service.get_json(&format!("/api/runs/{done_id}/tests")).await, tests_before);
 
-    let interrupted = get(&client, format!("{}/api/runs/{slow_id}", service.address)).await;
+    let interrupted = service.get_json(&format!("/api/runs/{slow_id}")).await;
     assert_eq!(interrupted["status"], "interrupted");
     assert!(interrupted["finished_at"].is_string());
-    let environments = get(&client, format!("{}/api/environments", service.address)).await;
+    let environments = service.get_json("/api/environments").await;
     assert!(environments["items"][20]["run_id"].is_null(), "environment 21 is free again");
-    let again = create(&service.address, 21, "math/test_arithmetic.py").await.expect("create");
-    assert_eq!(again.status(), 201);
-    let new_id = again.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    let new_id = service.start_run(&run(21, "math/test_arithmetic.py")).await["id"].as_i64().expect("id");
     assert!(new_id > slow_id, "ids keep growing across restarts");
     service.stop();
 }

@@ -72,11 +72,12 @@ async fn a_busy_environment_is_refused_with_its_holder() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_many_concurrent_creates_for_one_environment_exactly_one_wins() {
     let app = Arc::new(TestApp::spawn().await);
-    let attempts: Vec<_> = (0..60)
+    // The winner runs for ten seconds, so every loser meets it holding the environment.
+    let attempts: Vec<_> = (0..200)
         .map(|i| {
             let app = Arc::clone(&app);
             tokio::spawn(async move {
-                let response = app.create_run(&format!("user{i}"), 42, &["math/test_arithmetic.py"]).await;
+                let response = app.create_run(&format!("user{i}"), 42, &["slow/test_slow.py"]).await;
                 let status = response.status().as_u16();
                 (status, response.json::<Value>().await.expect("json"))
             })
@@ -91,8 +92,8 @@ async fn of_many_concurrent_creates_for_one_environment_exactly_one_wins() {
             (status, body) => panic!("unexpected {status}: {body}"),
         }
     }
-    assert_eq!(created.len(), 1, "exactly one create wins");
-    assert_eq!(busy.len(), 59);
+    assert_eq!(created.len(), 1, "exactly one create wins: {created:?}, busy: {busy:?}");
+    assert_eq!(busy.len(), 199);
     assert!(busy.iter().all(|problem| problem["run_id"] == created[0]["id"]));
     let stored = app.get_json("/api/runs?environment=42").await;
     assert_eq!(stored["items"].as_array().expect("items").len(), 1, "losers stored nothing");

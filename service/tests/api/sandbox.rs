@@ -175,7 +175,7 @@ async fn runs_beyond_the_limit_wait_in_creation_order() {
     for id in &ids {
         finished.push(app.wait_until_finished(*id).await);
     }
-    assert!(finished.iter().all(|run| run["status"] == "passed"));
+    assert!(finished.iter().all(|run| run["status"] == "passed"), "{finished:?}");
     let first_end = seconds_between(&finished[0]["started_at"], &finished[0]["finished_at"])
         .min(seconds_between(&finished[0]["started_at"], &finished[1]["finished_at"]));
     for (index, run) in finished.iter().enumerate().skip(2) {
@@ -200,42 +200,22 @@ async fn a_killed_service_leaves_nothing_running_after_its_restart() {
     }
     let data_dir = tempfile::tempdir().expect("temp dir");
     let pid_file = data_dir.path().join("daemon.pid");
-    let client = reqwest::Client::new();
     let service = ServiceProcess::start(data_dir.path(), &misbehaving_tests(), &[]);
-    let body = json!({"user": "ops", "environment": 7, "paths": ["test_daemon.py::test_leaves_a_daemon_then_waits"],
-                      "variables": {"DAEMON_PID_FILE": pid_file.display().to_string()}});
-    let run: Value = client
-        .post(format!("{}/api/runs", service.address))
-        .json(&body)
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
+    let run = service
+        .start_run(
+            &json!({"user": "ops", "environment": 7, "paths": ["test_daemon.py::test_leaves_a_daemon_then_waits"],
+                           "variables": {"DAEMON_PID_FILE": pid_file.display().to_string()}}),
+        )
+        .await;
     let daemon = read_pid_file(&pid_file).await;
     service.kill();
     assert!(is_alive(daemon), "the daemon outlived the service that started it");
 
     let service = ServiceProcess::start(data_dir.path(), &misbehaving_tests(), &[]);
     assert!(!is_alive(daemon), "the restart killed what was left in the run's cgroup");
-    let run: Value = client
-        .get(format!("{}/api/runs/{}", service.address, id_of(&run)))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let run = service.get_json(&format!("/api/runs/{}", id_of(&run))).await;
     assert_eq!(run["status"], "interrupted");
-    let environments: Value = client
-        .get(format!("{}/api/environments", service.address))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let environments = service.get_json("/api/environments").await;
     assert!(environments["items"][6]["run_id"].is_null(), "environment 7 is free");
     service.stop();
 }
@@ -244,30 +224,14 @@ async fn a_killed_service_leaves_nothing_running_after_its_restart() {
 async fn a_flood_of_output_is_capped_and_the_service_stays_small() {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let service = ServiceProcess::start(data_dir.path(), &misbehaving_tests(), &["--log-cap-bytes", "1048576"]);
-    let client = reqwest::Client::new();
-    let body = json!({"user": "ops", "environment": 8, "paths": ["test_flood.py"]});
-    let run: Value = client
-        .post(format!("{}/api/runs", service.address))
-        .json(&body)
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
-    let url = format!("{}/api/runs/{}", service.address, id_of(&run));
-    let run = loop {
-        let run: Value = client.get(&url).send().await.expect("get").json().await.expect("json");
-        if run["finished_at"].is_string() {
-            break run;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let run = service.start_run(&json!({"user": "ops", "environment": 8, "paths": ["test_flood.py"]})).await;
+    let url = format!("/api/runs/{}", id_of(&run));
+    let run = service.wait_until(id_of(&run), "finished", |run| run["finished_at"].is_string()).await;
     assert_eq!(run["status"], "passed", "the run went on past the cap: {run}");
     assert_eq!(run["log_truncated"], true);
     let log_bytes = run["log_bytes"].as_u64().expect("log bytes");
     assert!((1_048_576..1_048_576 + 200).contains(&log_bytes), "log is cut at the cap: {log_bytes}");
-    let log: Value = client.get(format!("{url}/log")).send().await.expect("log").json().await.expect("json");
+    let log = service.get_json(&format!("{url}/log")).await;
     assert!(log["text"].as_str().expect("text").ends_with("further output of this run is not kept\n"));
     // 200 MB went through the service; its peak memory stays far below that.
     let peak = service.peak_rss_bytes();
