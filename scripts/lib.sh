@@ -50,6 +50,8 @@ ensure_venv() {
 }
 
 MIN_NODE="18.19"
+# What the desktop app (Tauri v2) needs to build.
+DESKTOP_BUILD_PACKAGES="libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev"
 
 # Node.js for the web page: Debian's own (18.19 on Debian 12, 20 on 13) unless one is installed.
 require_node() {

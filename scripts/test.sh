@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests need (idempotently) and runs every test: formatting and lints, the web
 # page's unit tests and type checks, the service's unit and integration tests (real SurrealDB,
-# real pytest, real cgroups), the OpenAPI spec's freshness, and end-to-end tests of the page in
+# embedded and as a server; real pytest; real cgroups), the desktop app in a real window under
+# Xvfb, the Debian package installed and purged for real (as root), the OpenAPI spec's freshness, and end-to-end tests of the page in
 # Debian's Chromium against the real service.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_base
-[ -x /usr/bin/chromium ] || apt_install chromium
+# Chromium for the page's end-to-end tests; webkit2gtk and Xvfb for the desktop app's.
+apt_install chromium xvfb xauth imagemagick $DESKTOP_BUILD_PACKAGES
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 say "checking formatting"
@@ -17,8 +19,19 @@ say "running the web page's unit tests"
 (cd web && npm run --silent test)
 say "linting"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-say "running the service's tests"
-TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" cargo test --workspace --locked
-say "running the end-to-end tests in Chromium"
+say "building a SurrealDB server for the tests of a shared database"
+cargo build --quiet --locked --manifest-path tools/surrealdb-server/Cargo.toml
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+server_target_dir="$(cargo metadata --format-version 1 --no-deps --manifest-path tools/surrealdb-server/Cargo.toml \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+say "running the service's tests"
+TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" TESTBAY_SURREALDB_SERVER="$server_target_dir/debug/surrealdb-test-server" \
+    cargo test --workspace --locked
+say "running the end-to-end tests in Chromium"
 (cd web && TESTBAY_BIN="$target_dir/debug/testbay" TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" npm run --silent e2e)
+if [ "$(id -u)" -eq 0 ]; then
+    say "testing the Debian package"
+    packaging/test-deb.sh
+else
+    say "SKIPPED the Debian package test: it installs a package, so it needs root"
+fi

@@ -166,6 +166,24 @@ impl ServeConfig {
         }
     }
 
+    /// The configuration from `TESTBAY_*` variables alone (no command line), for embedders
+    /// such as the desktop app, with their own defaults for the tests root and the data dir.
+    pub fn from_env(default_tests_root: PathBuf, default_data_dir: PathBuf) -> Result<ServeConfig, clap::Error> {
+        #[derive(Parser)]
+        struct FromEnv {
+            #[command(flatten)]
+            serve: ServeConfig,
+        }
+        let mut config = FromEnv::try_parse_from(["testbay"])?.serve;
+        if std::env::var_os("TESTBAY_TESTS_ROOT").is_none() {
+            config.tests_root = default_tests_root;
+        }
+        if std::env::var_os("TESTBAY_DATA_DIR").is_none() {
+            config.data_dir = default_data_dir;
+        }
+        Ok(config)
+    }
+
     pub fn check(&self) -> Result<(), ConfigError> {
         match &self.token {
             None if !self.listen.ip().is_loopback() => Err(ConfigError::TokenRequired(self.listen)),

@@ -9,4 +9,5 @@ mod restart;
 mod runs;
 mod sandbox;
 mod security;
+mod shared_database;
 mod spec;

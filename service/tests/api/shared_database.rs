@@ -1,0 +1,97 @@
+//! Several Testbay nodes on one SurrealDB server (`--database ws://`): the environment hold and
+//! the runs are shared, so no two nodes can start runs in one environment.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+/// A SurrealDB server in memory, from `tools/surrealdb-server` (built by `scripts/test.sh`).
+struct SurrealServer {
+    child: Child,
+    address: String,
+}
+
+impl SurrealServer {
+    async fn start() -> Option<SurrealServer> {
+        let Some(binary) = std::env::var_os("TESTBAY_SURREALDB_SERVER") else {
+            eprintln!("SKIPPED: set TESTBAY_SURREALDB_SERVER to a SurrealDB server binary (scripts/test.sh does)");
+            return None;
+        };
+        let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("address").port();
+        let child = Command::new(binary)
+            .args(["start", "--bind", &format!("127.0.0.1:{port}"), "--user", "root", "--pass", "root", "memory"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the SurrealDB server starts");
+        let server = SurrealServer { child, address: format!("127.0.0.1:{port}") };
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while !reqwest::get(format!("http://{}/health", server.address)).await.is_ok_and(|r| r.status().is_success()) {
+            assert!(tokio::time::Instant::now() < deadline, "the SurrealDB server never became healthy");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Some(server)
+    }
+
+    async fn node(&self, name: &str) -> TestApp {
+        let address = format!("ws://{}", self.address);
+        let name = name.to_owned();
+        TestApp::spawn_with(move |config| {
+            config.database = Some(address);
+            config.database_user = Some("root".into());
+            config.database_password = Some("root".into());
+            config.node = Some(name);
+        })
+        .await
+    }
+}
+
+impl Drop for SurrealServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_on_one_database_share_runs_and_environment_holds() {
+    let Some(server) = SurrealServer::start().await else { return };
+    let (a, b) = (Arc::new(server.node("node-a").await), Arc::new(server.node("node-b").await));
+
+    let run = a.start_run(5, &["slow/test_slow.py"]).await;
+    assert_eq!(run["node"], "node-a");
+    let busy = b.create_run("bob", 5, &["math"]).await;
+    assert_eq!(busy.status(), 409, "node b sees node a's hold");
+    assert_eq!(busy.json::<Value>().await.expect("json")["run_id"], run["id"]);
+    let listed = b.get_json("/api/runs").await;
+    assert_eq!(listed["items"][0]["id"], run["id"], "node b lists node a's run");
+
+    // Creates racing on both nodes for one environment: exactly one wins.
+    let attempts: Vec<_> = (0..40)
+        .map(|i| {
+            let node = Arc::clone(if i % 2 == 0 { &a } else { &b });
+            tokio::spawn(async move { node.create_run(&format!("user{i}"), 6, &["slow/test_slow.py"]).await.status() })
+        })
+        .collect();
+    let mut created = 0;
+    for attempt in attempts {
+        match attempt.await.expect("join").as_u16() {
+            201 => created += 1,
+            409 => {}
+            status => panic!("unexpected {status}"),
+        }
+    }
+    assert_eq!(created, 1, "one create wins across nodes");
+
+    // Node b reads the run node a executes, to its end.
+    let cancelled = a.post(&format!("/api/runs/{}/cancel", run["id"]), &Value::Null).await;
+    assert_eq!(cancelled.status(), 200);
+    let seen = b.get_json(&format!("/api/runs/{}", run["id"])).await;
+    assert_eq!(seen["status"], "cancelled");
+    assert_eq!(b.create_run("bob", 5, &["math/test_arithmetic.py"]).await.status(), 201, "the environment is free");
+}

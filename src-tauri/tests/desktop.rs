@@ -1,0 +1,189 @@
+//! The desktop app for real: a window under Xvfb that shows the page of its in-process
+//! service, and that leaves no process and no cgroup behind when it is closed.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const DEADLINE: Duration = Duration::from_secs(90);
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+}
+
+/// An X server of its own, on the first free display.
+struct Xvfb(Child, String);
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts (apt install xvfb)");
+        let mut number = String::new();
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut byte = [0u8; 1];
+        while stdout.read(&mut byte).expect("display number") == 1 && byte[0] != b'\n' {
+            number.push(byte[0] as char);
+        }
+        Xvfb(child, format!(":{}", number.trim()))
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits until `check` holds, failing after the deadline.
+fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < DEADLINE, "never: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn get(url: &str) -> Option<Value> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async { reqwest::get(url).await.ok()?.json().await.ok() })
+}
+
+fn post(url: &str, body: &Value) -> Value {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        reqwest::Client::new().post(url).json(body).send().await.expect("post").json().await.expect("json")
+    })
+}
+
+/// The screenshot's brightness spread: a blank (single-colour) screen has none.
+fn contrast(png: &Path) -> f64 {
+    let output = Command::new("convert")
+        .arg(png)
+        .args(["-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:"])
+        .output()
+        .expect("ImageMagick's convert");
+    String::from_utf8_lossy(&output.stdout).trim().parse().expect("a number")
+}
+
+/// Pids whose environment holds `TESTBAY_RUN_ID=id` and a `PYTHONPATH` under `data_dir`.
+fn processes_of_run(data_dir: &Path, id: i64) -> Vec<u32> {
+    let run = format!("TESTBAY_RUN_ID={id}");
+    let service = format!("PYTHONPATH={}", data_dir.display());
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let vars: Vec<&[u8]> = environ.split(|b| *b == 0).collect();
+            vars.contains(&run.as_bytes()) && vars.iter().any(|var| var.starts_with(service.as_bytes()))
+        })
+        .collect()
+}
+
+/// Folders named `name` in the cgroup hierarchies.
+fn cgroups_named(name: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, name: &str, depth: usize, found: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            if entry.file_name() == name {
+                found.push(path);
+            } else if depth > 0 {
+                walk(&path, name, depth - 1, found);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(Path::new("/sys/fs/cgroup"), name, 5, &mut found);
+    found
+}
+
+#[test]
+fn the_window_shows_the_page_and_closing_it_leaves_nothing_behind() {
+    let xvfb = Xvfb::start();
+    let home = tempfile::tempdir().expect("temp dir");
+    let data_home = home.path().join("data");
+    let mut app = Command::new(env!("CARGO_BIN_EXE_testbay-desktop"))
+        .env("DISPLAY", &xvfb.1)
+        .env("XDG_DATA_HOME", &data_home)
+        .env("HOME", home.path())
+        .env("TESTBAY_TESTS_ROOT", repo_root().join("sample_tests"))
+        .env("TESTBAY_PYTHON", repo_root().join(".venv/bin/python"))
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the desktop app starts");
+    let log = Arc::new(Mutex::new(Vec::<String>::new()));
+    let lines = BufReader::new(app.stderr.take().expect("stderr")).lines();
+    let sink = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().expect("log").push(line);
+        }
+    });
+    let logged = |needle: &str| log.lock().expect("log").iter().any(|line| line.contains(needle));
+    wait_for("the service logs its address", || logged("url=http://127.0.0.1:"));
+    let url = log
+        .lock()
+        .expect("log")
+        .iter()
+        .find_map(|line| line.split("url=").nth(1).map(|rest| rest.split_whitespace().next().unwrap_or("").to_owned()))
+        .expect("url");
+    let api = url.trim_end_matches('/').to_owned();
+
+    // A script can use the API while the app runs.
+    let run = post(&format!("{api}/api/runs"), &json!({"user": "desk", "environment": 1, "paths": ["slow"]}));
+    let id = run["id"].as_i64().expect("a run");
+    wait_for("the run runs", || get(&format!("{api}/api/runs/{id}")).is_some_and(|run| run["status"] == "running"));
+
+    // The window's page asks the service for the runs list once it is shown.
+    wait_for("the window loads the runs page", || logged("uri=/api/runs?"));
+    std::thread::sleep(Duration::from_secs(2));
+    let screenshot = home.path().join("desktop.png");
+    let status = Command::new("import")
+        .args(["-display", &xvfb.1, "-window", "root"])
+        .arg(&screenshot)
+        .status()
+        .expect("ImageMagick's import");
+    assert!(status.success());
+    let spread = contrast(&screenshot);
+    assert!(spread > 0.05, "the window shows a page, not a blank screen (spread {spread})");
+    if let Some(keep) = std::env::var_os("TESTBAY_DESKTOP_SCREENSHOT") {
+        std::fs::copy(&screenshot, keep).expect("keep the screenshot");
+    }
+
+    // Closing the app ends the run and the service.
+    let system = get(&format!("{api}/api/system")).expect("system");
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(app.id() as i32), nix::sys::signal::Signal::SIGTERM)
+        .expect("SIGTERM");
+    let start = Instant::now();
+    let exit = loop {
+        if let Some(exit) = app.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(start.elapsed() < DEADLINE, "the app did not close");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "the app closed cleanly: {exit}");
+    let data_dir = data_home.join("testbay").canonicalize().expect("data dir");
+    assert_eq!(processes_of_run(&data_dir, id), Vec::<u32>::new(), "no process of the run is left");
+    if system["enforcement"] != "rlimit" {
+        let instance = format!("testbay-{}", testbay::runner::instance_name(&data_dir));
+        assert_eq!(cgroups_named(&instance), Vec::<PathBuf>::new(), "no cgroup of the app is left");
+    }
+    assert!(logged("stopping: interrupting active runs"), "the service stopped as on SIGTERM");
+    assert!(logged("run ended status=interrupted"), "the running run was stored as interrupted");
+}
