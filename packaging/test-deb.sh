@@ -21,11 +21,11 @@ deb="$(cargo deb -p testbay --locked --profile "${TESTBAY_DEB_PROFILE:-dev}" 2>/
 say "inspecting $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 info="$(dpkg-deb -I "$deb")"
 contents="$(dpkg-deb -c "$deb")"
-unit="$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./lib/systemd/system/testbay.service)"
+unit="$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/systemd/system/testbay.service)"
 check "the package is named testbay" grep -q '^ Package: testbay$' <<<"$info"
 check "it depends on python3-venv" grep -q 'Depends:.*python3-venv' <<<"$info"
 check "it ships the binary" grep -q ' ./usr/bin/testbay$' <<<"$contents"
-check "it ships the systemd unit" grep -q ' ./lib/systemd/system/testbay.service$' <<<"$contents"
+check "it ships the systemd unit" grep -q ' ./usr/lib/systemd/system/testbay.service$' <<<"$contents"
 check "it ships the environment file" grep -q ' ./etc/default/testbay$' <<<"$contents"
 check "it ships the sample tests" grep -q ' ./usr/share/testbay/sample_tests/math/test_arithmetic.py$' <<<"$contents"
 check "the unit delegates its cgroup" grep -q '^Delegate=yes$' <<<"$unit"
@@ -51,9 +51,12 @@ check "the conffile is registered" grep -q '/etc/default/testbay' /var/lib/dpkg/
 say "running the installed service as testbay, with /etc/default/testbay"
 log="$(mktemp)"
 # The unit's command, its user and environment file; only the port is made free for the test.
-(cd /var/lib/testbay && runuser -u testbay -- env $(grep -E '^[A-Z_]+=' /etc/default/testbay | xargs) \
-    TESTBAY_LISTEN=127.0.0.1:0 /usr/bin/testbay serve 2>"$log") &
-service_pid=$!
+cd /var/lib/testbay
+runuser -u testbay -- env $(grep -E '^[A-Z_]+=' /etc/default/testbay | xargs) \
+    TESTBAY_LISTEN=127.0.0.1:0 /usr/bin/testbay serve 2>"$log" &
+cd "$REPO_ROOT"
+for _ in $(seq 1 100); do service_pid="$(pgrep -u testbay -x testbay || true)"; [ -n "$service_pid" ] && break; sleep 0.1; done
+[ -n "$service_pid" ] || fail "the installed service did not start"
 for _ in $(seq 1 300); do grep -q 'url=' "$log" && break; sleep 0.1; done
 url="$(grep -o 'url=[^ ]*' "$log" | head -n 1 | cut -d= -f2 | sed 's#/$##')"
 [ -n "$url" ] || { cat "$log" >&2; fail "the installed service did not start"; }
@@ -70,7 +73,9 @@ done
 [ "$status" = passed ] || { cat "$log" >&2; fail "run $run_id ended as '$status', not passed"; }
 printf '  ok: run %s passed\n' "$run_id"
 kill -TERM "$service_pid"
-wait "$service_pid" || fail "the service did not stop cleanly on SIGTERM"
+wait || fail "the service did not stop cleanly on SIGTERM"
+grep -q 'stopped' "$log" || fail "the service did not log its stop"
+printf '  ok: the service stopped cleanly on SIGTERM\n'
 service_pid=""
 
 say "purging it"
@@ -79,5 +84,5 @@ check "the binary is gone" test ! -e /usr/bin/testbay
 check "the data dir is gone" test ! -e /var/lib/testbay
 check "the environment file is gone" test ! -e /etc/default/testbay
 check "the testbay user is gone" sh -c '! getent passwd testbay'
-check "the unit is gone" test ! -e /lib/systemd/system/testbay.service
+check "the unit is gone" test ! -e /usr/lib/systemd/system/testbay.service
 echo "packaging: 1 passed, 0 failed"
