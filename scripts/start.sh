@@ -6,6 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_base
+# The desktop app's build dependencies, so that `cargo run -p testbay-desktop` works next.
+apt_install $DESKTOP_BUILD_PACKAGES
 build_web
 say "building the service"
 cargo build --bin testbay

@@ -32,12 +32,26 @@ pub fn python() -> PathBuf {
     std::env::var_os("TESTBAY_TEST_PYTHON").map_or_else(|| workspace_root().join(".venv/bin/python"), PathBuf::from)
 }
 
-pub struct TestApp {
+/// Talks to a service at `address` as a client would.
+pub struct ServiceClient {
     pub address: String,
     pub client: reqwest::Client,
+}
+
+/// The service in this process, on an ephemeral port with a fresh data dir.
+pub struct TestApp {
+    api: ServiceClient,
     pub data_dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = ServiceClient;
+
+    fn deref(&self) -> &ServiceClient {
+        &self.api
+    }
 }
 
 impl TestApp {
@@ -58,7 +72,7 @@ impl TestApp {
         let server = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
-        TestApp { address, client: reqwest::Client::new(), data_dir, stop: Some(stop), server: Some(server) }
+        TestApp { api: ServiceClient::new(address), data_dir, stop: Some(stop), server: Some(server) }
     }
 
     /// Stops the service as SIGTERM would, waiting until it has stopped, and hands back its
@@ -71,6 +85,12 @@ impl TestApp {
             server.await.expect("server task").expect("server stops cleanly");
         }
         self.data_dir
+    }
+}
+
+impl ServiceClient {
+    pub fn new(address: String) -> ServiceClient {
+        ServiceClient { address, client: reqwest::Client::new() }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -102,8 +122,13 @@ impl TestApp {
 
     /// Creates a run and returns it, failing the test unless it was created.
     pub async fn start_run(&self, environment: u8, paths: &[&str]) -> Value {
-        let response = self.create_run("tester", environment, paths).await;
-        assert_eq!(response.status(), 201);
+        self.start_run_with(&json!({"user": "tester", "environment": environment, "paths": paths})).await
+    }
+
+    /// Creates a run from a whole request body, failing the test unless it was created.
+    pub async fn start_run_with(&self, body: &Value) -> Value {
+        let response = self.post("/api/runs", body).await;
+        assert_eq!(response.status(), 201, "{body}");
         response.json().await.expect("json")
     }
 
@@ -203,7 +228,15 @@ pub fn processes_of_run(data_dir: &Path, id: i64) -> Vec<u32> {
 /// A `testbay serve` process on an ephemeral port.
 pub struct ServiceProcess {
     pub child: Child,
-    pub address: String,
+    api: ServiceClient,
+}
+
+impl std::ops::Deref for ServiceProcess {
+    type Target = ServiceClient;
+
+    fn deref(&self) -> &ServiceClient {
+        &self.api
+    }
 }
 
 impl ServiceProcess {
@@ -231,36 +264,7 @@ impl ServiceProcess {
         };
         // Keep reading the log so that the service never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        ServiceProcess { child, address }
-    }
-
-    pub async fn get_json(&self, path: &str) -> Value {
-        let response = reqwest::get(format!("{}{path}", self.address)).await.expect("request");
-        assert_eq!(response.status(), 200, "GET {path}");
-        response.json().await.expect("json")
-    }
-
-    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
-        reqwest::Client::new().post(format!("{}{path}", self.address)).json(body).send().await.expect("request")
-    }
-
-    /// Creates a run and returns it, failing the test unless it was created.
-    pub async fn start_run(&self, body: &Value) -> Value {
-        let response = self.post("/api/runs", body).await;
-        assert_eq!(response.status(), 201);
-        response.json().await.expect("json")
-    }
-
-    pub async fn wait_until(&self, id: i64, what: &str, done: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + RUN_DEADLINE;
-        loop {
-            let run = self.get_json(&format!("/api/runs/{id}")).await;
-            if done(&run) {
-                return run;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "run {id} never became {what}: {run}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        ServiceProcess { child, api: ServiceClient::new(address) }
     }
 
     /// The peak resident memory of the service process so far, in bytes (`VmHWM`).

@@ -13,12 +13,12 @@ fn run(environment: u8, path: &str) -> Value {
 async fn a_restart_keeps_runs_and_interrupts_what_a_killed_service_left() {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let service = ServiceProcess::start(data_dir.path(), &sample_tests(), &[]);
-    let done_id = service.start_run(&run(20, "math/test_broken.py")).await["id"].as_i64().expect("id");
-    let finished = service.wait_until(done_id, "finished", |run| run["finished_at"].is_string()).await;
+    let done_id = service.start_run_with(&run(20, "math/test_broken.py")).await["id"].as_i64().expect("id");
+    let finished = service.wait_for_run(done_id, "finished", |run| run["finished_at"].is_string()).await;
     let log_before = service.get_json(&format!("/api/runs/{done_id}/log")).await;
     let tests_before = service.get_json(&format!("/api/runs/{done_id}/tests")).await;
-    let slow_id = service.start_run(&run(21, "slow/test_slow.py")).await["id"].as_i64().expect("id");
-    service.wait_until(slow_id, "running", |run| run["status"] == "running").await;
+    let slow_id = service.start_run_with(&run(21, "slow/test_slow.py")).await["id"].as_i64().expect("id");
+    service.wait_for_run(slow_id, "running", |run| run["status"] == "running").await;
     service.kill();
 
     let service = ServiceProcess::start(data_dir.path(), &sample_tests(), &[]);
@@ -33,7 +33,7 @@ async fn a_restart_keeps_runs_and_interrupts_what_a_killed_service_left() {
     assert!(interrupted["finished_at"].is_string());
     let environments = service.get_json("/api/environments").await;
     assert!(environments["items"][20]["run_id"].is_null(), "environment 21 is free again");
-    let new_id = service.start_run(&run(21, "math/test_arithmetic.py")).await["id"].as_i64().expect("id");
+    let new_id = service.start_run_with(&run(21, "math/test_arithmetic.py")).await["id"].as_i64().expect("id");
     assert!(new_id > slow_id, "ids keep growing across restarts");
     service.stop();
 }

@@ -202,7 +202,7 @@ async fn a_killed_service_leaves_nothing_running_after_its_restart() {
     let pid_file = data_dir.path().join("daemon.pid");
     let service = ServiceProcess::start(data_dir.path(), &misbehaving_tests(), &[]);
     let run = service
-        .start_run(
+        .start_run_with(
             &json!({"user": "ops", "environment": 7, "paths": ["test_daemon.py::test_leaves_a_daemon_then_waits"],
                            "variables": {"DAEMON_PID_FILE": pid_file.display().to_string()}}),
         )
@@ -224,9 +224,9 @@ async fn a_killed_service_leaves_nothing_running_after_its_restart() {
 async fn a_flood_of_output_is_capped_and_the_service_stays_small() {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let service = ServiceProcess::start(data_dir.path(), &misbehaving_tests(), &["--log-cap-bytes", "1048576"]);
-    let run = service.start_run(&json!({"user": "ops", "environment": 8, "paths": ["test_flood.py"]})).await;
+    let run = service.start_run_with(&json!({"user": "ops", "environment": 8, "paths": ["test_flood.py"]})).await;
     let url = format!("/api/runs/{}", id_of(&run));
-    let run = service.wait_until(id_of(&run), "finished", |run| run["finished_at"].is_string()).await;
+    let run = service.wait_for_run(id_of(&run), "finished", |run| run["finished_at"].is_string()).await;
     assert_eq!(run["status"], "passed", "the run went on past the cap: {run}");
     assert_eq!(run["log_truncated"], true);
     let log_bytes = run["log_bytes"].as_u64().expect("log bytes");
