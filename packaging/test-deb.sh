@@ -2,7 +2,8 @@
 # Tests the service's Debian package for real: builds it, inspects it, installs it on this
 # machine, runs the installed binary as the package's user with the installed environment file,
 # creates a run through the API and sees it pass, then purges the package and checks that
-# nothing is left but what policy keeps. Needs root (it installs a package).
+# nothing is left but what policy keeps. Needs root (it installs a package). Then builds the
+# desktop app's package and inspects it.
 #
 # TESTBAY_DEB_PROFILE picks the cargo profile (default `dev`, which CI has built already; use
 # `release` for a package to ship).
@@ -85,4 +86,14 @@ check "the data dir is gone" test ! -e /var/lib/testbay
 check "the environment file is gone" test ! -e /etc/default/testbay
 check "the testbay user is gone" sh -c '! getent passwd testbay'
 check "the unit is gone" test ! -e /usr/lib/systemd/system/testbay.service
-echo "packaging: 1 passed, 0 failed"
+
+say "building the desktop app's package (tauri build --bundles deb, debug)"
+(cd "$REPO_ROOT" && web/node_modules/.bin/tauri build --debug --bundles deb >/dev/null 2>&1) || fail "tauri build failed"
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+desktop_deb="$(ls -t "$target_dir"/debug/bundle/deb/*.deb | head -n 1)"
+desktop_contents="$(dpkg-deb -c "$desktop_deb")"
+check "the desktop package is testbay-desktop" test "$(dpkg-deb -f "$desktop_deb" Package)" = testbay-desktop
+check "it depends on webkit2gtk 4.1" grep -q 'libwebkit2gtk-4.1-0' <<<"$(dpkg-deb -f "$desktop_deb" Depends)"
+check "it ships the app" grep -Eq ' (\./)?usr/bin/testbay-desktop$' <<<"$desktop_contents"
+check "it ships a menu entry" grep -Eq ' (\./)?usr/share/applications/.*\.desktop$' <<<"$desktop_contents"
+echo "packaging: 2 passed, 0 failed"
