@@ -122,37 +122,35 @@ impl Scheduler {
     }
 
     async fn handle(&mut self, message: Message) {
-        {
-            match message {
-                Message::Submit(run) if self.is_shutting_down() => {
-                    self.end_queued(run, RunStatus::Interrupted).await;
-                }
-                Message::Submit(run) => {
-                    self.queue.push_back(run);
+        match message {
+            Message::Submit(run) if self.is_shutting_down() => {
+                self.end_queued(run, RunStatus::Interrupted).await;
+            }
+            Message::Submit(run) => {
+                self.queue.push_back(run);
+                self.start_ready();
+            }
+            Message::Cancel { id, reply } => {
+                let outcome = self.cancel(id).await;
+                let _ = reply.send(outcome);
+            }
+            Message::Finished { id } => {
+                self.running.remove(&id);
+                if self.is_shutting_down() {
+                    self.reply_if_stopped();
+                } else {
                     self.start_ready();
                 }
-                Message::Cancel { id, reply } => {
-                    let outcome = self.cancel(id).await;
-                    let _ = reply.send(outcome);
+            }
+            Message::Shutdown { reply } => {
+                self.shutdown_waiters.push(reply);
+                for run in std::mem::take(&mut self.queue) {
+                    self.end_queued(run, RunStatus::Interrupted).await;
                 }
-                Message::Finished { id } => {
-                    self.running.remove(&id);
-                    if self.is_shutting_down() {
-                        self.reply_if_stopped();
-                    } else {
-                        self.start_ready();
-                    }
+                for running in self.running.values() {
+                    let _ = running.stop_tx.send(Some(StopReason::Shutdown));
                 }
-                Message::Shutdown { reply } => {
-                    self.shutdown_waiters.push(reply);
-                    for run in std::mem::take(&mut self.queue) {
-                        self.end_queued(run, RunStatus::Interrupted).await;
-                    }
-                    for running in self.running.values() {
-                        let _ = running.stop_tx.send(Some(StopReason::Shutdown));
-                    }
-                    self.reply_if_stopped();
-                }
+                self.reply_if_stopped();
             }
         }
     }

@@ -28,9 +28,7 @@ async fn create(app: &TestApp, environment: u8, path: &str, extra: Value) -> Val
     if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
         body.extend(extra);
     }
-    let response = app.post("/api/runs", &body).await;
-    assert_eq!(response.status(), 201);
-    response.json().await.expect("json")
+    app.start_run_with(&body).await
 }
 
 fn id_of(run: &Value) -> i64 {
