@@ -186,6 +186,8 @@ mod tests {
             limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             enforcement: None,
             resources: Default::default(),
+            template: None,
+            rerun_of: None,
         }
     }
 

@@ -5,11 +5,13 @@
 mod catalog;
 mod guard;
 mod json_body;
+mod junit;
 mod live;
-mod models;
+pub mod models;
 mod page;
 mod problem;
 mod runs;
+mod templates;
 
 use std::sync::Arc;
 
@@ -18,6 +20,7 @@ use poem::{Endpoint, EndpointExt, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
 pub use guard::AccessPolicy;
+pub use problem::Problem;
 
 use crate::domain::{Enforcement, LimitPolicy};
 use crate::events::EventHub;
@@ -51,16 +54,21 @@ pub struct AppState {
 
 #[derive(Tags)]
 enum ApiTags {
-    /// Create, list, inspect and cancel test runs.
+    /// Create, list, inspect, cancel and repeat test runs.
     Runs,
+    /// Saved run setups to start runs from.
+    Templates,
     /// Live updates as server-sent events.
     Live,
     /// The test tree, the environments, the service's limits and health.
     Catalog,
 }
 
-fn api_service() -> OpenApiService<(runs::RunsApi, live::LiveApi, catalog::CatalogApi), ()> {
-    OpenApiService::new((runs::RunsApi, live::LiveApi, catalog::CatalogApi), "Testbay", env!("CARGO_PKG_VERSION"))
+type Apis = (runs::RunsApi, templates::TemplatesApi, live::LiveApi, catalog::CatalogApi);
+
+fn api_service() -> OpenApiService<Apis, ()> {
+    let apis = (runs::RunsApi, templates::TemplatesApi, live::LiveApi, catalog::CatalogApi);
+    OpenApiService::new(apis, "Testbay", env!("CARGO_PKG_VERSION"))
         .description(
             "Runs pytest suites on a shared machine. A run takes a test environment (1-100) for \
              as long as it is queued or running; a second run for a held environment is refused \

@@ -56,7 +56,7 @@ impl From<RunStatusView> for RunStatus {
     }
 }
 
-/// A request for a run.
+/// A request for a run. `environment` and `paths` are required unless `template` gives them.
 #[derive(Debug, Object)]
 #[oai(rename_all = "snake_case")]
 pub struct CreateRunRequest {
@@ -65,12 +65,17 @@ pub struct CreateRunRequest {
     pub user: String,
     /// The test environment the run acts on, 1 to 100. One active run per environment.
     #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-    pub environment: u8,
+    pub environment: Option<u8>,
     /// 1 to 50 test files, folders or pytest node ids (`file.py::test_name`), relative to the
     /// test tree. No `..`, no absolute paths, no leading `-`; each at most 1024 bytes and
     /// inside the test tree once symbolic links are followed.
     #[oai(validator(min_items = 1, max_items = 50))]
-    pub paths: Vec<String>,
+    pub paths: Option<Vec<String>>,
+    /// Start from this saved template: it gives the environment, paths, variables and timeout
+    /// that the request leaves out (the request's variables are added to the template's).
+    /// The run remembers the template's name.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub template: Option<String>,
     /// Extra environment variables for pytest: at most 32; names are letters, digits and `_`
     /// (at most 64, not starting with `TESTBAY_`); values at most 4096 bytes.
     #[oai(validator(max_properties = 32))]
@@ -224,6 +229,10 @@ pub struct RunView {
     pub resources: ResourcesView,
     /// While queued: the run's place in the queue, 1 being next.
     pub queue_position: Option<u32>,
+    /// The saved template the run was started from.
+    pub template: Option<String>,
+    /// The run this one repeats (`POST /runs/{id}/rerun`).
+    pub rerun_of: Option<i64>,
 }
 
 impl From<Run> for RunView {
@@ -253,8 +262,78 @@ impl From<Run> for RunView {
             enforcement: run.enforcement.map(Into::into),
             resources: run.resources.into(),
             queue_position: None,
+            template: run.template,
+            rerun_of: run.rerun_of.map(|id| id.0),
         }
     }
+}
+
+/// How to repeat a run. An empty body repeats it as it was.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct RerunRequest {
+    /// Run only the tests that failed or errored, by node id (at most 500).
+    pub failed_only: Option<bool>,
+    /// Who asks for the new run; the original run's user when absent.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub user: Option<String>,
+}
+
+/// A run setup to save as a template: a run's fields but the user.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct TemplateRequest {
+    /// What the template is for, at most 500 characters.
+    #[oai(validator(max_length = 500))]
+    pub description: Option<String>,
+    /// The test environment, 1 to 100; a run from the template may choose another.
+    #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+    pub environment: u8,
+    /// Test files, folders or node ids, as in a run.
+    #[oai(validator(min_items = 1, max_items = 50))]
+    pub paths: Vec<String>,
+    /// Environment variables for pytest, as in a run.
+    #[oai(validator(max_properties = 32))]
+    pub variables: Option<BTreeMap<String, String>>,
+    /// The run's timeout in seconds, up to the service's maximum; the default when absent.
+    #[oai(validator(minimum(value = "1")))]
+    pub timeout_s: Option<u32>,
+}
+
+/// A saved run setup.
+#[derive(Clone, Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct TemplateView {
+    /// Letters, digits, `.`, `_` and `-`, at most 64; unique.
+    pub name: String,
+    pub description: Option<String>,
+    pub environment: u8,
+    pub paths: Vec<String>,
+    pub variables: BTreeMap<String, String>,
+    pub timeout_s: Option<u32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<domain::Template> for TemplateView {
+    fn from(template: domain::Template) -> Self {
+        TemplateView {
+            name: template.name,
+            description: template.setup.description,
+            environment: template.setup.environment,
+            paths: template.setup.paths,
+            variables: template.setup.variables,
+            timeout_s: template.setup.timeout_s,
+            created_at: template.created_at,
+            updated_at: template.updated_at,
+        }
+    }
+}
+
+/// All templates, by name.
+#[derive(Debug, Object)]
+pub struct TemplateList {
+    pub items: Vec<TemplateView>,
 }
 
 /// A page of runs, newest first.

@@ -1,19 +1,22 @@
-//! Creating, listing, inspecting and cancelling runs.
+//! Creating, listing, inspecting, cancelling and repeating runs, and their JUnit reports.
 
 use std::sync::Arc;
 
 use chrono::Utc;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::Json;
+use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, OpenApi};
 use tracing::info;
 
 use super::json_body::Unchecked;
-use super::models::{CreateRunRequest, LogPage, RunPage, RunStatusView, RunView, TestResultList, TestResultView};
+use super::junit;
+use super::models::{
+    CreateRunRequest, LogPage, RerunRequest, RunPage, RunStatusView, RunView, TestResultList, TestResultView,
+};
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
-use crate::domain::{FieldError, NewRun, Run, RunFilter, RunId};
+use crate::domain::{self, FieldError, NewRun, Run, RunFilter, RunId};
 use crate::events::ListChange;
 use crate::runner::CancelOutcome;
 use crate::store::CreateRunError;
@@ -36,6 +39,32 @@ enum CreateRunResponse {
     /// A field is missing or wrong; `field` names it. Nothing was stored.
     #[oai(status = 422)]
     Invalid(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum RerunResponse {
+    /// The new run, stored as `queued`.
+    #[oai(status = 201)]
+    Created(Json<RunView>),
+    /// No run has this id.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
+    /// The environment is held by an active run; `run_id` names it. Nothing was stored.
+    #[oai(status = 409)]
+    EnvironmentBusy(Json<Problem>),
+    /// A field is wrong, or `failed_only` was asked of a run without failed tests.
+    #[oai(status = 422)]
+    Invalid(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum JunitResponse {
+    /// The report.
+    #[oai(status = 200, content_type = "application/xml; charset=utf-8")]
+    Ok(PlainText<String>, #[oai(header = "Content-Disposition")] String),
+    /// No run has this id.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
 }
 
 #[derive(ApiResponse)]
@@ -105,33 +134,70 @@ impl RunsApi {
         state: Data<&Arc<AppState>>,
         body: Json<Unchecked<CreateRunRequest>>,
     ) -> Result<CreateRunResponse, ServerError> {
-        let new_run = match NewRun::from_json(&body.0.json, &state.system.limit_policy) {
+        let new_run = match new_run_from_request(&state, body.0.json).await? {
             Ok(new_run) => new_run,
             Err(error) => return Ok(CreateRunResponse::Invalid(Json(Problem::invalid_field(error)))),
         };
-        if let Err(error) = check_paths_exist(&state, &new_run).await? {
-            return Ok(CreateRunResponse::Invalid(Json(Problem::invalid_field(error))));
+        Ok(match start_run(&state, &new_run).await? {
+            Ok(run) => CreateRunResponse::Created(Json(run.into())),
+            Err(busy) => CreateRunResponse::EnvironmentBusy(Json(busy)),
+        })
+    }
+
+    /// Run again
+    ///
+    /// Creates a new run like this one: the same environment, paths, variables, limits and
+    /// template, by the same user unless `user` is given. With `failed_only`, only the tests
+    /// that failed or errored run again, by node id (422 when there are none). The new run's
+    /// `rerun_of` names this one. 409 `environment_busy` while the environment is held (also
+    /// by this run itself, while it is active).
+    #[oai(path = "/runs/:id/rerun", method = "post", operation_id = "rerun_run")]
+    async fn rerun(
+        &self,
+        state: Data<&Arc<AppState>>,
+        id: Path<i64>,
+        body: Json<Unchecked<RerunRequest>>,
+    ) -> Result<RerunResponse, ServerError> {
+        let id = RunId(id.0);
+        let request = match domain::RerunRequest::from_json(&body.0.json) {
+            Ok(request) => request,
+            Err(error) => return Ok(RerunResponse::Invalid(Json(Problem::invalid_field(error)))),
+        };
+        let Some(original) = state.store.run(id).await? else {
+            return Ok(RerunResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
+        };
+        let results = if request.failed_only { state.store.test_results(id, 0, i64::MAX).await? } else { Vec::new() };
+        let new_run = match NewRun::rerun(&original, &request, &results, &state.system.limit_policy) {
+            Ok(new_run) => new_run,
+            Err(error) => return Ok(RerunResponse::Invalid(Json(Problem::invalid_field(error)))),
+        };
+        if let Err(error) = check_paths_exist(&state, &new_run.paths).await? {
+            let problem = Problem::invalid_field(FieldError::new(
+                "paths",
+                format!("run {id} cannot be repeated as it was: {}", error.message),
+            ));
+            return Ok(RerunResponse::Invalid(Json(problem)));
         }
-        match state.store.create_run(&new_run, &state.system.node, Utc::now()).await {
-            Ok(run) => {
-                info!(run_id = %run.id, user = %run.user, environment = run.environment, "run created");
-                state.hub.publish_list(ListChange::Created, run.clone());
-                state.runner.submit(run.clone());
-                Ok(CreateRunResponse::Created(Json(run.into())))
-            }
-            Err(CreateRunError::EnvironmentBusy { environment, run_id }) => {
-                let problem = Problem {
-                    run_id: Some(run_id.0),
-                    field: Some("environment".into()),
-                    ..Problem::new(
-                        "environment_busy",
-                        format!("environment {environment} is held by run {run_id} until it ends"),
-                    )
-                };
-                Ok(CreateRunResponse::EnvironmentBusy(Json(problem)))
-            }
-            Err(CreateRunError::Store(error)) => Err(ServerError::log("cannot create the run", &error)),
-        }
+        Ok(match start_run(&state, &new_run).await? {
+            Ok(run) => RerunResponse::Created(Json(run.into())),
+            Err(busy) => RerunResponse::EnvironmentBusy(Json(busy)),
+        })
+    }
+
+    /// Get a run's JUnit XML report
+    ///
+    /// The run's test results as JUnit XML, for CI servers. One `testcase` per result of
+    /// `GET /runs/{id}/tests`; `failures`, `errors` and `skipped` (skipped and xfailed) match
+    /// the run's counts. While the run is active it holds the results so far.
+    #[oai(path = "/runs/:id/junit.xml", method = "get", operation_id = "get_run_junit")]
+    async fn junit(&self, state: Data<&Arc<AppState>>, id: Path<i64>) -> Result<JunitResponse, ServerError> {
+        let id = RunId(id.0);
+        let Some(run) = state.store.run(id).await? else {
+            return Ok(JunitResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
+        };
+        let results = state.store.test_results(id, 0, i64::MAX).await?;
+        let file_name = format!("attachment; filename=\"testbay-run-{id}.xml\"");
+        Ok(JunitResponse::Ok(PlainText(junit::report(&run, &results)), file_name))
     }
 
     /// List runs
@@ -150,6 +216,9 @@ impl RunsApi {
         /// Only runs in this environment.
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         environment: Query<Option<u8>>,
+        /// Only runs started from this template.
+        #[oai(validator(min_length = 1, max_length = 64))]
+        template: Query<Option<String>>,
         /// The `next_cursor` of the previous page.
         #[oai(validator(max_length = 32))]
         cursor: Query<Option<String>>,
@@ -165,7 +234,13 @@ impl RunsApi {
                 return Ok(ListRunsResponse::Invalid(Json(Problem::invalid_field(error))));
             }
         };
-        let filter = RunFilter { status: status.0.map(Into::into), user: user.0, environment: environment.0, before };
+        let filter = RunFilter {
+            status: status.0.map(Into::into),
+            user: user.0,
+            environment: environment.0,
+            template: template.0,
+            before,
+        };
         let limit = limit.0.unwrap_or(DEFAULT_PAGE) as usize;
         let mut runs = state.store.list_runs(&filter, limit + 1).await?;
         let next_cursor = if runs.len() > limit {
@@ -301,10 +376,70 @@ fn not_active(run: &Run) -> Problem {
     Problem { run_id: Some(run.id.0), ..Problem::new("run_not_active", message) }
 }
 
+/// The run a create request asks for, filled in from its template if it names one.
+async fn new_run_from_request(
+    state: &AppState,
+    body: serde_json::Value,
+) -> Result<Result<NewRun, FieldError>, ServerError> {
+    let serde_json::Value::Object(mut fields) = body else {
+        return Ok(Err(FieldError::new("body", "expected a JSON object")));
+    };
+    let template = match fields.remove("template") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(name)) => {
+            if let Err(error) = domain::check_template_name(&name) {
+                return Ok(Err(FieldError::new("template", error.message)));
+            }
+            match state.store.template(&name).await? {
+                Some(template) => Some(template),
+                None => return Ok(Err(FieldError::new("template", format!("no template is named `{name}`")))),
+            }
+        }
+        Some(_) => return Ok(Err(FieldError::new("template", "must be a template's name"))),
+    };
+    if let Some(template) = &template {
+        fields = template.setup.fill_in(&fields);
+    }
+    let mut new_run = match NewRun::from_json(&serde_json::Value::Object(fields), &state.system.limit_policy) {
+        Ok(new_run) => new_run,
+        Err(error) => return Ok(Err(error)),
+    };
+    if let Err(error) = check_paths_exist(state, &new_run.paths).await? {
+        return Ok(Err(error));
+    }
+    new_run.template = template.map(|template| template.name);
+    Ok(Ok(new_run))
+}
+
+/// Stores `new_run` as queued and hands it to the runner, or says which run holds its
+/// environment.
+async fn start_run(state: &AppState, new_run: &NewRun) -> Result<Result<Run, Problem>, ServerError> {
+    match state.store.create_run(new_run, &state.system.node, Utc::now()).await {
+        Ok(run) => {
+            info!(run_id = %run.id, user = %run.user, environment = run.environment, "run created");
+            state.hub.publish_list(ListChange::Created, run.clone());
+            state.runner.submit(run.clone());
+            Ok(Ok(run))
+        }
+        Err(CreateRunError::EnvironmentBusy { environment, run_id }) => Ok(Err(Problem {
+            run_id: Some(run_id.0),
+            field: Some("environment".into()),
+            ..Problem::new(
+                "environment_busy",
+                format!("environment {environment} is held by run {run_id} until it ends"),
+            )
+        })),
+        Err(CreateRunError::Store(error)) => Err(ServerError::log("cannot create the run", &error)),
+    }
+}
+
 /// Checks on disk that every path lies inside the test tree.
-async fn check_paths_exist(state: &AppState, new_run: &NewRun) -> Result<Result<(), FieldError>, ServerError> {
+pub(super) async fn check_paths_exist(
+    state: &AppState,
+    paths: &[String],
+) -> Result<Result<(), FieldError>, ServerError> {
     let tree = state.tree.clone();
-    let paths = new_run.paths.clone();
+    let paths = paths.to_vec();
     tokio::task::spawn_blocking(move || {
         for (index, path) in paths.iter().enumerate() {
             tree.check(path).map_err(|error| FieldError::new(format!("paths[{index}]"), error.to_string()))?;

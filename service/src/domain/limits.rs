@@ -88,6 +88,19 @@ impl LimitPolicy {
     }
 }
 
+impl LimitPolicy {
+    /// `limits` made to fit this policy: no looser than the defaults, no longer than the
+    /// maximum timeout (the service's settings may have changed since they were chosen).
+    pub fn clamp(&self, limits: Limits) -> Limits {
+        Limits {
+            memory_bytes: limits.memory_bytes.min(self.defaults.memory_bytes),
+            cpu_millicores: limits.cpu_millicores.min(self.defaults.cpu_millicores),
+            pids: limits.pids.min(self.defaults.pids),
+            timeout_s: limits.timeout_s.clamp(1, self.max_timeout_s),
+        }
+    }
+}
+
 /// An optional integer field within `min..=max`.
 fn bounded(value: Option<&Value>, field: &str, min: u64, max: u64) -> Result<Option<u64>, FieldError> {
     let Some(value) = value.filter(|v| !v.is_null()) else { return Ok(None) };

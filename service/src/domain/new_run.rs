@@ -8,7 +8,7 @@ use std::path::{Component, Path};
 
 use serde_json::{Map, Value};
 
-use super::{LimitPolicy, Limits};
+use super::{LimitPolicy, Limits, Run, RunId, TestOutcome, TestResult};
 
 pub const USER_MAX_CHARS: usize = 64;
 pub const ENVIRONMENT_MIN: u8 = 1;
@@ -48,6 +48,10 @@ pub struct NewRun {
     /// The limits the run gets: the service's defaults, tightened (or the timeout lengthened)
     /// as the request asked.
     pub limits: Limits,
+    /// The saved template the run was started from.
+    pub template: Option<String>,
+    /// The run this one repeats.
+    pub rerun_of: Option<RunId>,
 }
 
 impl NewRun {
@@ -67,11 +71,95 @@ impl NewRun {
             paths: parse_paths(fields.get("paths"))?,
             variables: parse_variables(fields)?,
             limits: policy.apply(fields.get("limits"))?,
+            template: None,
+            rerun_of: None,
         })
     }
 }
 
-fn parse_user(value: Option<&Value>) -> Result<String, FieldError> {
+/// How a run is to be repeated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RerunRequest {
+    /// Only the tests that failed or errored, by node id.
+    pub failed_only: bool,
+    /// Who asks; the original run's user when absent.
+    pub user: Option<String>,
+}
+
+/// At most this many failed tests are run again by node id.
+pub const RERUN_NODE_IDS_MAX: usize = 500;
+
+impl RerunRequest {
+    /// Checks a JSON request body; no body at all asks for a plain rerun.
+    pub fn from_json(body: &Value) -> Result<RerunRequest, FieldError> {
+        let fields = match body {
+            Value::Null => return Ok(RerunRequest::default()),
+            Value::Object(fields) => fields,
+            _ => return Err(FieldError::new("body", "expected a JSON object")),
+        };
+        if let Some(unknown) = fields.keys().find(|key| !["failed_only", "user"].contains(&key.as_str())) {
+            return Err(FieldError::new(unknown.as_str(), "unknown field"));
+        }
+        let failed_only = match fields.get("failed_only") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(flag)) => *flag,
+            Some(_) => return Err(FieldError::new("failed_only", "must be true or false")),
+        };
+        let user = match fields.get("user") {
+            None | Some(Value::Null) => None,
+            user => Some(parse_user(user)?),
+        };
+        Ok(RerunRequest { failed_only, user })
+    }
+}
+
+impl NewRun {
+    /// A run that repeats `original`: the same environment, variables and limits (within the
+    /// service's current policy), and its paths or, with `failed_only`, the node ids of the
+    /// tests that failed or errored among `results`.
+    pub fn rerun(
+        original: &Run,
+        request: &RerunRequest,
+        results: &[TestResult],
+        policy: &LimitPolicy,
+    ) -> Result<NewRun, FieldError> {
+        let paths = if request.failed_only {
+            let mut failed: Vec<String> = Vec::new();
+            for result in results {
+                let unsuccessful = matches!(result.outcome, TestOutcome::Failed | TestOutcome::Error);
+                if unsuccessful && !result.node_id.is_empty() && !failed.contains(&result.node_id) {
+                    failed.push(result.node_id.clone());
+                }
+            }
+            if failed.is_empty() {
+                let message = format!("run {} has no failed tests to run again", original.id);
+                return Err(FieldError::new("failed_only", message));
+            }
+            if failed.len() > RERUN_NODE_IDS_MAX {
+                let message = format!(
+                    "run {} has {} failed tests; at most {RERUN_NODE_IDS_MAX} can be run again by node id",
+                    original.id,
+                    failed.len()
+                );
+                return Err(FieldError::new("failed_only", message));
+            }
+            failed
+        } else {
+            original.paths.clone()
+        };
+        Ok(NewRun {
+            user: request.user.clone().unwrap_or_else(|| original.user.clone()),
+            environment: original.environment,
+            paths,
+            variables: original.variables.clone(),
+            limits: policy.clamp(original.limits),
+            template: original.template.clone(),
+            rerun_of: Some(original.id),
+        })
+    }
+}
+
+pub(super) fn parse_user(value: Option<&Value>) -> Result<String, FieldError> {
     let field = "user";
     let Some(Value::String(user)) = value else {
         return Err(FieldError::new(field, "required: a string naming who asks for the run"));
@@ -89,7 +177,7 @@ fn parse_user(value: Option<&Value>) -> Result<String, FieldError> {
     Ok(user.to_owned())
 }
 
-fn parse_environment(value: Option<&Value>) -> Result<u8, FieldError> {
+pub(super) fn parse_environment(value: Option<&Value>) -> Result<u8, FieldError> {
     let field = "environment";
     let range = format!("an integer from {ENVIRONMENT_MIN} to {ENVIRONMENT_MAX}");
     let Some(number) = value.and_then(Value::as_i64) else {
@@ -101,7 +189,7 @@ fn parse_environment(value: Option<&Value>) -> Result<u8, FieldError> {
         .ok_or_else(|| FieldError::new(field, format!("must be {range}, not {number}")))
 }
 
-fn parse_paths(value: Option<&Value>) -> Result<Vec<String>, FieldError> {
+pub(super) fn parse_paths(value: Option<&Value>) -> Result<Vec<String>, FieldError> {
     let Some(Value::Array(items)) = value else {
         return Err(FieldError::new("paths", "required: a list of test files or folders"));
     };
@@ -157,7 +245,7 @@ pub(crate) fn file_part(path: &str) -> &str {
     path.split_once("::").map_or(path, |(file, _)| file)
 }
 
-fn parse_variables(fields: &Map<String, Value>) -> Result<BTreeMap<String, String>, FieldError> {
+pub(super) fn parse_variables(fields: &Map<String, Value>) -> Result<BTreeMap<String, String>, FieldError> {
     let entries = match fields.get("variables") {
         None | Some(Value::Null) => return Ok(BTreeMap::new()),
         Some(Value::Object(entries)) => entries,

@@ -218,6 +218,10 @@ pub struct Run {
     pub resources: ResourceUsage,
     /// The sequence number of the run's latest event; live listeners resume after it.
     pub seq: i64,
+    /// The saved template the run was started from.
+    pub template: Option<String>,
+    /// The run this one repeats.
+    pub rerun_of: Option<RunId>,
 }
 
 /// Which runs to list.
@@ -226,6 +230,8 @@ pub struct RunFilter {
     pub status: Option<RunStatus>,
     pub user: Option<String>,
     pub environment: Option<u8>,
+    /// Only runs started from this template.
+    pub template: Option<String>,
     /// Only runs with a smaller id (the cursor of the previous page).
     pub before: Option<RunId>,
 }

@@ -23,6 +23,8 @@ pub(super) fn pytest_command(settings: &RunnerSettings, run: &Run, report_log: &
         .args(["-p", "no:cacheprovider", "-p", PLUGIN_MODULE])
         .arg(format!("--report-log={}", report_log.display()))
         .arg(format!("--junitxml={}", junit_xml.display()))
+        // Node ids are then relative to the tree, whatever the paths: a rerun can pass them back.
+        .arg(format!("--rootdir={}", settings.tests_root.display()))
         .args(&run.paths)
         .current_dir(&settings.tests_root)
         .env_clear();

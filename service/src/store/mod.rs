@@ -7,6 +7,7 @@
 mod error;
 mod rows;
 mod runs;
+mod templates;
 
 use std::time::Duration;
 

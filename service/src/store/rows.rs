@@ -7,8 +7,8 @@ use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
 
 use super::StoreError;
 use crate::domain::{
-    Counts, Enforcement, EnvironmentHold, Limits, LogChunk, ResourceUsage, Run, RunId, RunStatus, TestOutcome,
-    TestResult,
+    Counts, Enforcement, EnvironmentHold, Limits, LogChunk, ResourceUsage, Run, RunId, RunStatus, Template,
+    TemplateSetup, TestOutcome, TestResult,
 };
 
 pub(super) fn run_record(id: RunId) -> RecordId {
@@ -135,6 +135,8 @@ pub(super) struct NewRunRow {
     pub seq: i64,
     pub limits: LimitsRow,
     pub resources: ResourcesRow,
+    pub template: Option<String>,
+    pub rerun_of: Option<i64>,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -158,6 +160,8 @@ pub(super) struct RunRow {
     limits: LimitsRow,
     enforcement: Option<String>,
     resources: ResourcesRow,
+    template: Option<String>,
+    rerun_of: Option<i64>,
 }
 
 impl TryFrom<RunRow> for Run {
@@ -186,6 +190,8 @@ impl TryFrom<RunRow> for Run {
             limits: row.limits.into(),
             enforcement: row.enforcement.as_deref().and_then(Enforcement::parse),
             resources: row.resources.into(),
+            template: row.template,
+            rerun_of: row.rerun_of.map(RunId),
         })
     }
 }
@@ -274,5 +280,40 @@ impl TryFrom<EnvironmentRow> for EnvironmentHold {
         }
         .ok_or_else(|| StoreError::Corrupt(format!("environment id {:?}", row.id)))?;
         Ok(EnvironmentHold { environment, run_id: row.holder.as_ref().map(run_id_of).transpose()? })
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+pub(super) struct TemplateRow {
+    pub id: RecordId,
+    pub description: Option<String>,
+    pub environment: i64,
+    pub paths: Vec<String>,
+    pub variables: BTreeMap<String, String>,
+    pub timeout_s: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<TemplateRow> for Template {
+    type Error = StoreError;
+
+    fn try_from(row: TemplateRow) -> Result<Template, StoreError> {
+        let RecordIdKey::String(name) = row.id.key else {
+            return Err(StoreError::Corrupt(format!("template id is not a name: {:?}", row.id)));
+        };
+        Ok(Template {
+            name,
+            setup: TemplateSetup {
+                description: row.description,
+                environment: u8::try_from(row.environment)
+                    .map_err(|_| StoreError::Corrupt(format!("environment {}", row.environment)))?,
+                paths: row.paths,
+                variables: row.variables,
+                timeout_s: row.timeout_s.and_then(|n| u32::try_from(n).ok()),
+            },
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
     }
 }

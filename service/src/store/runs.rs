@@ -75,6 +75,8 @@ impl Store {
             seq: 1,
             limits: new.limits.into(),
             resources: ResourcesRow::default(),
+            template: new.template.clone(),
+            rerun_of: new.rerun_of.map(|id| id.0),
         };
         let env = environment_record(new.environment);
         let mut attempt = 0;
@@ -131,6 +133,9 @@ impl Store {
         if filter.environment.is_some() {
             conditions.push("environment = $environment");
         }
+        if filter.template.is_some() {
+            conditions.push("template = $template");
+        }
         if filter.before.is_some() {
             conditions.push("id < $before");
         }
@@ -141,6 +146,7 @@ impl Store {
             .bind(("status", filter.status.map(|s| s.as_str().to_owned())))
             .bind(("user", filter.user.clone()))
             .bind(("environment", filter.environment.map(i64::from)))
+            .bind(("template", filter.template.clone()))
             .bind(("before", filter.before.map(run_record)))
             .bind(("limit", limit as i64))
             .await
@@ -355,6 +361,8 @@ mod tests {
             paths: vec!["math".into()],
             variables: BTreeMap::new(),
             limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 100, timeout_s: 60 },
+            template: None,
+            rerun_of: None,
         }
     }
 

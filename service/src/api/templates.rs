@@ -1,0 +1,142 @@
+//! Saved run setups: list, read, save (create or replace) and delete templates.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use super::json_body::Unchecked;
+use super::models::{TemplateList, TemplateRequest, TemplateView};
+use super::problem::{Problem, ServerError};
+use super::runs::check_paths_exist;
+use super::{ApiTags, AppState};
+use crate::domain::{FieldError, TEMPLATES_MAX, TemplateSetup, check_template_name};
+
+pub struct TemplatesApi;
+
+#[derive(ApiResponse)]
+enum TemplateResponse {
+    #[oai(status = 200)]
+    Ok(Json<TemplateView>),
+    /// No template has this name.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
+    /// The name is not a valid template name.
+    #[oai(status = 422)]
+    Invalid(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum SaveTemplateResponse {
+    /// The template replaced the one saved under this name.
+    #[oai(status = 200)]
+    Replaced(Json<TemplateView>),
+    /// The template was saved under a new name.
+    #[oai(status = 201)]
+    Created(Json<TemplateView>),
+    /// The service holds as many templates as it keeps (code `too_many_templates`).
+    #[oai(status = 409)]
+    TooMany(Json<Problem>),
+    /// A field or the name is wrong; `field` names it. Nothing was saved.
+    #[oai(status = 422)]
+    Invalid(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum DeleteTemplateResponse {
+    /// The template is gone. Runs started from it keep its name.
+    #[oai(status = 204)]
+    Deleted,
+    /// No template has this name.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
+    /// The name is not a valid template name.
+    #[oai(status = 422)]
+    Invalid(Json<Problem>),
+}
+
+#[OpenApi(tag = "ApiTags::Templates")]
+impl TemplatesApi {
+    /// List templates
+    #[oai(path = "/templates", method = "get", operation_id = "list_templates")]
+    async fn list(&self, state: Data<&Arc<AppState>>) -> Result<Json<TemplateList>, ServerError> {
+        let templates = state.store.templates().await?;
+        Ok(Json(TemplateList { items: templates.into_iter().map(TemplateView::from).collect() }))
+    }
+
+    /// Get a template
+    #[oai(path = "/templates/:name", method = "get", operation_id = "get_template")]
+    async fn get(&self, state: Data<&Arc<AppState>>, name: Path<String>) -> Result<TemplateResponse, ServerError> {
+        if let Err(error) = check_template_name(&name) {
+            return Ok(TemplateResponse::Invalid(Json(Problem::invalid_field(error))));
+        }
+        Ok(match state.store.template(&name).await? {
+            Some(template) => TemplateResponse::Ok(Json(template.into())),
+            None => TemplateResponse::NotFound(Json(not_found(&name))),
+        })
+    }
+
+    /// Save a template
+    ///
+    /// Saves a run setup under `name` (letters, digits, `.`, `_`, `-`; at most 64), creating
+    /// the template (201) or replacing the one of that name (200). Its paths must exist in the
+    /// test tree now. Start a run from it with `POST /runs` and `template`.
+    #[oai(path = "/templates/:name", method = "put", operation_id = "save_template")]
+    async fn save(
+        &self,
+        state: Data<&Arc<AppState>>,
+        name: Path<String>,
+        body: Json<Unchecked<TemplateRequest>>,
+    ) -> Result<SaveTemplateResponse, ServerError> {
+        let invalid = |error: FieldError| Ok(SaveTemplateResponse::Invalid(Json(Problem::invalid_field(error))));
+        if let Err(error) = check_template_name(&name) {
+            return invalid(error);
+        }
+        let setup = match TemplateSetup::from_json(&body.0.json, &state.system.limit_policy) {
+            Ok(setup) => setup,
+            Err(error) => return invalid(error),
+        };
+        if let Err(error) = check_paths_exist(&state, &setup.paths).await? {
+            return invalid(error);
+        }
+        if state.store.template(&name).await?.is_none() && state.store.templates().await?.len() >= TEMPLATES_MAX {
+            let problem = Problem::new(
+                "too_many_templates",
+                format!("the service keeps at most {TEMPLATES_MAX} templates; delete one first"),
+            );
+            return Ok(SaveTemplateResponse::TooMany(Json(problem)));
+        }
+        let (template, created) = state.store.put_template(&name, &setup, Utc::now()).await?;
+        tracing::info!(template = %template.name, created, "template saved");
+        Ok(if created {
+            SaveTemplateResponse::Created(Json(template.into()))
+        } else {
+            SaveTemplateResponse::Replaced(Json(template.into()))
+        })
+    }
+
+    /// Delete a template
+    #[oai(path = "/templates/:name", method = "delete", operation_id = "delete_template")]
+    async fn delete(
+        &self,
+        state: Data<&Arc<AppState>>,
+        name: Path<String>,
+    ) -> Result<DeleteTemplateResponse, ServerError> {
+        if let Err(error) = check_template_name(&name) {
+            return Ok(DeleteTemplateResponse::Invalid(Json(Problem::invalid_field(error))));
+        }
+        Ok(if state.store.delete_template(&name).await? {
+            tracing::info!(template = %name.0, "template deleted");
+            DeleteTemplateResponse::Deleted
+        } else {
+            DeleteTemplateResponse::NotFound(Json(not_found(&name)))
+        })
+    }
+}
+
+fn not_found(name: &str) -> Problem {
+    Problem::not_found(&format!("template `{name}`"))
+}

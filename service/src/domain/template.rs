@@ -1,0 +1,181 @@
+//! Templates: a run's setup saved under a name, to start the same run again in one step.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use super::new_run::{parse_environment, parse_paths, parse_variables};
+use super::{FieldError, LimitPolicy};
+
+pub const TEMPLATE_NAME_MAX_CHARS: usize = 64;
+pub const TEMPLATE_DESCRIPTION_MAX_CHARS: usize = 500;
+/// How many templates the service keeps at most.
+pub const TEMPLATES_MAX: usize = 1000;
+
+/// A saved run setup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pub name: String,
+    pub setup: TemplateSetup,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a template holds: everything about a run but who asks for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateSetup {
+    pub description: Option<String>,
+    pub environment: u8,
+    pub paths: Vec<String>,
+    pub variables: BTreeMap<String, String>,
+    /// The run's timeout; the service's default when absent.
+    pub timeout_s: Option<u32>,
+}
+
+/// Checks a template's name: it appears in URLs and on the command line, so it is kept to
+/// letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+pub fn check_template_name(name: &str) -> Result<(), FieldError> {
+    let field = "name";
+    let mut chars = name.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return Err(FieldError::new(field, "a template name starts with a letter or digit"));
+    }
+    if !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        return Err(FieldError::new(field, "a template name is letters, digits, `.`, `_` and `-`"));
+    }
+    if name.len() > TEMPLATE_NAME_MAX_CHARS {
+        return Err(FieldError::new(field, format!("at most {TEMPLATE_NAME_MAX_CHARS} characters")));
+    }
+    Ok(())
+}
+
+impl TemplateSetup {
+    /// Checks a JSON request body. The first wrong field is reported.
+    pub fn from_json(body: &Value, policy: &LimitPolicy) -> Result<TemplateSetup, FieldError> {
+        let Value::Object(fields) = body else {
+            return Err(FieldError::new("body", "expected a JSON object"));
+        };
+        if let Some(unknown) = fields
+            .keys()
+            .find(|key| !["description", "environment", "paths", "variables", "timeout_s"].contains(&key.as_str()))
+        {
+            return Err(FieldError::new(unknown.as_str(), "unknown field"));
+        }
+        Ok(TemplateSetup {
+            description: parse_description(fields.get("description"))?,
+            environment: parse_environment(fields.get("environment"))?,
+            paths: parse_paths(fields.get("paths"))?,
+            variables: parse_variables(fields)?,
+            timeout_s: parse_timeout(fields.get("timeout_s"), policy)?,
+        })
+    }
+
+    /// A request for a run from this template: the request's own fields win, its variables
+    /// are added to the template's, and the template fills in what the request leaves out.
+    pub fn fill_in(&self, request: &Map<String, Value>) -> Map<String, Value> {
+        let mut filled = request.clone();
+        filled.entry("environment").or_insert_with(|| Value::from(self.environment));
+        filled.entry("paths").or_insert_with(|| Value::from(self.paths.clone()));
+        if !self.variables.is_empty() {
+            let mut variables: Map<String, Value> =
+                self.variables.iter().map(|(name, value)| (name.clone(), Value::from(value.clone()))).collect();
+            if let Some(Value::Object(theirs)) = request.get("variables") {
+                variables.extend(theirs.clone());
+            }
+            filled.insert("variables".into(), Value::Object(variables));
+        }
+        if let Some(timeout_s) = self.timeout_s {
+            let limits = filled.entry("limits").or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(limits) = limits {
+                limits.entry("timeout_s").or_insert_with(|| Value::from(timeout_s));
+            }
+        }
+        filled
+    }
+}
+
+fn parse_description(value: Option<&Value>) -> Result<Option<String>, FieldError> {
+    let field = "description";
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => {
+            let text = text.trim();
+            if text.chars().count() > TEMPLATE_DESCRIPTION_MAX_CHARS {
+                return Err(FieldError::new(field, format!("at most {TEMPLATE_DESCRIPTION_MAX_CHARS} characters")));
+            }
+            Ok((!text.is_empty()).then(|| text.to_owned()))
+        }
+        Some(_) => Err(FieldError::new(field, "must be a string")),
+    }
+}
+
+fn parse_timeout(value: Option<&Value>, policy: &LimitPolicy) -> Result<Option<u32>, FieldError> {
+    let field = "timeout_s";
+    let max = policy.max_timeout_s;
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => value
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| (1..=max).contains(n))
+            .map(Some)
+            .ok_or_else(|| FieldError::new(field, format!("must be an integer from 1 to {max} (seconds)"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::{Limits, NewRun};
+
+    const POLICY: LimitPolicy = LimitPolicy {
+        defaults: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 256, timeout_s: 600 },
+        max_timeout_s: 3600,
+    };
+
+    fn setup() -> TemplateSetup {
+        TemplateSetup::from_json(
+            &json!({"environment": 4, "paths": ["math"], "variables": {"A": "1", "B": "2"}, "timeout_s": 90}),
+            &POLICY,
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn names_are_safe_in_urls() {
+        for good in ["nightly", "api-smoke_2", "v1.2"] {
+            assert!(check_template_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "-x", ".hidden", "a b", "a/b", "ä", &"x".repeat(65)] {
+            assert_eq!(check_template_name(bad).map_err(|e| e.field), Err("name".to_owned()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_setup_names_its_bad_field() {
+        let field = |body: Value| TemplateSetup::from_json(&body, &POLICY).map(|_| ()).map_err(|e| e.field);
+        assert_eq!(field(json!({"paths": ["math"]})), Err("environment".into()));
+        assert_eq!(field(json!({"environment": 1, "paths": ["../x"]})), Err("paths[0]".into()));
+        assert_eq!(field(json!({"environment": 1, "paths": ["m"], "timeout_s": 0})), Err("timeout_s".into()));
+        assert_eq!(field(json!({"environment": 1, "paths": ["m"], "timeout_s": 3601})), Err("timeout_s".into()));
+        assert_eq!(field(json!({"environment": 1, "paths": ["m"], "user": "x"})), Err("user".into()));
+        assert_eq!(field(json!({"environment": 1, "paths": ["m"], "description": 3})), Err("description".into()));
+    }
+
+    #[test]
+    fn the_request_wins_over_the_template() {
+        let request = json!({"user": "ada", "environment": 9, "variables": {"B": "mine", "C": "3"}});
+        let Value::Object(request) = request else { unreachable!() };
+        let filled = Value::Object(setup().fill_in(&request));
+        let run = NewRun::from_json(&filled, &POLICY).expect("valid");
+        assert_eq!(run.environment, 9);
+        assert_eq!(run.paths, ["math"]);
+        assert_eq!(run.variables.get("A").map(String::as_str), Some("1"));
+        assert_eq!(run.variables.get("B").map(String::as_str), Some("mine"));
+        assert_eq!(run.variables.get("C").map(String::as_str), Some("3"));
+        assert_eq!(run.limits.timeout_s, 90);
+    }
+}

@@ -1,0 +1,106 @@
+//! Queries on saved run templates.
+
+use chrono::{DateTime, Utc};
+use surrealdb::types::RecordId;
+
+use super::rows::TemplateRow;
+use super::{Store, StoreError};
+use crate::domain::{Template, TemplateSetup};
+
+fn template_record(name: &str) -> RecordId {
+    RecordId::new("template", name.to_owned())
+}
+
+impl Store {
+    /// Saves `setup` under `name`, replacing what was saved there. The flag says whether the
+    /// template is new.
+    pub async fn put_template(
+        &self,
+        name: &str,
+        setup: &TemplateSetup,
+        now: DateTime<Utc>,
+    ) -> Result<(Template, bool), StoreError> {
+        let mut response = self
+            .db
+            .query(
+                "UPSERT $template SET description = $description, environment = $environment, paths = $paths,
+                     variables = $variables, timeout_s = $timeout_s, updated_at = $now,
+                     created_at = created_at ?? $now
+                 RETURN AFTER",
+            )
+            .bind(("template", template_record(name)))
+            .bind(("description", setup.description.clone()))
+            .bind(("environment", i64::from(setup.environment)))
+            .bind(("paths", setup.paths.clone()))
+            .bind(("variables", setup.variables.clone()))
+            .bind(("timeout_s", setup.timeout_s.map(i64::from)))
+            .bind(("now", now))
+            .await
+            .map_err(StoreError::query("save template"))?;
+        let rows: Vec<TemplateRow> = response.take(0).map_err(StoreError::query("save template"))?;
+        let row =
+            rows.into_iter().next().ok_or_else(|| StoreError::Corrupt("a saved template came back empty".into()))?;
+        let template = Template::try_from(row)?;
+        let created = template.created_at == template.updated_at;
+        Ok((template, created))
+    }
+
+    pub async fn template(&self, name: &str) -> Result<Option<Template>, StoreError> {
+        let row: Option<TemplateRow> =
+            self.db.select(template_record(name)).await.map_err(StoreError::query("read template"))?;
+        row.map(Template::try_from).transpose()
+    }
+
+    /// Every template, by name.
+    pub async fn templates(&self) -> Result<Vec<Template>, StoreError> {
+        let rows: Vec<TemplateRow> = self.db.select("template").await.map_err(StoreError::query("list templates"))?;
+        let mut templates = rows.into_iter().map(Template::try_from).collect::<Result<Vec<_>, _>>()?;
+        templates.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(templates)
+    }
+
+    /// Deletes the template; `false` when there was none by that name.
+    pub async fn delete_template(&self, name: &str) -> Result<bool, StoreError> {
+        let deleted: Option<TemplateRow> =
+            self.db.delete(template_record(name)).await.map_err(StoreError::query("delete template"))?;
+        Ok(deleted.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn setup(environment: u8) -> TemplateSetup {
+        TemplateSetup {
+            description: Some("nightly".into()),
+            environment,
+            paths: vec!["math".into(), "text/test_strings.py".into()],
+            variables: BTreeMap::from([("A".to_owned(), "1".to_owned())]),
+            timeout_s: Some(90),
+        }
+    }
+
+    #[tokio::test]
+    async fn templates_round_trip_and_keep_their_creation_time() {
+        let store = Store::connect("mem://", None).await.expect("connect");
+        let first = Utc::now();
+        let (saved, created) = store.put_template("nightly", &setup(3), first).await.expect("save");
+        assert!(created);
+        assert_eq!(saved.setup, setup(3));
+        let later = first + chrono::Duration::seconds(5);
+        let (replaced, created) = store.put_template("nightly", &setup(4), later).await.expect("replace");
+        assert!(!created);
+        assert_eq!(replaced.created_at, saved.created_at);
+        assert_eq!(replaced.updated_at, later);
+        assert_eq!(store.template("nightly").await.expect("read"), Some(replaced));
+        store.put_template("a-first", &setup(1), first).await.expect("save");
+        let names: Vec<_> = store.templates().await.expect("list").into_iter().map(|t| t.name).collect();
+        assert_eq!(names, ["a-first", "nightly"]);
+        assert!(store.delete_template("nightly").await.expect("delete"));
+        assert!(!store.delete_template("nightly").await.expect("delete again"));
+        assert_eq!(store.template("nightly").await.expect("read"), None);
+    }
+}
