@@ -11,7 +11,14 @@ use crate::domain::{LimitPolicy, Limits};
 use crate::runner::SandboxChoice;
 
 #[derive(Debug, Parser)]
-#[command(name = "testbay", version, about = "Runs a team's pytest suites on a shared machine.")]
+#[command(
+    name = "testbay",
+    version,
+    about = "Runs a team's pytest suites on a shared machine.",
+    after_help = "Client commands talk to the service at --url (TESTBAY_URL, default http://127.0.0.1:8080).\n\
+                  Exit codes: 0 passed or done, 1 failed, 2 error, cancelled, timed out or interrupted,\n\
+                  3 refused (environment busy, bad input, not found), 4 service unreachable or failing."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -23,6 +30,8 @@ pub enum Command {
     Serve(ServeConfig),
     /// Print the OpenAPI spec of the REST API as JSON.
     Openapi,
+    #[command(flatten)]
+    Client(crate::cli::ClientCommand),
 }
 
 #[derive(Clone, Debug, Args)]

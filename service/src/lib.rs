@@ -15,10 +15,12 @@
 //!
 //! The modules follow the architecture: `api` speaks HTTP, `domain` holds types and rules,
 //! `store` is the only code that speaks SurrealQL, `runner` owns processes, `events` fans
-//! changes out to live listeners and `test_tree` reads the tests from the file system.
+//! changes out to live listeners, `test_tree` reads the tests from the file system and
+//! `cli` is the command-line client of a running service.
 
 pub mod api;
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod events;

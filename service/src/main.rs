@@ -1,6 +1,8 @@
-//! The `testbay` binary: `testbay serve` starts the service, `testbay openapi` prints its spec.
+//! The `testbay` binary: `testbay serve` starts the service, `testbay openapi` prints its spec,
+//! and the other commands are a client of a running service.
 
 use std::io::IsTerminal;
+use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
@@ -11,12 +13,21 @@ use tracing_subscriber::EnvFilter;
 /// SurrealQL's parser recurses deeply; the default 2 MiB worker stack is not enough.
 const WORKER_STACK_BYTES: usize = 10 * 1024 * 1024;
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            // A command line that makes no sense is bad input (3), not a run's error (2).
+            let code = if error.use_stderr() { testbay::cli::EXIT_REFUSED } else { 0 };
+            return Ok(ExitCode::from(code));
+        }
+    };
     match cli.command {
+        Command::Client(command) => Ok(testbay::cli::main(command)),
         Command::Openapi => {
             println!("{}", testbay::api::spec_json());
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Serve(config) => {
             tracing_subscriber::fmt()
@@ -35,7 +46,8 @@ fn main() -> anyhow::Result<()> {
             runtime.block_on(async {
                 let app = Application::build(config).await.context("cannot start Testbay")?;
                 app.run_until_stopped().await.context("the server failed")
-            })
+            })?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

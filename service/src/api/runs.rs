@@ -205,6 +205,8 @@ impl RunsApi {
     /// Newest first, optionally filtered. Pages hold `limit` runs (1-200, default 50); pass
     /// `next_cursor` as `cursor` for the next page.
     #[oai(path = "/runs", method = "get", operation_id = "list_runs")]
+    // poem-openapi documents each query parameter from a handler argument of its own.
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,

@@ -241,8 +241,13 @@ impl std::ops::Deref for ServiceProcess {
 
 impl ServiceProcess {
     pub fn start(data_dir: &Path, tests_root: &Path, extra_args: &[&str]) -> ServiceProcess {
+        ServiceProcess::start_on("127.0.0.1:0", data_dir, tests_root, extra_args)
+    }
+
+    /// Starts the service listening on `listen`, e.g. the port of a service that stopped.
+    pub fn start_on(listen: &str, data_dir: &Path, tests_root: &Path, extra_args: &[&str]) -> ServiceProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_testbay"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--grace-period-s", "1"])
+            .args(["serve", "--listen", listen, "--grace-period-s", "1"])
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--tests-root")
@@ -289,6 +294,16 @@ impl ServiceProcess {
     pub fn kill(mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reaped");
+    }
+}
+
+impl Drop for ServiceProcess {
+    /// A test that fails half-way leaves no service behind.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod cli;
 mod execution;
 mod live;
 mod restart;
@@ -11,3 +12,4 @@ mod sandbox;
 mod security;
 mod shared_database;
 mod spec;
+mod templates;

@@ -1,0 +1,271 @@
+//! The `testbay` command-line client, run as a CI job would run it, against a live service.
+
+use std::process::Stdio;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use crate::helpers::{RUN_DEADLINE, ServiceProcess, TestApp, sample_tests};
+use crate::templates::junit_counts;
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn testbay(address: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_testbay"));
+    command
+        .args(args)
+        .env("TESTBAY_URL", address)
+        .env_remove("TESTBAY_TOKEN")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+/// Runs the client to its end.
+async fn run_cli(address: &str, args: &[&str]) -> Output {
+    let output = tokio::time::timeout(RUN_DEADLINE, testbay(address, args).output())
+        .await
+        .expect("the client ends before the deadline")
+        .expect("the client starts");
+    Output {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_wait_exits_with_the_runs_outcome() {
+    let app = TestApp::spawn().await;
+    let passed =
+        run_cli(&app.address, &["run", "--user", "ci", "--env", "31", "--wait", "math/test_arithmetic.py"]).await;
+    assert_eq!(passed.code, 0, "{}{}", passed.stdout, passed.stderr);
+    assert!(passed.stdout.contains("passed: 6 passed"), "{}", passed.stdout);
+
+    let failed = run_cli(&app.address, &["run", "--user", "ci", "--env", "31", "--wait", "math/test_broken.py"]).await;
+    assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
+    assert!(failed.stdout.contains("FAILED math/test_broken.py::test_wrong_answer"), "{}", failed.stdout);
+    assert!(failed.stdout.contains("ERROR  math/test_broken.py::test_needs_a_database"), "{}", failed.stdout);
+
+    let timed_out =
+        run_cli(&app.address, &["run", "--user", "ci", "--env", "32", "--timeout", "1", "--wait", "slow"]).await;
+    assert_eq!(timed_out.code, 2, "{}{}", timed_out.stdout, timed_out.stderr);
+    assert!(timed_out.stdout.contains("timed_out"), "{}", timed_out.stdout);
+
+    let holder = app.start_run(33, &["slow"]).await;
+    let busy = run_cli(&app.address, &["run", "--user", "ci", "--env", "33", "--wait", "math"]).await;
+    assert_eq!(busy.code, 3, "{}{}", busy.stdout, busy.stderr);
+    assert!(busy.stderr.contains(&format!("held by run {}", holder["id"])), "{}", busy.stderr);
+
+    let bad = run_cli(&app.address, &["run", "--user", "ci", "--env", "34", "--wait", "../outside"]).await;
+    assert_eq!(bad.code, 3);
+    assert!(bad.stderr.contains("paths[0]"), "{}", bad.stderr);
+    let bad_env = run_cli(&app.address, &["run", "--user", "ci", "--env", "0", "--wait", "math"]).await;
+    assert_eq!(bad_env.code, 3);
+    assert!(bad_env.stderr.contains("environment"), "{}", bad_env.stderr);
+
+    let cancelled = run_cli(&app.address, &["cancel", &holder["id"].to_string()]).await;
+    assert_eq!(cancelled.code, 0, "{}", cancelled.stderr);
+    assert!(cancelled.stdout.contains("cancelled"), "{}", cancelled.stdout);
+    app.stop().await;
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = format!("http://{}", closed.local_addr().expect("address"));
+    drop(closed);
+    let unreachable = run_cli(&address, &["run", "--user", "ci", "--env", "1", "--wait", "math"]).await;
+    assert_eq!(unreachable.code, 4, "{}", unreachable.stderr);
+    assert!(unreachable.stderr.contains("cannot reach Testbay"), "{}", unreachable.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_prints_the_log_in_order_and_ends_with_the_status() {
+    let app = TestApp::spawn().await;
+    let paths = ["slow/test_slow.py::test_takes_a_while[1]", "slow/test_slow.py::test_takes_a_while[2]"];
+    let mut args = vec!["run", "--user", "ci", "--env", "41", "--follow"];
+    args.extend(paths);
+    let followed = run_cli(&app.address, &args).await;
+    assert_eq!(followed.code, 0, "{}{}", followed.stdout, followed.stderr);
+    let expected = ["step 1: second 1", "step 1: second 2", "step 2: second 1", "step 2: second 2"];
+    let positions: Vec<usize> = expected
+        .iter()
+        .map(|line| followed.stdout.find(line).unwrap_or_else(|| panic!("`{line}` in {}", followed.stdout)))
+        .collect();
+    assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "in order: {}", followed.stdout);
+    for line in expected {
+        assert_eq!(followed.stdout.matches(line).count(), 1, "`{line}` once");
+    }
+    assert!(!followed.stdout.contains('\u{1b}'), "no colours when not on a terminal");
+    let last = followed.stdout.lines().last().expect("output");
+    assert!(last.starts_with("run ") && last.contains(" passed: 2 passed"), "ends with the status: {last}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_reconnects_when_the_service_comes_back() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let first = ServiceProcess::start(data_dir.path(), &sample_tests(), &[]);
+    let listen = first.address.trim_start_matches("http://").to_owned();
+    let mut client = testbay(&first.address, &["run", "--user", "ci", "--env", "42", "--follow", "slow"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the client starts");
+    let mut stdout = BufReader::new(client.stdout.take().expect("stdout")).lines();
+    let mut seen = Vec::new();
+    while !seen.iter().any(|line: &String| line.contains("step 1: second 1")) {
+        let line = tokio::time::timeout(RUN_DEADLINE, stdout.next_line()).await.expect("a log line").expect("read");
+        seen.push(line.expect("the log goes on"));
+    }
+    // The service dies without a word; the next one on the same port marks the run interrupted.
+    first.kill();
+    let second = ServiceProcess::start_on(&listen, data_dir.path(), &sample_tests(), &[]);
+    while let Some(line) = tokio::time::timeout(RUN_DEADLINE, stdout.next_line()).await.expect("output").expect("read")
+    {
+        seen.push(line);
+    }
+    let status = tokio::time::timeout(RUN_DEADLINE, client.wait()).await.expect("the client ends").expect("wait");
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut client.stderr.take().expect("stderr"), &mut stderr)
+        .await
+        .expect("stderr");
+    assert_eq!(status.code(), Some(2), "an interrupted run exits 2: {seen:?} {stderr}");
+    assert!(stderr.contains("reconnecting"), "{stderr}");
+    assert!(seen.last().is_some_and(|line| line.contains("interrupted")), "{seen:?}");
+    assert_eq!(seen.iter().filter(|line| line.contains("step 1: second 1")).count(), 1, "no line twice: {seen:?}");
+    second.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_parses_and_junit_matches_the_api() {
+    let app = TestApp::spawn().await;
+    let junit = tempfile::NamedTempFile::new().expect("temp file");
+    let junit_path = junit.path().to_str().expect("utf-8 path");
+    let finished =
+        run_cli(&app.address, &["run", "--user", "ci", "--env", "51", "--json", "--junit", junit_path, "math", "text"])
+            .await;
+    assert_eq!(finished.code, 1, "{}", finished.stderr);
+    let run: Value = serde_json::from_str(&finished.stdout).expect("--json prints JSON");
+    assert_eq!(run["status"], "failed");
+    let id = run["id"].as_i64().expect("id");
+    assert_eq!(run, app.get_json(&format!("/api/runs/{id}")).await);
+
+    let xml = std::fs::read_to_string(junit.path()).expect("the report was written");
+    let (tests, failures, errors, skipped, testcases) = junit_counts(&xml);
+    let counts = &run["counts"];
+    let count = |key: &str| counts[key].as_u64().expect("count");
+    assert_eq!((failures, errors, skipped), (count("failed"), count("errors"), count("skipped") + count("xfailed")));
+    assert_eq!(
+        tests,
+        count("passed") + count("failed") + count("errors") + count("skipped") + count("xfailed") + count("xpassed")
+    );
+    assert_eq!(testcases as u64, tests);
+
+    let created =
+        run_cli(&app.address, &["run", "--user", "ci", "--env", "52", "--json", "math/test_arithmetic.py"]).await;
+    assert_eq!(created.code, 0);
+    let created: Value = serde_json::from_str(&created.stdout).expect("JSON");
+    assert!(created["status"] == "queued" || created["status"] == "running", "{created}");
+    app.wait_until_finished(created["id"].as_i64().expect("id")).await;
+
+    for args in [
+        vec!["runs", "--json"],
+        vec!["runs", "--json", "--status", "failed", "--env", "51"],
+        vec!["show", "--json", &id.to_string()],
+        vec!["tests", "--json"],
+        vec!["envs", "--json"],
+        vec!["templates", "list", "--json"],
+    ] {
+        let output = run_cli(&app.address, &args).await;
+        assert_eq!(output.code, 0, "{args:?}: {}", output.stderr);
+        let _: Value =
+            serde_json::from_str(&output.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", output.stdout));
+    }
+    let failed_only = run_cli(&app.address, &["runs", "--json", "--status", "failed"]).await;
+    let page: Value = serde_json::from_str(&failed_only.stdout).expect("JSON");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(1), "{page}");
+
+    let table = run_cli(&app.address, &["runs"]).await;
+    assert!(table.stdout.starts_with("RUN"), "{}", table.stdout);
+    assert!(table.stdout.contains(&format!("\n{id} ")), "{}", table.stdout);
+    let missing = run_cli(&app.address, &["show", "999999"]).await;
+    assert_eq!(missing.code, 3);
+    assert!(missing.stderr.contains("does not exist"), "{}", missing.stderr);
+    let log = run_cli(&app.address, &["logs", &id.to_string()]).await;
+    assert_eq!(log.code, 0);
+    assert!(log.stdout.contains("test_wrong_answer FAILED"), "{}", log.stdout);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rerun_of_failed_tests_and_templates_from_the_command_line() {
+    let app = TestApp::spawn().await;
+    let failed = run_cli(&app.address, &["run", "--user", "ci", "--env", "61", "--wait", "--json", "math"]).await;
+    assert_eq!(failed.code, 1);
+    let first: Value = serde_json::from_str(&failed.stdout).expect("JSON");
+    let first_id = first["id"].to_string();
+    let rerun = run_cli(&app.address, &["rerun", &first_id, "--failed", "--wait", "--json"]).await;
+    assert_eq!(rerun.code, 1, "{}", rerun.stderr);
+    let rerun: Value = serde_json::from_str(&rerun.stdout).expect("JSON");
+    assert_eq!(rerun["rerun_of"], first["id"]);
+    let mut paths: Vec<&str> = rerun["paths"].as_array().expect("paths").iter().filter_map(Value::as_str).collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "math/test_broken.py::test_needs_a_database",
+            "math/test_broken.py::test_passes_but_teardown_fails",
+            "math/test_broken.py::test_wrong_answer"
+        ]
+    );
+    assert_eq!(rerun["counts"]["passed"], 1, "only the failed tests ran: {rerun}");
+
+    let saved = run_cli(
+        &app.address,
+        &[
+            "templates",
+            "save",
+            "smoke",
+            "--env",
+            "62",
+            "--var",
+            "STAGE=ci",
+            "--timeout",
+            "90",
+            "math/test_arithmetic.py",
+        ],
+    )
+    .await;
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    let shown = run_cli(&app.address, &["templates", "show", "smoke", "--json"]).await;
+    let template: Value = serde_json::from_str(&shown.stdout).expect("JSON");
+    assert_eq!(template["environment"], 62);
+    assert_eq!(template["variables"]["STAGE"], "ci");
+    assert_eq!(template["timeout_s"], 90);
+    let listed = run_cli(&app.address, &["templates", "list"]).await;
+    assert!(listed.stdout.contains("smoke"), "{}", listed.stdout);
+
+    let from_template =
+        run_cli(&app.address, &["run", "--user", "ci", "--template", "smoke", "--wait", "--json"]).await;
+    assert_eq!(from_template.code, 0, "{}", from_template.stderr);
+    let run: Value = serde_json::from_str(&from_template.stdout).expect("JSON");
+    assert_eq!(run["template"], "smoke");
+    assert_eq!(run["environment"], 62);
+    assert_eq!(run["paths"], serde_json::json!(["math/test_arithmetic.py"]));
+    let runs = run_cli(&app.address, &["runs", "--template", "smoke"]).await;
+    assert!(runs.stdout.contains("smoke"), "{}", runs.stdout);
+
+    let deleted = run_cli(&app.address, &["templates", "delete", "smoke"]).await;
+    assert_eq!(deleted.code, 0);
+    let gone = run_cli(&app.address, &["templates", "show", "smoke"]).await;
+    assert_eq!(gone.code, 3);
+    let unknown = run_cli(&app.address, &["run", "--user", "ci", "--template", "smoke", "--wait"]).await;
+    assert_eq!(unknown.code, 3);
+    assert!(unknown.stderr.contains("no template is named"), "{}", unknown.stderr);
+    app.stop().await;
+}
