@@ -24,9 +24,24 @@ afterAll(async () => {
 });
 
 it.skipIf(!enabled)('takes screenshots of the pages', async () => {
-  const post = (body: object) => service.api<{ id: number }>('/api/runs', { method: 'POST', body: JSON.stringify(body) });
-  const finished = await post({ user: 'ada', environment: 3, paths: ['math', 'text'] });
-  await post({ user: 'grace', environment: 4, paths: ['math/test_arithmetic.py'] });
+  const send = (method: string, path: string, body: object) =>
+    service.api<{ id: number }>(path, { method, body: JSON.stringify(body) });
+  const post = (body: object) => send('POST', '/api/runs', body);
+  await send('PUT', '/api/templates/nightly', {
+    description: 'Everything but the slow tests, as the nightly build runs them',
+    environment: 3,
+    paths: ['math', 'text'],
+    variables: { DB: 'sqlite' },
+    timeout_s: 900,
+  });
+  await send('PUT', '/api/templates/smoke', { description: 'A quick check', environment: 4, paths: ['math/test_arithmetic.py'] });
+  const finished = await post({ user: 'ada', template: 'nightly' });
+  await post({ user: 'grace', template: 'smoke' });
+  const waiting = await browser.newPage();
+  await waiting.goto(`${service.url}/runs/${finished.body.id}`);
+  await waiting.locator('h1 [data-status="failed"]').waitFor();
+  await waiting.close();
+  await send('POST', `/api/runs/${finished.body.id}/rerun`, { failed_only: true, user: 'grace' });
   const live = await post({ user: 'linus', environment: 7, paths: ['slow'] });
   const out = join(repoRoot, 'docs/screenshots');
   mkdirSync(out, { recursive: true });
@@ -44,6 +59,9 @@ it.skipIf(!enabled)('takes screenshots of the pages', async () => {
     await page.locator('input[data-path="math"]').check();
     await page.getByLabel('Your name').fill('ada');
     await page.screenshot({ path: join(out, `new-run-${scheme}.png`) });
+    await page.goto(`${service.url}/templates`);
+    await page.locator('tr[data-template="smoke"]').waitFor();
+    await page.screenshot({ path: join(out, `templates-${scheme}.png`) });
     await page.close();
   }
 });

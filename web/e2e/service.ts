@@ -57,7 +57,9 @@ export async function startService(options: { testsRoot?: string; args?: string[
         ...init,
         headers: { 'Content-Type': 'application/json', ...(init?.headers ?? {}) },
       });
-      return { status: response.status, body: (await response.json()) as T };
+      // A 204 has no body.
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
     },
   };
 }

@@ -12,11 +12,17 @@ export type TreeEntry = components['schemas']['TreeEntryView'];
 export type Environment = components['schemas']['EnvironmentView'];
 export type SystemInfo = components['schemas']['SystemView'];
 export type ListStreamEvent = components['schemas']['ListStreamEvent'];
+export type Template = components['schemas']['TemplateView'];
+export type TemplateRequest = components['schemas']['TemplateRequest'];
+export type CreateRunRequest = components['schemas']['CreateRunRequest'];
 
 export const api = createClient<paths>({ baseUrl: '/api' });
 
 export const FINAL_STATUSES: RunStatus[] = ['passed', 'failed', 'error', 'cancelled', 'timed_out', 'interrupted'];
 export const ALL_STATUSES: RunStatus[] = ['queued', 'running', ...FINAL_STATUSES];
+
+/** The browser remembers the user's name under this key, for new runs and reruns. */
+export const USER_KEY = 'testbay.user';
 
 export function isActive(run: Run): boolean {
   return run.status === 'queued' || run.status === 'running';

@@ -21,7 +21,8 @@ export function navigate(to: string, replace = false): void {
   if (replace) history.replaceState({}, '', to);
   else history.pushState({}, '', to);
   current = to;
-  window.scrollTo(0, 0);
+  // Replacing changes the state of the page in view (e.g. its filters), so it keeps its place.
+  if (!replace) window.scrollTo(0, 0);
 }
 
 /** Makes a link navigate inside the page (a plain left click), like a normal link otherwise. */
