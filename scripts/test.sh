@@ -29,6 +29,8 @@ TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" TESTBAY_SURREALDB_SERVER="$ser
     cargo test --workspace --locked
 say "running the end-to-end tests in Chromium"
 (cd web && TESTBAY_BIN="$target_dir/debug/testbay" TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" npm run --silent e2e)
+say "testing the generated Python client and its example"
+TESTBAY_BIN="$target_dir/debug/testbay" scripts/test-python-client.sh
 if [ "$(id -u)" -eq 0 ]; then
     say "testing the Debian package"
     packaging/test-deb.sh

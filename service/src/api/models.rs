@@ -150,8 +150,10 @@ impl From<Enforcement> for EnforcementView {
 #[oai(rename_all = "snake_case")]
 pub struct ResourcesView {
     /// The most memory the run's processes used at once.
+    #[oai(nullable)]
     pub peak_memory_bytes: Option<u64>,
     /// CPU time of all the run's processes.
+    #[oai(nullable)]
     pub cpu_seconds: Option<f64>,
     /// The kernel's OOM killer killed a process of the run at its memory limit.
     pub oom_killed: bool,
@@ -207,13 +209,18 @@ pub struct RunView {
     pub variables: BTreeMap<String, String>,
     pub status: RunStatusView,
     /// pytest's exit code, once it has exited on its own or after a signal.
+    #[oai(nullable)]
     pub exit_code: Option<i32>,
     /// Why the run ended as it did, when the status alone does not say.
+    #[oai(nullable)]
     pub message: Option<String>,
     pub created_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub started_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub finished_at: Option<DateTime<Utc>>,
     /// Seconds from start to end (or to now, while running).
+    #[oai(nullable)]
     pub duration_s: Option<f64>,
     pub counts: CountsView,
     /// Bytes of log stored so far.
@@ -224,14 +231,18 @@ pub struct RunView {
     pub node: String,
     pub limits: LimitsView,
     /// How the limits were enforced; known once the run has started.
+    #[oai(nullable)]
     pub enforcement: Option<EnforcementView>,
     /// What the run used; known once it has ended.
     pub resources: ResourcesView,
     /// While queued: the run's place in the queue, 1 being next.
+    #[oai(nullable)]
     pub queue_position: Option<u32>,
     /// The saved template the run was started from.
+    #[oai(nullable)]
     pub template: Option<String>,
     /// The run this one repeats (`POST /runs/{id}/rerun`).
+    #[oai(nullable)]
     pub rerun_of: Option<i64>,
 }
 
@@ -306,10 +317,12 @@ pub struct TemplateRequest {
 pub struct TemplateView {
     /// Letters, digits, `.`, `_` and `-`, at most 64; unique.
     pub name: String,
+    #[oai(nullable)]
     pub description: Option<String>,
     pub environment: u8,
     pub paths: Vec<String>,
     pub variables: BTreeMap<String, String>,
+    #[oai(nullable)]
     pub timeout_s: Option<u32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -342,6 +355,7 @@ pub struct TemplateList {
 pub struct RunPage {
     pub items: Vec<RunView>,
     /// Pass as `cursor` to get the next (older) page; absent on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -380,6 +394,7 @@ pub struct TestResultView {
     pub phase: String,
     pub duration_s: f64,
     /// The failure report for failures and errors, the reason for skips and xfails.
+    #[oai(nullable)]
     pub failure: Option<String>,
 }
 
@@ -457,6 +472,7 @@ pub struct TestTreeView {
 pub struct EnvironmentView {
     pub id: u8,
     /// The queued or running run that holds the environment; absent when it is free.
+    #[oai(nullable)]
     pub run_id: Option<i64>,
 }
 
@@ -600,6 +616,7 @@ pub struct SystemView {
     /// How run limits are enforced on this machine.
     pub enforcement: EnforcementView,
     /// Set when limits cannot be fully enforced (no writable cgroup): why, and what it means.
+    #[oai(nullable)]
     pub sandbox_warning: Option<String>,
     /// The limits a run gets unless it asks for tighter ones.
     pub default_limits: LimitsView,

@@ -1,0 +1,95 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .counts_view import CountsView
+from .create_run_request import CreateRunRequest
+from .create_run_request_variables import CreateRunRequestVariables
+from .enforcement_view import EnforcementView
+from .environment_list import EnvironmentList
+from .environment_view import EnvironmentView
+from .health import Health
+from .limits_request import LimitsRequest
+from .limits_view import LimitsView
+from .list_change_view import ListChangeView
+from .list_stream_event_reload import ListStreamEventReload
+from .list_stream_event_reload_type import ListStreamEventReloadType
+from .list_stream_event_run_listed import ListStreamEventRunListed
+from .list_stream_event_run_listed_type import ListStreamEventRunListedType
+from .log_appended import LogAppended
+from .log_page import LogPage
+from .problem import Problem
+from .reload import Reload
+from .rerun_request import RerunRequest
+from .resources_view import ResourcesView
+from .run_changed import RunChanged
+from .run_listed import RunListed
+from .run_page import RunPage
+from .run_status_view import RunStatusView
+from .run_stream_event_log_appended import RunStreamEventLogAppended
+from .run_stream_event_log_appended_type import RunStreamEventLogAppendedType
+from .run_stream_event_run_changed import RunStreamEventRunChanged
+from .run_stream_event_run_changed_type import RunStreamEventRunChangedType
+from .run_stream_event_test_finished import RunStreamEventTestFinished
+from .run_stream_event_test_finished_type import RunStreamEventTestFinishedType
+from .run_view import RunView
+from .run_view_variables import RunViewVariables
+from .system_view import SystemView
+from .template_list import TemplateList
+from .template_request import TemplateRequest
+from .template_request_variables import TemplateRequestVariables
+from .template_view import TemplateView
+from .template_view_variables import TemplateViewVariables
+from .test_finished import TestFinished
+from .test_outcome_view import TestOutcomeView
+from .test_result_list import TestResultList
+from .test_result_view import TestResultView
+from .test_tree_view import TestTreeView
+from .tree_entry_kind import TreeEntryKind
+from .tree_entry_view import TreeEntryView
+
+__all__ = (
+    "CountsView",
+    "CreateRunRequest",
+    "CreateRunRequestVariables",
+    "EnforcementView",
+    "EnvironmentList",
+    "EnvironmentView",
+    "Health",
+    "LimitsRequest",
+    "LimitsView",
+    "ListChangeView",
+    "ListStreamEventReload",
+    "ListStreamEventReloadType",
+    "ListStreamEventRunListed",
+    "ListStreamEventRunListedType",
+    "LogAppended",
+    "LogPage",
+    "Problem",
+    "Reload",
+    "RerunRequest",
+    "ResourcesView",
+    "RunChanged",
+    "RunListed",
+    "RunPage",
+    "RunStatusView",
+    "RunStreamEventLogAppended",
+    "RunStreamEventLogAppendedType",
+    "RunStreamEventRunChanged",
+    "RunStreamEventRunChangedType",
+    "RunStreamEventTestFinished",
+    "RunStreamEventTestFinishedType",
+    "RunView",
+    "RunViewVariables",
+    "SystemView",
+    "TemplateList",
+    "TemplateRequest",
+    "TemplateRequestVariables",
+    "TemplateView",
+    "TemplateViewVariables",
+    "TestFinished",
+    "TestOutcomeView",
+    "TestResultList",
+    "TestResultView",
+    "TestTreeView",
+    "TreeEntryKind",
+    "TreeEntryView",
+)

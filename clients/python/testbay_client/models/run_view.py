@@ -1,0 +1,387 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.enforcement_view import EnforcementView
+from ..models.run_status_view import RunStatusView
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.counts_view import CountsView
+    from ..models.limits_view import LimitsView
+    from ..models.resources_view import ResourcesView
+    from ..models.run_view_variables import RunViewVariables
+
+
+T = TypeVar("T", bound="RunView")
+
+
+@_attrs_define
+class RunView:
+    """A run.
+
+    Attributes:
+        id (int): The run's number; newer runs have larger numbers.
+        user (str):
+        environment (int):
+        paths (list[str]):
+        variables (RunViewVariables):
+        status (RunStatusView): Where a run is in its life. `queued` and `running` are active: they hold the
+            environment.
+        created_at (datetime.datetime):
+        counts (CountsView): Test counts by outcome, as pytest's summary line counts them: a failing setup or teardown
+            is an error (so one test may count as both passed and error).
+        log_bytes (int): Bytes of log stored so far.
+        log_truncated (bool): The log reached the log cap and the rest of the output was dropped.
+        node (str): The Testbay node that executes the run.
+        limits (LimitsView): Limits applied to a run.
+        resources (ResourcesView): What a run used, from its cgroup's accounting (absent under rlimits).
+        exit_code (int | None | Unset): pytest's exit code, once it has exited on its own or after a signal.
+        message (None | str | Unset): Why the run ended as it did, when the status alone does not say.
+        started_at (datetime.datetime | None | Unset):
+        finished_at (datetime.datetime | None | Unset):
+        duration_s (float | None | Unset): Seconds from start to end (or to now, while running).
+        enforcement (EnforcementView | None | Unset): How the limits were enforced; known once the run has started.
+        queue_position (int | None | Unset): While queued: the run's place in the queue, 1 being next.
+        template (None | str | Unset): The saved template the run was started from.
+        rerun_of (int | None | Unset): The run this one repeats (`POST /runs/{id}/rerun`).
+    """
+
+    id: int
+    user: str
+    environment: int
+    paths: list[str]
+    variables: RunViewVariables
+    status: RunStatusView
+    created_at: datetime.datetime
+    counts: CountsView
+    log_bytes: int
+    log_truncated: bool
+    node: str
+    limits: LimitsView
+    resources: ResourcesView
+    exit_code: int | None | Unset = UNSET
+    message: None | str | Unset = UNSET
+    started_at: datetime.datetime | None | Unset = UNSET
+    finished_at: datetime.datetime | None | Unset = UNSET
+    duration_s: float | None | Unset = UNSET
+    enforcement: EnforcementView | None | Unset = UNSET
+    queue_position: int | None | Unset = UNSET
+    template: None | str | Unset = UNSET
+    rerun_of: int | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        user = self.user
+
+        environment = self.environment
+
+        paths = self.paths
+
+        variables = self.variables.to_dict()
+
+        status = self.status.value
+
+        created_at = self.created_at.isoformat()
+
+        counts = self.counts.to_dict()
+
+        log_bytes = self.log_bytes
+
+        log_truncated = self.log_truncated
+
+        node = self.node
+
+        limits = self.limits.to_dict()
+
+        resources = self.resources.to_dict()
+
+        exit_code: int | None | Unset
+        if isinstance(self.exit_code, Unset):
+            exit_code = UNSET
+        else:
+            exit_code = self.exit_code
+
+        message: None | str | Unset
+        if isinstance(self.message, Unset):
+            message = UNSET
+        else:
+            message = self.message
+
+        started_at: None | str | Unset
+        if isinstance(self.started_at, Unset):
+            started_at = UNSET
+        elif isinstance(self.started_at, datetime.datetime):
+            started_at = self.started_at.isoformat()
+        else:
+            started_at = self.started_at
+
+        finished_at: None | str | Unset
+        if isinstance(self.finished_at, Unset):
+            finished_at = UNSET
+        elif isinstance(self.finished_at, datetime.datetime):
+            finished_at = self.finished_at.isoformat()
+        else:
+            finished_at = self.finished_at
+
+        duration_s: float | None | Unset
+        if isinstance(self.duration_s, Unset):
+            duration_s = UNSET
+        else:
+            duration_s = self.duration_s
+
+        enforcement: None | str | Unset
+        if isinstance(self.enforcement, Unset):
+            enforcement = UNSET
+        elif isinstance(self.enforcement, EnforcementView):
+            enforcement = self.enforcement.value
+        else:
+            enforcement = self.enforcement
+
+        queue_position: int | None | Unset
+        if isinstance(self.queue_position, Unset):
+            queue_position = UNSET
+        else:
+            queue_position = self.queue_position
+
+        template: None | str | Unset
+        if isinstance(self.template, Unset):
+            template = UNSET
+        else:
+            template = self.template
+
+        rerun_of: int | None | Unset
+        if isinstance(self.rerun_of, Unset):
+            rerun_of = UNSET
+        else:
+            rerun_of = self.rerun_of
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "user": user,
+                "environment": environment,
+                "paths": paths,
+                "variables": variables,
+                "status": status,
+                "created_at": created_at,
+                "counts": counts,
+                "log_bytes": log_bytes,
+                "log_truncated": log_truncated,
+                "node": node,
+                "limits": limits,
+                "resources": resources,
+            }
+        )
+        if exit_code is not UNSET:
+            field_dict["exit_code"] = exit_code
+        if message is not UNSET:
+            field_dict["message"] = message
+        if started_at is not UNSET:
+            field_dict["started_at"] = started_at
+        if finished_at is not UNSET:
+            field_dict["finished_at"] = finished_at
+        if duration_s is not UNSET:
+            field_dict["duration_s"] = duration_s
+        if enforcement is not UNSET:
+            field_dict["enforcement"] = enforcement
+        if queue_position is not UNSET:
+            field_dict["queue_position"] = queue_position
+        if template is not UNSET:
+            field_dict["template"] = template
+        if rerun_of is not UNSET:
+            field_dict["rerun_of"] = rerun_of
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.counts_view import CountsView  # noqa: PLC0415
+        from ..models.limits_view import LimitsView  # noqa: PLC0415
+        from ..models.resources_view import ResourcesView  # noqa: PLC0415
+        from ..models.run_view_variables import RunViewVariables  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        user = d.pop("user")
+
+        environment = d.pop("environment")
+
+        paths = cast(list[str], d.pop("paths"))
+
+        variables = RunViewVariables.from_dict(d.pop("variables"))
+
+        status = RunStatusView(d.pop("status"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        counts = CountsView.from_dict(d.pop("counts"))
+
+        log_bytes = d.pop("log_bytes")
+
+        log_truncated = d.pop("log_truncated")
+
+        node = d.pop("node")
+
+        limits = LimitsView.from_dict(d.pop("limits"))
+
+        resources = ResourcesView.from_dict(d.pop("resources"))
+
+        def _parse_exit_code(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        exit_code = _parse_exit_code(d.pop("exit_code", UNSET))
+
+        def _parse_message(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        message = _parse_message(d.pop("message", UNSET))
+
+        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                started_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return started_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        started_at = _parse_started_at(d.pop("started_at", UNSET))
+
+        def _parse_finished_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                finished_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return finished_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        finished_at = _parse_finished_at(d.pop("finished_at", UNSET))
+
+        def _parse_duration_s(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        duration_s = _parse_duration_s(d.pop("duration_s", UNSET))
+
+        def _parse_enforcement(data: object) -> EnforcementView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                enforcement_type_0 = EnforcementView(data)
+
+                return enforcement_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EnforcementView | None | Unset, data)
+
+        enforcement = _parse_enforcement(d.pop("enforcement", UNSET))
+
+        def _parse_queue_position(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        queue_position = _parse_queue_position(d.pop("queue_position", UNSET))
+
+        def _parse_template(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        template = _parse_template(d.pop("template", UNSET))
+
+        def _parse_rerun_of(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        rerun_of = _parse_rerun_of(d.pop("rerun_of", UNSET))
+
+        run_view = cls(
+            id=id,
+            user=user,
+            environment=environment,
+            paths=paths,
+            variables=variables,
+            status=status,
+            created_at=created_at,
+            counts=counts,
+            log_bytes=log_bytes,
+            log_truncated=log_truncated,
+            node=node,
+            limits=limits,
+            resources=resources,
+            exit_code=exit_code,
+            message=message,
+            started_at=started_at,
+            finished_at=finished_at,
+            duration_s=duration_s,
+            enforcement=enforcement,
+            queue_position=queue_position,
+            template=template,
+            rerun_of=rerun_of,
+        )
+
+        run_view.additional_properties = d
+        return run_view
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.test_outcome_view import TestOutcomeView
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="TestResultView")
+
+
+@_attrs_define
+class TestResultView:
+    """One test's result, or a collection error.
+
+    Attributes:
+        node_id (str): pytest's node id, e.g. `math/test_arithmetic.py::test_sum_of_pairs[1-2-3]`.
+        outcome (TestOutcomeView):
+        phase (str): The phase that decided the outcome: `setup`, `call`, `teardown` or `collect`.
+        duration_s (float):
+        failure (None | str | Unset): The failure report for failures and errors, the reason for skips and xfails.
+    """
+
+    node_id: str
+    outcome: TestOutcomeView
+    phase: str
+    duration_s: float
+    failure: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        node_id = self.node_id
+
+        outcome = self.outcome.value
+
+        phase = self.phase
+
+        duration_s = self.duration_s
+
+        failure: None | str | Unset
+        if isinstance(self.failure, Unset):
+            failure = UNSET
+        else:
+            failure = self.failure
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "node_id": node_id,
+                "outcome": outcome,
+                "phase": phase,
+                "duration_s": duration_s,
+            }
+        )
+        if failure is not UNSET:
+            field_dict["failure"] = failure
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        node_id = d.pop("node_id")
+
+        outcome = TestOutcomeView(d.pop("outcome"))
+
+        phase = d.pop("phase")
+
+        duration_s = d.pop("duration_s")
+
+        def _parse_failure(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        failure = _parse_failure(d.pop("failure", UNSET))
+
+        test_result_view = cls(
+            node_id=node_id,
+            outcome=outcome,
+            phase=phase,
+            duration_s=duration_s,
+            failure=failure,
+        )
+
+        test_result_view.additional_properties = d
+        return test_result_view
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

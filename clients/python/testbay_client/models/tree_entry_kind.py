@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class TreeEntryKind(StrEnum):
+    FILE = "file"
+    FOLDER = "folder"
+
+    def __str__(self) -> str:
+        return str(self.value)
