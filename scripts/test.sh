@@ -2,8 +2,9 @@
 # Installs what the tests need (idempotently) and runs every test: formatting and lints, the web
 # page's unit tests and type checks, the service's unit and integration tests (real SurrealDB,
 # embedded and as a server; real pytest; real cgroups), the desktop app in a real window under
-# Xvfb, the Debian package installed and purged for real (as root), the OpenAPI spec's freshness, and end-to-end tests of the page in
-# Debian's Chromium against the real service.
+# Xvfb, the Debian package installed and purged for real (as root), the OpenAPI spec's freshness, end-to-end tests of the page in
+# Debian's Chromium against the real service, the command-line client against the real service, and the generated Python
+# client's freshness and example.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
