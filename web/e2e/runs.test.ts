@@ -1,34 +1,12 @@
 // The page as a person uses it: the form, the live table, the live run page, cancel.
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { launchBrowser } from './browser';
-import { startService, type Service } from './service';
+import { browserSession } from './session';
 
-let service: Service;
-let browser: Browser;
-// One browser profile for the suite, as one person's browser: local storage is kept.
-let context: BrowserContext;
-
-beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-  context = await browser.newContext();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-async function openPage(path: string): Promise<Page> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('close', () => expect(errors).toEqual([]));
-  await page.goto(service.url + path);
-  return page;
-}
+const session = browserSession();
+const openPage = (path: string) => session.openPage(path);
 
 async function fillForm(page: Page, user: string, environment: number, files: string[]) {
   await page.getByLabel('Your name').fill(user);
@@ -64,7 +42,7 @@ describe('the web page', () => {
   });
 
   it('shows the busy environment with a link to the run holding it, and cancels that run', async () => {
-    const holder = await service.api<{ id: number }>('/api/runs', {
+    const holder = await session.service.api<{ id: number }>('/api/runs', {
       method: 'POST',
       body: JSON.stringify({ user: 'bob', environment: 9, paths: ['slow'] }),
     });

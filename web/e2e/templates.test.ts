@@ -1,71 +1,23 @@
 // Templates and reruns as a person uses them: save a template from the form, start a run from
 // it, run a failed run's failed tests again, run again into a busy environment, delete.
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { launchBrowser } from './browser';
-import { startService, type Service } from './service';
+import type { Run, Template, TestResult } from '../src/lib/api';
+import { browserSession } from './session';
 
-interface Run {
-  id: number;
-  status: string;
-  user: string;
-  environment: number;
-  paths: string[];
-  variables: Record<string, string>;
-  limits: { timeout_s: number };
-  template: string | null;
-  rerun_of: number | null;
-}
-
-interface Template {
-  name: string;
-  description: string | null;
-  environment: number;
-  paths: string[];
-  variables: Record<string, string>;
-  timeout_s: number | null;
-}
-
-interface TestResult {
-  node_id: string;
-  outcome: string;
-  phase: string;
-}
-
-let service: Service;
-let browser: Browser;
-// One browser profile for the suite, as one person's browser: local storage is kept.
-let context: BrowserContext;
-
-beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-  context = await browser.newContext();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-async function openPage(path: string): Promise<Page> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('close', () => expect(errors).toEqual([]));
-  await page.goto(service.url + path);
-  return page;
-}
+const session = browserSession();
+const openPage = (path: string) => session.openPage(path);
 
 async function createRun(body: object): Promise<Run> {
-  const created = await service.api<Run>('/api/runs', { method: 'POST', body: JSON.stringify(body) });
+  const created = await session.service.api<Run>('/api/runs', { method: 'POST', body: JSON.stringify(body) });
   expect(created.status).toBe(201);
   return created.body;
 }
 
-const getRun = async (id: number) => (await service.api<Run>(`/api/runs/${id}`)).body;
-const getTests = async (id: number) => (await service.api<{ items: TestResult[] }>(`/api/runs/${id}/tests`)).body.items;
+const getRun = async (id: number) => (await session.service.api<Run>(`/api/runs/${id}`)).body;
+const getTests = async (id: number) => (await session.service.api<{ items: TestResult[] }>(`/api/runs/${id}/tests`)).body.items;
 const runIdOf = (page: Page) => Number(page.url().split('/').pop());
 
 describe('templates and reruns', () => {
@@ -89,7 +41,7 @@ describe('templates and reruns', () => {
     await form.getByLabel('Description').fill('The quick ones');
     await form.getByRole('button', { name: 'Save template' }).click();
     await form.getByRole('status').filter({ hasText: 'Saved the template arithmetic' }).waitFor();
-    const saved = await service.api<Template>('/api/templates/arithmetic');
+    const saved = await session.service.api<Template>('/api/templates/arithmetic');
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({
       description: 'The quick ones',
@@ -142,7 +94,7 @@ describe('templates and reruns', () => {
     await filtered.close();
 
     // Clearing the template, the run no longer remembers it.
-    await page.goto(`${service.url}/new?template=arithmetic`);
+    await page.goto(`${session.service.url}/new?template=arithmetic`);
     await page.locator('input[data-path="math/test_arithmetic.py"]:checked').waitFor();
     await page.getByLabel('Template', { exact: true }).selectOption('');
     await page.getByLabel('Test environment').selectOption('23');
@@ -203,7 +155,7 @@ describe('templates and reruns', () => {
     expect(await page.getByRole('button', { name: 'Run failed tests again' }).count()).toBe(0);
 
     const junit = page.getByRole('link', { name: 'JUnit XML' });
-    const response = await fetch(service.url + (await junit.getAttribute('href')));
+    const response = await fetch(session.service.url + (await junit.getAttribute('href')));
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<testsuite');
 
@@ -211,13 +163,13 @@ describe('templates and reruns', () => {
     await page.getByRole('button', { name: 'Run again' }).click();
     const busy = page.getByRole('alert').filter({ hasText: `held by run ${holder.id}` });
     await busy.waitFor();
-    expect(page.url()).toBe(`${service.url}/runs/${passed.id}`);
+    expect(page.url()).toBe(`${session.service.url}/runs/${passed.id}`);
 
     await page.getByRole('button', { name: 'Save as template…' }).click();
     await page.getByLabel('Template name', { exact: true }).fill('from-run');
     await page.getByRole('button', { name: 'Save template' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved the template from-run' }).waitFor();
-    expect((await service.api<Template>('/api/templates/from-run')).body).toMatchObject({
+    expect((await session.service.api<Template>('/api/templates/from-run')).body).toMatchObject({
       environment: 41,
       paths: ['math/test_arithmetic.py'],
       timeout_s: passed.limits.timeout_s,
@@ -229,7 +181,7 @@ describe('templates and reruns', () => {
     await page.locator('h1 [data-status="cancelled"]').waitFor();
 
     // With the environment free again, "Run again" starts the same run.
-    await page.goto(`${service.url}/runs/${passed.id}`);
+    await page.goto(`${session.service.url}/runs/${passed.id}`);
     await page.getByRole('button', { name: 'Run again' }).click();
     await page.waitForURL((url) => url.pathname !== `/runs/${passed.id}`);
     expect(await getRun(runIdOf(page))).toMatchObject({
@@ -241,7 +193,7 @@ describe('templates and reruns', () => {
   });
 
   it('deletes a template on the Templates page, after a confirmation', async () => {
-    const put = await service.api<Template>('/api/templates/to-delete', {
+    const put = await session.service.api<Template>('/api/templates/to-delete', {
       method: 'PUT',
       body: JSON.stringify({ environment: 5, paths: ['text'], description: 'Soon gone' }),
     });
@@ -252,7 +204,7 @@ describe('templates and reruns', () => {
 
     await row.getByRole('button', { name: 'Delete to-delete' }).click();
     await row.getByRole('button', { name: 'Keep' }).click();
-    expect((await service.api('/api/templates/to-delete')).status).toBe(200);
+    expect((await session.service.api('/api/templates/to-delete')).status).toBe(200);
 
     await row.getByRole('button', { name: 'Delete to-delete' }).click();
     const confirm = row.getByRole('button', { name: 'Yes, delete' });
@@ -261,11 +213,11 @@ describe('templates and reruns', () => {
     await confirm.click();
     await row.waitFor({ state: 'detached' });
     await page.getByRole('status').filter({ hasText: 'Deleted the template to-delete' }).waitFor();
-    expect((await service.api('/api/templates/to-delete')).status).toBe(404);
+    expect((await session.service.api('/api/templates/to-delete')).status).toBe(404);
 
     // With none left, the page says how to make one.
     for (const name of ['arithmetic', 'from-run']) {
-      expect((await service.api(`/api/templates/${name}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await session.service.api(`/api/templates/${name}`, { method: 'DELETE' })).status).toBe(204);
     }
     await page.reload();
     await page.getByRole('heading', { name: 'No templates yet' }).waitFor();
