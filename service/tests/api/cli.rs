@@ -6,7 +6,7 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-use crate::helpers::{RUN_DEADLINE, ServiceProcess, TestApp, sample_tests};
+use crate::helpers::{RUN_DEADLINE, ServiceProcess, TestApp, sample_tests, workspace_root};
 use crate::templates::junit_counts;
 
 struct Output {
@@ -267,5 +267,56 @@ async fn rerun_of_failed_tests_and_templates_from_the_command_line() {
     let unknown = run_cli(&app.address, &["run", "--user", "ci", "--template", "smoke", "--wait"]).await;
     assert_eq!(unknown.code, 3);
     assert!(unknown.stderr.contains("no template is named"), "{}", unknown.stderr);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_goes_with_every_request_and_its_lack_is_refused() {
+    let token = "a-token-for-the-cli-test";
+    let app = TestApp::spawn_with(|config| config.token = Some(token.into())).await;
+    let refused = run_cli(&app.address, &["runs"]).await;
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(refused.stderr.contains("token"), "{}", refused.stderr);
+    let followed =
+        testbay(&app.address, &["run", "--user", "ci", "--env", "71", "--follow", "math/test_arithmetic.py"])
+            .env("TESTBAY_TOKEN", token)
+            .output()
+            .await
+            .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&followed.stdout);
+    assert_eq!(followed.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&followed.stderr));
+    assert!(stdout.contains("test_addition PASSED"), "the log came through the event stream: {stdout}");
+    app.stop().await;
+}
+
+/// The README's "Use from CI" line, run as it is written there, against a live service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_ci_line_works_as_written() {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md")).expect("README.md");
+    let section = readme.split("## Use from CI").nth(1).expect("a Use from CI section");
+    let line = section.lines().find(|line| line.starts_with("testbay run ")).expect("a testbay run line");
+    let app = TestApp::spawn().await;
+    let job_dir = tempfile::tempdir().expect("temp dir");
+    let binary_dir = std::path::Path::new(env!("CARGO_BIN_EXE_testbay")).parent().expect("binary dir");
+    let path = format!("{}:{}", binary_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let output = Command::new("sh")
+        .args(["-c", line])
+        .current_dir(job_dir.path())
+        .env("PATH", path)
+        .env("BUILD_NUMBER", "7")
+        .env("TESTBAY_URL", &app.address)
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .expect("sh runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // The samples it names include failing tests: the job fails, and says why.
+    assert_eq!(output.status.code(), Some(1), "`{line}`: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("FAILED math/test_broken.py::test_wrong_answer"), "{stdout}");
+    let report = std::fs::read_to_string(job_dir.path().join("testbay-junit.xml")).expect("the JUnit report");
+    let (tests, failures, ..) = junit_counts(&report);
+    assert!(tests > 0 && failures > 0, "{report}");
+    let runs = app.get_json("/api/runs?user=ci-7").await;
+    assert_eq!(runs["items"].as_array().map(Vec::len), Some(1), "{runs}");
     app.stop().await;
 }
