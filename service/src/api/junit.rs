@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use quick_xml::escape::escape;
 
-use crate::domain::{Run, TestOutcome, TestResult};
+use crate::domain::{Run, TestOutcome, TestResult, failure_summary};
 
 /// The JUnit XML report of `run` with its `results`.
 pub fn report(run: &Run, results: &[TestResult]) -> String {
@@ -76,7 +76,7 @@ fn write_testcase(xml: &mut String, result: &TestResult) {
         result.duration_s
     );
     let text = result.failure.as_deref().map(clean).unwrap_or_default();
-    let message = attribute(text.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or_default());
+    let message = attribute(failure_summary(&text).unwrap_or_default());
     let element = match result.outcome {
         TestOutcome::Passed | TestOutcome::Xpassed => None,
         TestOutcome::Failed => Some("failure"),

@@ -6,6 +6,7 @@ use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
 
 use crate::api::models::{CountsView, RunStatusView, RunView, TestOutcomeView, TestResultView};
+use crate::domain::failure_summary;
 
 pub fn status_style(status: RunStatusView) -> Style {
     let color = match status {
@@ -85,12 +86,8 @@ pub fn failed_tests(results: &[TestResultView]) -> Vec<String> {
                 TestOutcomeView::Error => ("ERROR ", AnsiColor::Magenta),
                 _ => ("FAILED", AnsiColor::Red),
             };
-            let reason = r
-                .failure
-                .as_deref()
-                .and_then(|text| text.lines().rev().find(|line| !line.trim().is_empty()))
-                .map(|line| format!(" - {}", line.trim()))
-                .unwrap_or_default();
+            let reason =
+                r.failure.as_deref().and_then(failure_summary).map(|line| format!(" - {line}")).unwrap_or_default();
             format!("{} {}{reason}", styled(Style::new().fg_color(Some(color.into())).bold(), label), r.node_id)
         })
         .collect()

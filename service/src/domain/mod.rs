@@ -12,7 +12,9 @@ pub use new_run::{
     ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_BYTES, PATHS_MAX, RERUN_NODE_IDS_MAX, RerunRequest,
     USER_MAX_CHARS, VARIABLE_NAME_MAX_CHARS, VARIABLE_VALUE_MAX_BYTES, VARIABLES_MAX,
 };
-pub use run::{Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult};
+pub use run::{
+    Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult, failure_summary,
+};
 pub use template::{
     TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATES_MAX, Template, TemplateSetup,
     check_template_name,

@@ -178,6 +178,13 @@ pub struct TestResult {
     pub failure: Option<String>,
 }
 
+/// What a failure report says went wrong, in one line: pytest's first `E` line (e.g.
+/// `AssertionError: arithmetic is broken`), else the report's last line (`file.py:7: Error`).
+pub fn failure_summary(report: &str) -> Option<&str> {
+    let explained = report.lines().find_map(|line| line.strip_prefix("E ").map(str::trim)).filter(|l| !l.is_empty());
+    explained.or_else(|| report.lines().rev().map(str::trim).find(|line| !line.is_empty()))
+}
+
 /// A piece of a run's log, in order. `byte_offset` counts bytes from the log's start.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogChunk {
@@ -261,6 +268,14 @@ mod tests {
         assert_eq!(RunStatus::from_pytest_exit(Some(1)), RunStatus::Failed);
         assert_eq!(RunStatus::from_pytest_exit(Some(5)), RunStatus::Error);
         assert_eq!(RunStatus::from_pytest_exit(None), RunStatus::Error);
+    }
+
+    #[test]
+    fn a_failure_is_summed_up_by_its_explanation() {
+        let report = "    def test_x():\n>       assert 2 == 5, 'broken'\nE       AssertionError: broken\nE       assert 2 == 5\n\nt.py:2: AssertionError";
+        assert_eq!(failure_summary(report), Some("AssertionError: broken"));
+        assert_eq!(failure_summary("Skipped: later\n"), Some("Skipped: later"));
+        assert_eq!(failure_summary("  \n"), None);
     }
 
     #[test]
