@@ -26,7 +26,8 @@ pub fn report(run: &Run, results: &[TestResult]) -> String {
 
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(xml, r#"<testsuites name="{}" {totals}>"#, attribute(&name));
-    let timestamp = run.started_at.unwrap_or(run.created_at).to_rfc3339();
+    // The JUnit schema's timestamp: ISO 8601 without fractions or zone (this one is UTC).
+    let timestamp = run.started_at.unwrap_or(run.created_at).format("%Y-%m-%dT%H:%M:%S");
     let _ = writeln!(
         xml,
         r#"  <testsuite name="{}" {totals} timestamp="{timestamp}" hostname="{}">"#,
@@ -59,19 +60,19 @@ fn write_testcase(xml: &mut String, result: &TestResult) {
     };
     // A failing teardown is reported on its own, after the test's own outcome.
     let test = if result.phase == "teardown" { format!("{test} (teardown)") } else { test };
-    // pytest's convention: the module path with dots, then any classes.
-    let class_parts: Vec<&str> = test.split("::").collect();
+    // pytest's convention: the module path with dots, then any classes. A parameter id may
+    // hold `::` itself, so only the part before it is split.
+    let (path_part, parameters) = test.split_at(test.find('[').unwrap_or(test.len()));
+    let mut parts: Vec<&str> = path_part.split("::").collect();
+    let function = parts.pop().unwrap_or_default();
+    let name = format!("{function}{parameters}");
     let module = file.trim_end_matches(".py").replace('/', ".");
-    let classname = std::iter::once(module.as_str())
-        .chain(class_parts[..class_parts.len() - 1].iter().copied())
-        .collect::<Vec<_>>()
-        .join(".");
-    let name = class_parts.last().copied().unwrap_or_default();
+    let classname = std::iter::once(module.as_str()).chain(parts).collect::<Vec<_>>().join(".");
     let _ = write!(
         xml,
         r#"    <testcase classname="{}" name="{}" file="{}" time="{:.3}""#,
         attribute(&classname),
-        attribute(name),
+        attribute(&name),
         attribute(file),
         result.duration_s
     );
@@ -95,8 +96,10 @@ fn write_testcase(xml: &mut String, result: &TestResult) {
     }
 }
 
+/// `value` as an attribute's value. Parsers turn raw newlines and tabs in attributes into
+/// spaces; character references keep them.
 fn attribute(value: &str) -> String {
-    escape(clean(value).as_str()).replace('\n', "&#10;")
+    escape(clean(value).as_str()).replace('\n', "&#10;").replace('\r', "&#13;").replace('\t', "&#9;")
 }
 
 /// `text` without ANSI colour sequences and without the characters XML 1.0 cannot hold.
@@ -184,9 +187,11 @@ mod tests {
             result("math/test_a.py::test_skip", TestOutcome::Skipped, "setup", Some("later")),
             result("math/test_a.py::test_xfail", TestOutcome::Xfailed, "call", Some("known")),
             result("math/test_broken.py", TestOutcome::Error, "collect", Some("SyntaxError")),
+            result("math/test_a.py::test_ids[a::b]", TestOutcome::Passed, "call", None),
         ];
         let xml = report(&run(), &results);
-        assert!(xml.contains(r#"tests="6" failures="1" errors="2" skipped="2""#), "{xml}");
+        assert!(xml.contains(r#"tests="7" failures="1" errors="2" skipped="2""#), "{xml}");
+        assert!(xml.contains(r#"classname="math.test_a" name="test_ids[a::b]""#), "{xml}");
         assert!(xml.contains(r#"classname="math.test_a.TestX" name="test_bad[1-2]""#), "{xml}");
         assert!(xml.contains(r#"name="test_ok (teardown)""#), "{xml}");
         assert!(xml.contains(r#"classname="math.test_broken" name="collection""#), "{xml}");

@@ -7,7 +7,7 @@ mod guard;
 mod json_body;
 mod junit;
 mod live;
-pub mod models;
+mod models;
 mod page;
 mod problem;
 mod runs;
@@ -20,7 +20,6 @@ use poem::{Endpoint, EndpointExt, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
 pub use guard::AccessPolicy;
-pub use problem::Problem;
 
 use crate::domain::{Enforcement, LimitPolicy};
 use crate::events::EventHub;

@@ -279,11 +279,11 @@ impl From<Run> for RunView {
     }
 }
 
-/// How to repeat a run. An empty body repeats it as it was.
+/// How to repeat a run. `{}` repeats it as it was.
 #[derive(Debug, Object)]
 #[oai(rename_all = "snake_case")]
 pub struct RerunRequest {
-    /// Run only the tests that failed or errored, by node id (at most 500).
+    /// Run only the tests that failed or errored, by node id (at most 50, as any run's paths).
     pub failed_only: Option<bool>,
     /// Who asks for the new run; the original run's user when absent.
     #[oai(validator(min_length = 1, max_length = 64))]

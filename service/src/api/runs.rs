@@ -399,18 +399,32 @@ async fn new_run_from_request(
         }
         Some(_) => return Ok(Err(FieldError::new("template", "must be a template's name"))),
     };
+    let asked = fields.clone();
     if let Some(template) = &template {
         fields = template.setup.fill_in(&fields);
     }
+    // A wrong value the template gave is the template's fault: say so, since the request
+    // itself may not even have the field.
+    let blame = |error: FieldError| match &template {
+        Some(template) if asked.get(top_field(&error.field)).is_none_or(serde_json::Value::is_null) => {
+            FieldError::new("template", format!("template `{}` no longer fits: {error}", template.name))
+        }
+        _ => error,
+    };
     let mut new_run = match NewRun::from_json(&serde_json::Value::Object(fields), &state.system.limit_policy) {
         Ok(new_run) => new_run,
-        Err(error) => return Ok(Err(error)),
+        Err(error) => return Ok(Err(blame(error))),
     };
     if let Err(error) = check_paths_exist(state, &new_run.paths).await? {
-        return Ok(Err(error));
+        return Ok(Err(blame(error)));
     }
     new_run.template = template.map(|template| template.name);
     Ok(Ok(new_run))
+}
+
+/// The request's own field that a field path such as `paths[2]` or `limits.timeout_s` is in.
+fn top_field(field: &str) -> &str {
+    field.split(['[', '.']).next().unwrap_or(field)
 }
 
 /// Stores `new_run` as queued and hands it to the runner, or says which run holds its

@@ -102,7 +102,7 @@ impl TemplatesApi {
         if let Err(error) = check_paths_exist(&state, &setup.paths).await? {
             return invalid(error);
         }
-        if state.store.template(&name).await?.is_none() && state.store.templates().await?.len() >= TEMPLATES_MAX {
+        if state.store.template(&name).await?.is_none() && state.store.count_templates().await? >= TEMPLATES_MAX {
             let problem = Problem::new(
                 "too_many_templates",
                 format!("the service keeps at most {TEMPLATES_MAX} templates; delete one first"),

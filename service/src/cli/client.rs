@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use poem_openapi::types::ParseFromJSON;
 use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// How long a plain request may take; following a run's events has no such limit.
@@ -74,8 +74,15 @@ impl Client {
         .await
     }
 
-    pub async fn put(&self, api_path: &str, body: &Value) -> Result<Value, ClientError> {
-        self.send(self.request(Method::PUT, api_path).json(body)).await
+    /// PUT, and whether the answer was `201 Created` rather than `200`.
+    pub async fn put(&self, api_path: &str, body: &Value) -> Result<(Value, bool), ClientError> {
+        let response = self.send_raw(self.request(Method::PUT, api_path).json(body)).await?;
+        let created = response.status() == StatusCode::CREATED;
+        let value = response
+            .json()
+            .await
+            .map_err(|error| ClientError::Service(format!("an answer that is not JSON: {error}")))?;
+        Ok((value, created))
     }
 
     pub async fn delete(&self, api_path: &str) -> Result<(), ClientError> {
@@ -135,10 +142,9 @@ impl Client {
     }
 }
 
-/// Reads one of the API's models from its JSON.
-pub fn parse<T: ParseFromJSON>(value: &Value) -> Result<T, ClientError> {
-    T::parse_from_json(Some(value.clone()))
-        .map_err(|error| ClientError::Service(format!("an answer this client cannot read: {}", error.into_message())))
+/// Reads one of the API's answers (see `models`) from its JSON.
+pub fn parse<T: DeserializeOwned>(value: &Value) -> Result<T, ClientError> {
+    T::deserialize(value).map_err(|error| ClientError::Service(format!("an answer this client cannot read: {error}")))
 }
 
 /// `text` as one segment of a URL path.

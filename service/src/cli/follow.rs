@@ -6,72 +6,95 @@ use std::time::{Duration, Instant};
 
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
-use poem_openapi::types::ParseFromJSON;
 
 use super::client::{Client, ClientError};
-use crate::api::models::{RunStatusView, RunStreamEvent, RunView};
+use super::models::{Run, RunEvent};
 
-/// How long the service may stay unreachable before following gives up.
+/// How long the service may stay unreachable (or failing) before following gives up.
 const GIVE_UP_AFTER: Duration = Duration::from_secs(60);
+/// The service sends a keep-alive every 15 s; this much silence means the connection is dead.
+const SILENCE_LIMIT: Duration = Duration::from_secs(45);
 const FIRST_RETRY: Duration = Duration::from_millis(250);
 const LONGEST_RETRY: Duration = Duration::from_secs(5);
 
-/// Where a followed run's log goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a followed run's log goes. The log carries pytest's colours; the stream drops them
+/// when it is not a terminal, and keeps its state across pieces of the log, so a colour code
+/// split between two pieces is dropped whole.
 pub enum LogSink {
     Nowhere,
-    Stdout,
-    Stderr,
+    Stdout(anstream::AutoStream<std::io::Stdout>),
+    Stderr(anstream::AutoStream<std::io::Stderr>),
 }
 
-pub fn is_final(status: RunStatusView) -> bool {
-    !matches!(status, RunStatusView::Queued | RunStatusView::Running)
+impl LogSink {
+    pub fn stdout() -> LogSink {
+        LogSink::Stdout(anstream::AutoStream::auto(std::io::stdout()))
+    }
+
+    pub fn stderr() -> LogSink {
+        LogSink::Stderr(anstream::AutoStream::auto(std::io::stderr()))
+    }
+
+    fn write(&mut self, text: &str) {
+        let written = match self {
+            LogSink::Nowhere => Ok(()),
+            LogSink::Stdout(out) => out.write_all(text.as_bytes()).and_then(|()| out.flush()),
+            LogSink::Stderr(out) => out.write_all(text.as_bytes()).and_then(|()| out.flush()),
+        };
+        // A closed pipe (`| head`) ends the output, not the wait.
+        drop(written);
+    }
 }
 
 /// Follows run `id` until it has ended and returns it as it ended, writing its log to `sink`
 /// as it arrives, each byte once and in order.
-pub async fn until_end(client: &Client, id: i64, sink: LogSink) -> Result<RunView, ClientError> {
+pub async fn until_end(client: &Client, id: i64, sink: &mut LogSink) -> Result<Run, ClientError> {
     let path = format!("/runs/{id}/events");
     let mut last_event_id: Option<String> = None;
     let mut log_end: u64 = 0;
-    let mut unreachable_since: Option<Instant> = None;
+    let mut failing_since: Option<Instant> = None;
     let mut retry = FIRST_RETRY;
     loop {
         let lost = match client.events(&path, last_event_id.as_deref()).await {
             Ok(response) => {
-                let mut events = response.bytes_stream().eventsource();
-                let mut lost = None;
-                while let Some(event) = events.next().await {
-                    let event = match event {
-                        Ok(event) => event,
-                        Err(error) => {
-                            lost = Some(error.to_string());
-                            break;
-                        }
+                // Keep-alive comments count as signs of life, though they carry no event.
+                let bytes =
+                    tokio_stream::StreamExt::timeout(response.bytes_stream(), SILENCE_LIMIT).map(|read| match read {
+                        Ok(Ok(bytes)) => Ok(bytes),
+                        Ok(Err(error)) => Err(error.to_string()),
+                        Err(_) => Err(format!("nothing heard for {} s", SILENCE_LIMIT.as_secs())),
+                    });
+                let mut events = Box::pin(bytes.eventsource());
+                loop {
+                    let event = match events.next().await {
+                        None => break "the service closed the stream".to_owned(),
+                        Some(Err(error)) => break error.to_string(),
+                        Some(Ok(event)) => event,
                     };
-                    unreachable_since = None;
+                    failing_since = None;
                     retry = FIRST_RETRY;
-                    let parsed = serde_json::from_str(&event.data)
-                        .ok()
-                        .and_then(|json| RunStreamEvent::parse_from_json(Some(json)).ok())
-                        .ok_or_else(|| {
-                            ClientError::Service(format!("an event this client cannot read: {}", event.data))
-                        })?;
+                    if event.data.is_empty() {
+                        continue;
+                    }
+                    let parsed: RunEvent = serde_json::from_str(&event.data).map_err(|error| {
+                        ClientError::Service(format!("an event this client cannot read ({error}): {}", event.data))
+                    })?;
                     if !event.id.is_empty() {
                         last_event_id = Some(event.id);
                     }
                     match parsed {
-                        RunStreamEvent::Log(log) => write_log(sink, &mut log_end, log.offset, &log.text),
-                        RunStreamEvent::Run(changed) if is_final(changed.run.status) => return Ok(changed.run),
-                        RunStreamEvent::Run(_) | RunStreamEvent::Test(_) => {}
+                        RunEvent::Log { offset, text } => write_new_part(sink, &mut log_end, offset, &text),
+                        RunEvent::Run { run } if !run.status.is_active() => return Ok(run),
+                        RunEvent::Run { .. } | RunEvent::Test {} => {}
                     }
                 }
-                lost.unwrap_or_else(|| "the service closed the stream".into())
             }
             Err(ClientError::Unreachable { reason, .. }) => reason,
-            Err(other) => return Err(other),
+            // A proxy's 502 or a service that is starting again: worth another try.
+            Err(ClientError::Service(reason)) => reason,
+            Err(refused) => return Err(refused),
         };
-        let since = *unreachable_since.get_or_insert_with(|| {
+        let since = *failing_since.get_or_insert_with(|| {
             eprintln!("testbay: lost the connection to run {id}'s events ({lost}); reconnecting");
             Instant::now()
         });
@@ -87,7 +110,7 @@ pub async fn until_end(client: &Client, id: i64, sink: LogSink) -> Result<RunVie
 }
 
 /// Writes the part of `text` (at byte `offset` of the log) that lies after `log_end`.
-fn write_log(sink: LogSink, log_end: &mut u64, offset: u64, text: &str) {
+fn write_new_part(sink: &mut LogSink, log_end: &mut u64, offset: u64, text: &str) {
     let end = offset + text.len() as u64;
     if end <= *log_end {
         return;
@@ -97,19 +120,5 @@ fn write_log(sink: LogSink, log_end: &mut u64, offset: u64, text: &str) {
         skip += 1;
     }
     *log_end = end;
-    let new = &text[skip..];
-    // The log carries pytest's colours; they are dropped when the output is not a terminal.
-    let written = match sink {
-        LogSink::Nowhere => Ok(()),
-        LogSink::Stdout => {
-            let mut out = anstream::stdout().lock();
-            out.write_all(new.as_bytes()).and_then(|()| out.flush())
-        }
-        LogSink::Stderr => {
-            let mut out = anstream::stderr().lock();
-            out.write_all(new.as_bytes()).and_then(|()| out.flush())
-        }
-    };
-    // A closed pipe (`| head`) ends the output, not the wait.
-    drop(written);
+    sink.write(&text[skip..]);
 }

@@ -1,36 +1,53 @@
 //! What the command line prints for people: tables and summaries, coloured on a terminal
 //! (`anstream` drops the colours when the output is not one, or when `NO_COLOR` is set).
 
+use std::fmt::Display;
+use std::io::Write;
+
 use anstyle::{AnsiColor, Style};
 use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
 
-use crate::api::models::{CountsView, RunStatusView, RunView, TestOutcomeView, TestResultView};
+use super::models::{Counts, Run, RunStatus, TestOutcome, TestResult};
 use crate::domain::failure_summary;
 
-pub fn status_style(status: RunStatusView) -> Style {
+/// Prints a line on stdout. A closed pipe (`testbay runs | head`) is not an error worth a
+/// panic: the reader has what it wanted.
+pub fn say(line: impl Display) {
+    let _ = writeln!(anstream::stdout(), "{line}");
+}
+
+/// Prints text as it is on stdout, ignoring a closed pipe.
+pub fn print(text: &str) {
+    let mut out = anstream::stdout();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Prints a line on stderr: what a person should know that is not the command's output.
+pub fn tell(line: impl Display) {
+    let _ = writeln!(anstream::stderr(), "{line}");
+}
+
+/// The API's JSON, pretty, on stdout: `--json` output is exactly this.
+pub fn json(value: &Value) {
+    say(serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()));
+}
+
+pub fn status_style(status: RunStatus) -> Style {
     let color = match status {
-        RunStatusView::Passed => AnsiColor::Green,
-        RunStatusView::Failed => AnsiColor::Red,
-        RunStatusView::Error | RunStatusView::TimedOut | RunStatusView::Interrupted => AnsiColor::Magenta,
-        RunStatusView::Cancelled => AnsiColor::BrightBlack,
-        RunStatusView::Running => AnsiColor::Blue,
-        RunStatusView::Queued => AnsiColor::Cyan,
+        RunStatus::Passed => AnsiColor::Green,
+        RunStatus::Failed => AnsiColor::Red,
+        RunStatus::Error | RunStatus::TimedOut | RunStatus::Interrupted => AnsiColor::Magenta,
+        RunStatus::Cancelled => AnsiColor::BrightBlack,
+        RunStatus::Running => AnsiColor::Blue,
+        RunStatus::Queued => AnsiColor::Cyan,
     };
     Style::new().fg_color(Some(color.into())).bold()
 }
 
-pub fn status_name(status: RunStatusView) -> &'static str {
-    match status {
-        RunStatusView::Queued => "queued",
-        RunStatusView::Running => "running",
-        RunStatusView::Passed => "passed",
-        RunStatusView::Failed => "failed",
-        RunStatusView::Error => "error",
-        RunStatusView::Cancelled => "cancelled",
-        RunStatusView::TimedOut => "timed_out",
-        RunStatusView::Interrupted => "interrupted",
-    }
+/// A status in its colour.
+pub fn status(status: RunStatus) -> String {
+    styled(status_style(status), status.as_str())
 }
 
 /// `text` in `style`.
@@ -39,7 +56,7 @@ pub fn styled(style: Style, text: &str) -> String {
 }
 
 /// The counts that are not zero, e.g. `5 passed, 1 failed`.
-pub fn counts(counts: &CountsView) -> String {
+pub fn counts(counts: &Counts) -> String {
     let parts: Vec<String> = [
         (counts.passed, "passed"),
         (counts.failed, "failed"),
@@ -60,13 +77,8 @@ pub fn local_time(time: &DateTime<Utc>) -> String {
 }
 
 /// One line on how a run ended (or stands), e.g. `run 12 failed: 5 passed, 1 failed in 2.1 s`.
-pub fn run_summary(run: &RunView) -> String {
-    let mut line = format!(
-        "run {} {}: {}",
-        run.id,
-        styled(status_style(run.status), status_name(run.status)),
-        counts(&run.counts)
-    );
+pub fn run_summary(run: &Run) -> String {
+    let mut line = format!("run {} {}: {}", run.id, status(run.status), counts(&run.counts));
     if let Some(seconds) = run.duration_s {
         line.push_str(&format!(" in {seconds:.1} s"));
     }
@@ -77,13 +89,13 @@ pub fn run_summary(run: &RunView) -> String {
 }
 
 /// The failed and erroring tests, one a line with the last line of their report.
-pub fn failed_tests(results: &[TestResultView]) -> Vec<String> {
+pub fn failed_tests(results: &[TestResult]) -> Vec<String> {
     results
         .iter()
-        .filter(|r| matches!(r.outcome, TestOutcomeView::Failed | TestOutcomeView::Error))
+        .filter(|r| matches!(r.outcome, TestOutcome::Failed | TestOutcome::Error))
         .map(|r| {
             let (label, color) = match r.outcome {
-                TestOutcomeView::Error => ("ERROR ", AnsiColor::Magenta),
+                TestOutcome::Error => ("ERROR ", AnsiColor::Magenta),
                 _ => ("FAILED", AnsiColor::Red),
             };
             let reason =
@@ -141,11 +153,6 @@ pub fn cell(text: impl Into<String>) -> (String, Style) {
     (text.into(), Style::new())
 }
 
-/// JSON for machines, as the API gave it.
-pub fn json(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,8 +168,7 @@ mod tests {
 
     #[test]
     fn counts_leave_out_zeros() {
-        let none = CountsView { passed: 0, failed: 0, skipped: 0, errors: 0, xfailed: 0, xpassed: 0, total: 0 };
-        assert_eq!(counts(&none), "no tests");
-        assert_eq!(counts(&CountsView { passed: 3, failed: 1, ..none }), "3 passed, 1 failed");
+        assert_eq!(counts(&Counts::default()), "no tests");
+        assert_eq!(counts(&Counts { passed: 3, failed: 1, ..Counts::default() }), "3 passed, 1 failed");
     }
 }

@@ -9,8 +9,8 @@ mod template;
 pub use limits::{Enforcement, LimitPolicy, Limits, ResourceUsage};
 pub(crate) use new_run::file_part;
 pub use new_run::{
-    ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_BYTES, PATHS_MAX, RERUN_NODE_IDS_MAX, RerunRequest,
-    USER_MAX_CHARS, VARIABLE_NAME_MAX_CHARS, VARIABLE_VALUE_MAX_BYTES, VARIABLES_MAX,
+    ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_BYTES, PATHS_MAX, RerunRequest, USER_MAX_CHARS,
+    VARIABLE_NAME_MAX_CHARS, VARIABLE_VALUE_MAX_BYTES, VARIABLES_MAX,
 };
 pub use run::{
     Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult, failure_summary,

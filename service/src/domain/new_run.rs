@@ -80,14 +80,11 @@ impl NewRun {
 /// How a run is to be repeated.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RerunRequest {
-    /// Only the tests that failed or errored, by node id.
+    /// Only the tests that failed or errored, by node id (at most `PATHS_MAX` of them).
     pub failed_only: bool,
     /// Who asks; the original run's user when absent.
     pub user: Option<String>,
 }
-
-/// At most this many failed tests are run again by node id.
-pub const RERUN_NODE_IDS_MAX: usize = 500;
 
 impl RerunRequest {
     /// Checks a JSON request body; no body at all asks for a plain rerun.
@@ -125,22 +122,28 @@ impl NewRun {
     ) -> Result<NewRun, FieldError> {
         let paths = if request.failed_only {
             let mut failed: Vec<String> = Vec::new();
-            for result in results {
-                let unsuccessful = matches!(result.outcome, TestOutcome::Failed | TestOutcome::Error);
-                if unsuccessful && !result.node_id.is_empty() && !failed.contains(&result.node_id) {
-                    failed.push(result.node_id.clone());
+            let mut seen = std::collections::HashSet::new();
+            let unsuccessful = results.iter().filter(|r| matches!(r.outcome, TestOutcome::Failed | TestOutcome::Error));
+            for node_id in unsuccessful.map(|r| r.node_id.as_str()).filter(|id| !id.is_empty()) {
+                if !seen.insert(node_id) {
+                    continue;
                 }
+                if failed.len() == PATHS_MAX {
+                    let message = format!(
+                        "run {} has more than {PATHS_MAX} failed tests, more than a run may name; run it again whole",
+                        original.id
+                    );
+                    return Err(FieldError::new("failed_only", message));
+                }
+                // Node ids come from pytest's reports, not from a client: they get the same
+                // checks as a path a client sends.
+                check_path_form(node_id).map_err(|message| {
+                    FieldError::new("failed_only", format!("the failed test `{node_id}` cannot be named: {message}"))
+                })?;
+                failed.push(node_id.to_owned());
             }
             if failed.is_empty() {
                 let message = format!("run {} has no failed tests to run again", original.id);
-                return Err(FieldError::new("failed_only", message));
-            }
-            if failed.len() > RERUN_NODE_IDS_MAX {
-                let message = format!(
-                    "run {} has {} failed tests; at most {RERUN_NODE_IDS_MAX} can be run again by node id",
-                    original.id,
-                    failed.len()
-                );
                 return Err(FieldError::new("failed_only", message));
             }
             failed
@@ -347,6 +350,75 @@ mod tests {
             "variables.TESTBAY_USER"
         );
         assert_eq!(field_of(json!({"user": "a", "environment": 1, "paths": ok_paths, "enviroment": 2})), "enviroment");
+    }
+
+    fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
+        let run =
+            NewRun::from_json(&json!({"user": "ada", "environment": 2, "paths": ["math"]}), &POLICY).expect("valid");
+        let run = Run {
+            id: RunId(9),
+            user: run.user,
+            environment: run.environment,
+            paths: run.paths,
+            variables: run.variables,
+            status: crate::domain::RunStatus::Failed,
+            exit_code: Some(1),
+            message: None,
+            created_at: chrono::Utc::now(),
+            started_at: None,
+            finished_at: None,
+            counts: crate::domain::Counts::default(),
+            log_bytes: 0,
+            log_truncated: false,
+            node: "n".into(),
+            limits: run.limits,
+            enforcement: None,
+            resources: crate::domain::ResourceUsage::default(),
+            seq: 1,
+            template: Some("nightly".into()),
+            rerun_of: None,
+        };
+        let results = node_ids
+            .iter()
+            .map(|id| TestResult {
+                seq: 1,
+                node_id: (*id).to_owned(),
+                outcome: TestOutcome::Failed,
+                phase: "call".into(),
+                duration_s: 0.0,
+                failure: None,
+            })
+            .collect();
+        (run, results)
+    }
+
+    #[test]
+    fn a_rerun_of_failures_names_each_failed_test_once() {
+        let (run, mut results) = failed_run(&["a.py::t1", "a.py::t2", "a.py::t1"]);
+        results.push(TestResult { outcome: TestOutcome::Passed, node_id: "a.py::ok".into(), ..results[0].clone() });
+        let request = RerunRequest { failed_only: true, user: Some("bob".into()) };
+        let rerun = NewRun::rerun(&run, &request, &results, &POLICY).expect("valid");
+        assert_eq!(rerun.paths, ["a.py::t1", "a.py::t2"]);
+        assert_eq!(
+            (rerun.user.as_str(), rerun.rerun_of, rerun.template.as_deref()),
+            ("bob", Some(run.id), Some("nightly"))
+        );
+        let whole = NewRun::rerun(&run, &RerunRequest::default(), &results, &POLICY).expect("valid");
+        assert_eq!((whole.paths, whole.user), (vec!["math".to_owned()], "ada".to_owned()));
+    }
+
+    #[test]
+    fn a_rerun_of_failures_refuses_what_a_client_could_not_send() {
+        let request = RerunRequest { failed_only: true, user: None };
+        let field = |ids: &[&str]| {
+            let (run, results) = failed_run(ids);
+            NewRun::rerun(&run, &request, &results, &POLICY).map(|_| ()).map_err(|e| e.field)
+        };
+        assert_eq!(field(&[]), Err("failed_only".into()));
+        assert_eq!(field(&["--basetemp=x/test_a.py::t"]), Err("failed_only".into()));
+        let many: Vec<String> = (0..=PATHS_MAX).map(|n| format!("a.py::t{n}")).collect();
+        assert_eq!(field(&many.iter().map(String::as_str).collect::<Vec<_>>()), Err("failed_only".into()));
+        assert_eq!(field(&many[..PATHS_MAX].iter().map(String::as_str).collect::<Vec<_>>()), Ok(()));
     }
 
     #[test]

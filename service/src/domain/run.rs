@@ -24,7 +24,8 @@ impl fmt::Display for RunId {
 ///   queued ──► running ──► passed | failed | error | cancelled | timed_out | interrupted
 ///     └──► cancelled | interrupted
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     Queued,
     Running,
@@ -99,7 +100,7 @@ impl FromStr for RunStatus {
 }
 
 /// Test counts by outcome, counted the way pytest's summary line counts them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct Counts {
     pub passed: u32,
     pub failed: u32,
@@ -127,7 +128,8 @@ impl Counts {
 }
 
 /// The outcome of one test, as pytest names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TestOutcome {
     Passed,
     Failed,
@@ -258,6 +260,7 @@ mod tests {
     fn statuses_round_trip_through_their_names() {
         for status in RunStatus::ALL {
             assert_eq!(status.as_str().parse::<RunStatus>().ok(), Some(status));
+            assert_eq!(serde_json::from_value::<RunStatus>(status.as_str().into()).ok(), Some(status));
         }
         assert!("done".parse::<RunStatus>().is_err());
     }

@@ -75,20 +75,31 @@ impl TemplateSetup {
     /// are added to the template's, and the template fills in what the request leaves out.
     pub fn fill_in(&self, request: &Map<String, Value>) -> Map<String, Value> {
         let mut filled = request.clone();
-        filled.entry("environment").or_insert_with(|| Value::from(self.environment));
-        filled.entry("paths").or_insert_with(|| Value::from(self.paths.clone()));
-        if !self.variables.is_empty() {
+        let absent = |value: Option<&Value>| value.is_none_or(Value::is_null);
+        if absent(filled.get("environment")) {
+            filled.insert("environment".into(), Value::from(self.environment));
+        }
+        if absent(filled.get("paths")) {
+            filled.insert("paths".into(), Value::from(self.paths.clone()));
+        }
+        let theirs = filled.get("variables").cloned();
+        // Variables that are not an object stay as they are, for the request's check to refuse.
+        if !self.variables.is_empty() && matches!(theirs, None | Some(Value::Null | Value::Object(_))) {
             let mut variables: Map<String, Value> =
                 self.variables.iter().map(|(name, value)| (name.clone(), Value::from(value.clone()))).collect();
-            if let Some(Value::Object(theirs)) = request.get("variables") {
-                variables.extend(theirs.clone());
+            if let Some(Value::Object(theirs)) = theirs {
+                variables.extend(theirs);
             }
             filled.insert("variables".into(), Value::Object(variables));
         }
         if let Some(timeout_s) = self.timeout_s {
-            let limits = filled.entry("limits").or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(limits) = limits {
-                limits.entry("timeout_s").or_insert_with(|| Value::from(timeout_s));
+            if absent(filled.get("limits")) {
+                filled.insert("limits".into(), Value::Object(Map::new()));
+            }
+            if let Some(Value::Object(limits)) = filled.get_mut("limits")
+                && absent(limits.get("timeout_s"))
+            {
+                limits.insert("timeout_s".into(), Value::from(timeout_s));
             }
         }
         filled
@@ -172,6 +183,9 @@ mod tests {
         let filled = Value::Object(setup().fill_in(&request));
         let run = NewRun::from_json(&filled, &POLICY).expect("valid");
         assert_eq!(run.environment, 9);
+        let Value::Object(nulls) = json!({"user": "ada", "environment": null, "limits": null}) else { unreachable!() };
+        let from_nulls = NewRun::from_json(&Value::Object(setup().fill_in(&nulls)), &POLICY).expect("valid");
+        assert_eq!((from_nulls.environment, from_nulls.limits.timeout_s), (4, 90));
         assert_eq!(run.paths, ["math"]);
         assert_eq!(run.variables.get("A").map(String::as_str), Some("1"));
         assert_eq!(run.variables.get("B").map(String::as_str), Some("mine"));

@@ -25,6 +25,8 @@ pub(super) fn pytest_command(settings: &RunnerSettings, run: &Run, report_log: &
         .arg(format!("--junitxml={}", junit_xml.display()))
         // Node ids are then relative to the tree, whatever the paths: a rerun can pass them back.
         .arg(format!("--rootdir={}", settings.tests_root.display()))
+        // Whatever a path looks like, pytest takes it as a path.
+        .arg("--")
         .args(&run.paths)
         .current_dir(&settings.tests_root)
         .env_clear();

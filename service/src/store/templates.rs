@@ -59,6 +59,16 @@ impl Store {
         Ok(templates)
     }
 
+    pub async fn count_templates(&self) -> Result<usize, StoreError> {
+        let mut response = self
+            .db
+            .query("RETURN (SELECT count() AS n FROM template GROUP ALL)[0].n ?? 0")
+            .await
+            .map_err(StoreError::query("count templates"))?;
+        let count: Option<i64> = response.take(0).map_err(StoreError::query("count templates"))?;
+        Ok(count.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX)))
+    }
+
     /// Deletes the template; `false` when there was none by that name.
     pub async fn delete_template(&self, name: &str) -> Result<bool, StoreError> {
         let deleted: Option<TemplateRow> =
@@ -97,10 +107,13 @@ mod tests {
         assert_eq!(replaced.updated_at, later);
         assert_eq!(store.template("nightly").await.expect("read"), Some(replaced));
         store.put_template("a-first", &setup(1), first).await.expect("save");
+        assert_eq!(store.count_templates().await.expect("count"), 2);
         let names: Vec<_> = store.templates().await.expect("list").into_iter().map(|t| t.name).collect();
         assert_eq!(names, ["a-first", "nightly"]);
         assert!(store.delete_template("nightly").await.expect("delete"));
         assert!(!store.delete_template("nightly").await.expect("delete again"));
         assert_eq!(store.template("nightly").await.expect("read"), None);
+        store.delete_template("a-first").await.expect("delete");
+        assert_eq!(store.count_templates().await.expect("count"), 0);
     }
 }

@@ -219,3 +219,29 @@ async fn the_junit_report_has_the_runs_counts() {
     assert_eq!(app.get("/api/runs/999999/junit.xml").await.status(), 404);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_template_that_no_longer_fits_the_tree_is_named_as_the_fault() {
+    let tree = tempfile::tempdir().expect("temp dir");
+    for file in ["test_stays.py", "test_goes.py"] {
+        std::fs::write(tree.path().join(file), "def test_ok():\n    pass\n").expect("write a test file");
+    }
+    let root = tree.path().to_path_buf();
+    let app = TestApp::spawn_with(|config| config.tests_root = root).await;
+    let saved = put(&app, "both", &json!({"environment": 3, "paths": ["test_stays.py", "test_goes.py"]})).await;
+    assert_eq!(saved.status(), 201);
+    std::fs::remove_file(tree.path().join("test_goes.py")).expect("remove");
+    let refused = app.post("/api/runs", &json!({"user": "ci", "template": "both"})).await;
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.expect("json");
+    assert_eq!(problem["field"], "template", "{problem}");
+    let message = problem["message"].as_str().expect("message");
+    assert!(message.contains("template `both`") && message.contains("test_goes.py"), "{message}");
+    // The request's own paths replace the template's, and their faults are the request's.
+    let own = app.post("/api/runs", &json!({"user": "ci", "template": "both", "paths": ["test_nope.py"]})).await;
+    assert_eq!(own.json::<Value>().await.expect("json")["field"], "paths[0]");
+    let fixed = app.start_run_with(&json!({"user": "ci", "template": "both", "paths": ["test_stays.py"]})).await;
+    assert_eq!(fixed["template"], "both");
+    app.wait_until_finished(fixed["id"].as_i64().expect("id")).await;
+    app.stop().await;
+}

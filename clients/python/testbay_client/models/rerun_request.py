@@ -13,10 +13,11 @@ T = TypeVar("T", bound="RerunRequest")
 
 @_attrs_define
 class RerunRequest:
-    """How to repeat a run. An empty body repeats it as it was.
+    """How to repeat a run. `{}` repeats it as it was.
 
     Attributes:
-        failed_only (bool | Unset): Run only the tests that failed or errored, by node id (at most 500).
+        failed_only (bool | Unset): Run only the tests that failed or errored, by node id (at most 50, as any run's
+            paths).
         user (str | Unset): Who asks for the new run; the original run's user when absent.
     """
 

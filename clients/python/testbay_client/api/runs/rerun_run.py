@@ -91,7 +91,7 @@ def sync_detailed(
 
     Args:
         id (int):
-        body (RerunRequest): How to repeat a run. An empty body repeats it as it was.
+        body (RerunRequest): How to repeat a run. `{}` repeats it as it was.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,7 +129,7 @@ def sync(
 
     Args:
         id (int):
-        body (RerunRequest): How to repeat a run. An empty body repeats it as it was.
+        body (RerunRequest): How to repeat a run. `{}` repeats it as it was.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -162,7 +162,7 @@ async def asyncio_detailed(
 
     Args:
         id (int):
-        body (RerunRequest): How to repeat a run. An empty body repeats it as it was.
+        body (RerunRequest): How to repeat a run. `{}` repeats it as it was.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,7 +198,7 @@ async def asyncio(
 
     Args:
         id (int):
-        body (RerunRequest): How to repeat a run. An empty body repeats it as it was.
+        body (RerunRequest): How to repeat a run. `{}` repeats it as it was.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

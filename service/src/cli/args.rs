@@ -1,0 +1,221 @@
+//! The client's command line: its commands, their arguments and their help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Start a run (--wait: wait for its end and exit 0 passed, 1 failed, 2 error)
+    Run(RunArgs),
+    /// Start a run again: all of it, or only its failed tests
+    Rerun(RerunArgs),
+    /// List runs, newest first
+    Runs(RunsArgs),
+    /// Show a run: what it was created with, how it stands, its failed tests
+    Show(RunIdArgs),
+    /// Print a run's log (--follow: as it happens, until the run ends, exiting as run --wait)
+    Logs(LogsArgs),
+    /// Cancel a queued or running run
+    Cancel(RunIdArgs),
+    /// List the test files and folders a run can name
+    Tests(ListArgs),
+    /// List the environments that active runs hold
+    Envs(EnvsArgs),
+    /// List, show, save and delete run templates
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct Connection {
+    /// The Testbay service.
+    #[arg(long, env = "TESTBAY_URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// The service's token, if it requires one (better in TESTBAY_TOKEN: a command line is
+    /// visible to every user of the machine).
+    #[arg(long, env = "TESTBAY_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Wait for the run to end; the exit code tells how it ended.
+    #[arg(long)]
+    pub wait: bool,
+    /// Print the run's log as it happens, then how it ended (implies --wait).
+    #[arg(long)]
+    pub follow: bool,
+    /// Write the run's JUnit XML report to FILE once it has ended (implies --wait).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print the run as JSON (the API's form) instead of text; a followed log goes to stderr.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Test files, folders or node ids, relative to the service's test tree.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Who asks for the run [default: $USER, or the account's name].
+    #[arg(long)]
+    pub user: Option<String>,
+    /// The test environment, 1 to 100.
+    #[arg(long = "env", visible_alias = "environment", value_name = "N")]
+    pub environment: Option<u8>,
+    /// An environment variable for pytest (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_variable)]
+    pub variables: Vec<(String, String)>,
+    /// Seconds before the run is stopped as timed out.
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<u32>,
+    /// Start from this saved template; the other options override it.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct RerunArgs {
+    /// The run to start again.
+    pub id: i64,
+    /// Only the tests that failed or errored, by node id.
+    #[arg(long)]
+    pub failed: bool,
+    /// Who asks for the new run [default: the original run's user].
+    #[arg(long)]
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// Only runs with this status (queued, running, passed, failed, error, cancelled,
+    /// timed_out, interrupted).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only runs of this user.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only runs in this environment.
+    #[arg(long = "env", visible_alias = "environment", value_name = "N")]
+    pub environment: Option<u8>,
+    /// Only runs started from this template.
+    #[arg(long)]
+    pub template: Option<String>,
+    /// How many runs to list, 1 to 200.
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct RunIdArgs {
+    /// The run's number.
+    pub id: i64,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// The run's number.
+    pub id: i64,
+    /// Keep printing as the run goes on, until it ends.
+    #[arg(long)]
+    pub follow: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvsArgs {
+    /// List all 100 environments, free ones too.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the saved templates
+    List(ListArgs),
+    /// Show a template
+    Show(TemplateNameArgs),
+    /// Save a run setup as a template (replacing one of that name)
+    Save(SaveTemplateArgs),
+    /// Delete a template
+    Delete(TemplateNameArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateNameArgs {
+    /// The template's name.
+    pub name: String,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct SaveTemplateArgs {
+    /// The template's name: letters, digits, `.`, `_` and `-`.
+    pub name: String,
+    /// Test files, folders or node ids, relative to the service's test tree.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+    /// The test environment, 1 to 100.
+    #[arg(long = "env", visible_alias = "environment", value_name = "N")]
+    pub environment: u8,
+    /// An environment variable for pytest (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_variable)]
+    pub variables: Vec<(String, String)>,
+    /// Seconds before a run is stopped as timed out.
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<u32>,
+    /// What the template is for.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+fn parse_variable(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got `{text}`")),
+    }
+}

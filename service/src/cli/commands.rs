@@ -1,0 +1,394 @@
+//! What each command does: requests to the service, and what it prints of the answers.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::args::{
+    Connection, EnvsArgs, ListArgs, LogsArgs, RerunArgs, RunArgs, RunIdArgs, RunsArgs, TemplatesCommand, WaitArgs,
+};
+use super::client::{Client, parse, path_segment};
+use super::follow::LogSink;
+use super::models::{
+    EnvironmentList, LogPage, Run, RunPage, RunStatus, Template, TemplateList, TestResultList, TestTree,
+};
+use super::output::{self, Table, cell, say, status, status_style, tell};
+use super::{CliError, EXIT_FAILED, EXIT_PASSED, EXIT_RUN_ERROR};
+
+fn connect(connection: &Connection) -> Result<Client, CliError> {
+    Ok(Client::new(&connection.url, connection.token.clone())?)
+}
+
+fn variables(pairs: &[(String, String)]) -> Value {
+    Value::from(
+        pairs.iter().cloned().map(|(name, value)| (name, Value::from(value))).collect::<serde_json::Map<_, _>>(),
+    )
+}
+
+/// `$USER`, else the name of the account this runs as.
+fn login_name() -> Option<String> {
+    std::env::var("USER")
+        .ok()
+        .filter(|user| !user.is_empty())
+        .or_else(|| nix::unistd::User::from_uid(nix::unistd::getuid()).ok().flatten().map(|user| user.name))
+}
+
+/// The exit code of a command that waited for a run: 0 passed, 1 failed, 2 any other end.
+fn exit_code(status: RunStatus) -> u8 {
+    match status {
+        RunStatus::Passed => EXIT_PASSED,
+        RunStatus::Failed => EXIT_FAILED,
+        _ => EXIT_RUN_ERROR,
+    }
+}
+
+pub async fn run(args: RunArgs) -> Result<u8, CliError> {
+    let client = connect(&args.connection)?;
+    let user = match args.user {
+        Some(user) => user,
+        None => login_name().ok_or_else(|| CliError::Local("say who asks for the run with --user".into()))?,
+    };
+    let mut body = json!({ "user": user });
+    if let Some(environment) = args.environment {
+        body["environment"] = environment.into();
+    }
+    if !args.paths.is_empty() {
+        body["paths"] = args.paths.into();
+    }
+    if !args.variables.is_empty() {
+        body["variables"] = variables(&args.variables);
+    }
+    if let Some(timeout) = args.timeout {
+        body["limits"] = json!({ "timeout_s": timeout });
+    }
+    if let Some(template) = args.template {
+        body["template"] = template.into();
+    }
+    let created = client.post("/runs", Some(&body)).await?;
+    started(&client, &created, &args.wait).await
+}
+
+pub async fn rerun(args: RerunArgs) -> Result<u8, CliError> {
+    let client = connect(&args.connection)?;
+    let mut body = json!({ "failed_only": args.failed });
+    if let Some(user) = args.user {
+        body["user"] = user.into();
+    }
+    let created = client.post(&format!("/runs/{}/rerun", args.id), Some(&body)).await?;
+    started(&client, &created, &args.wait).await
+}
+
+/// Reports a run just created and, if asked, waits for it to end.
+async fn started(client: &Client, created: &Value, wait: &WaitArgs) -> Result<u8, CliError> {
+    let run: Run = parse(created)?;
+    let page = client.page_url(&format!("/runs/{}", run.id));
+    let news = format!("run {} {} in environment {}: {page}", run.id, run.status.as_str(), run.environment);
+    if !(wait.wait || wait.follow || wait.junit.is_some()) {
+        if wait.json {
+            output::json(created);
+        } else {
+            say(news);
+        }
+        return Ok(EXIT_PASSED);
+    }
+    tell(news);
+    let mut sink = match (wait.follow, wait.json) {
+        (false, _) => LogSink::Nowhere,
+        (true, false) => LogSink::stdout(),
+        (true, true) => LogSink::stderr(),
+    };
+    let ended = super::follow::until_end(client, run.id, &mut sink).await?;
+    if let Some(file) = &wait.junit {
+        let xml = client.get_text(&format!("/runs/{}/junit.xml", run.id)).await?;
+        std::fs::write(file, xml).map_err(|error| {
+            CliError::Local(format!("cannot write the JUnit report to {}: {error}", file.display()))
+        })?;
+        tell(format!("JUnit XML report written to {}", file.display()));
+    }
+    if wait.json {
+        output::json(&client.get(&format!("/runs/{}", run.id)).await?);
+    } else {
+        say(output::run_summary(&ended));
+        print_failed_tests(client, ended.id).await?;
+    }
+    Ok(exit_code(ended.status))
+}
+
+async fn print_failed_tests(client: &Client, id: i64) -> Result<(), CliError> {
+    let results: TestResultList = parse(&client.get(&format!("/runs/{id}/tests")).await?)?;
+    for line in output::failed_tests(&results.items) {
+        say(line);
+    }
+    Ok(())
+}
+
+pub async fn runs(args: RunsArgs) -> Result<u8, CliError> {
+    let client = connect(&args.connection)?;
+    let mut query = vec![("limit", args.limit.to_string())];
+    let filters = [("status", args.status), ("user", args.user), ("template", args.template)];
+    query.extend(filters.into_iter().filter_map(|(key, value)| value.map(|value| (key, value))));
+    if let Some(environment) = args.environment {
+        query.push(("environment", environment.to_string()));
+    }
+    let answer = client.get_with("/runs", &query).await?;
+    if args.json {
+        output::json(&answer);
+        return Ok(EXIT_PASSED);
+    }
+    let page: RunPage = parse(&answer)?;
+    if page.items.is_empty() {
+        say("no runs");
+        return Ok(EXIT_PASSED);
+    }
+    let mut table = Table::new(vec!["RUN", "STATUS", "USER", "ENV", "RESULTS", "CREATED", "TEMPLATE", "PATHS"]);
+    for run in &page.items {
+        table.row(vec![
+            cell(run.id.to_string()),
+            (run.status.as_str().to_owned(), status_style(run.status)),
+            cell(run.user.clone()),
+            cell(run.environment.to_string()),
+            cell(output::counts(&run.counts)),
+            cell(output::local_time(&run.created_at)),
+            cell(run.template.clone().unwrap_or_else(|| "-".into())),
+            cell(shorten(&run.paths.join(" "), 60)),
+        ]);
+    }
+    output::print(&table.render());
+    Ok(EXIT_PASSED)
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(max_chars - 1).collect();
+    short.push('…');
+    short
+}
+
+pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
+    let client = connect(&args.connection)?;
+    let answer = client.get(&format!("/runs/{}", args.id)).await?;
+    if args.json {
+        output::json(&answer);
+        return Ok(EXIT_PASSED);
+    }
+    let run: Run = parse(&answer)?;
+    let mut facts: Vec<(&str, String)> =
+        vec![("user", run.user.clone()), ("environment", run.environment.to_string()), ("paths", run.paths.join(" "))];
+    if let Some(template) = &run.template {
+        facts.push(("template", template.clone()));
+    }
+    if let Some(original) = run.rerun_of {
+        facts.push(("rerun of", format!("run {original}")));
+    }
+    if !run.variables.is_empty() {
+        facts.push(("variables", pairs(&run.variables)));
+    }
+    facts.push(("created", output::local_time(&run.created_at)));
+    if let Some(started) = &run.started_at {
+        facts.push(("started", output::local_time(started)));
+    }
+    if let Some(finished) = &run.finished_at {
+        facts.push(("finished", output::local_time(finished)));
+    }
+    if let Some(position) = run.queue_position {
+        facts.push(("queue", format!("position {position}")));
+    }
+    if let Some(code) = run.exit_code {
+        facts.push(("exit code", code.to_string()));
+    }
+    let limits = &run.limits;
+    facts.push((
+        "limits",
+        format!(
+            "{} MiB memory, {:.2} CPU, {} processes, {} s",
+            limits.memory_bytes / (1024 * 1024),
+            f64::from(limits.cpu_millicores) / 1000.0,
+            limits.pids,
+            limits.timeout_s
+        ),
+    ));
+    if let Some(peak) = run.resources.peak_memory_bytes {
+        let cpu = run.resources.cpu_seconds.map(|s| format!(", {s:.2} s CPU")).unwrap_or_default();
+        facts.push(("used", format!("{:.1} MiB memory at peak{cpu}", peak as f64 / (1024.0 * 1024.0))));
+    }
+    facts.push(("node", run.node.clone()));
+    facts.push(("page", client.page_url(&format!("/runs/{}", run.id))));
+    say(output::run_summary(&run));
+    print_facts(&facts);
+    print_failed_tests(&client, run.id).await?;
+    Ok(EXIT_PASSED)
+}
+
+fn pairs(variables: &BTreeMap<String, String>) -> String {
+    variables.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join(" ")
+}
+
+fn print_facts(facts: &[(&str, String)]) {
+    let width = facts.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+    for (key, value) in facts {
+        say(format!("  {key:<width$}  {value}"));
+    }
+}
+
+pub async fn logs(args: LogsArgs) -> Result<u8, CliError> {
+    let client = connect(&args.connection)?;
+    if args.follow {
+        let ended = super::follow::until_end(&client, args.id, &mut LogSink::stdout()).await?;
+        say(output::run_summary(&ended));
+        return Ok(exit_code(ended.status));
+    }
+    let mut offset = 0u64;
+    loop {
+        let answer = client.get_with(&format!("/runs/{}/log", args.id), &[("offset", offset.to_string())]).await?;
+        let page: LogPage = parse(&answer)?;
+        output::print(&page.text);
+        if page.complete || page.next_offset <= offset {
+            return Ok(EXIT_PASSED);
+        }
+        offset = page.next_offset;
+    }
+}
+
+pub async fn cancel(args: RunIdArgs) -> Result<u8, CliError> {
+    let client = connect(&args.connection)?;
+    let answer = client.post(&format!("/runs/{}/cancel", args.id), None).await?;
+    if args.json {
+        output::json(&answer);
+        return Ok(EXIT_PASSED);
+    }
+    let run: Run = parse(&answer)?;
+    if !run.status.is_active() {
+        say(format!("run {} {}", run.id, status(run.status)));
+    } else {
+        say(format!("run {} is stopping; it ends as cancelled", run.id));
+    }
+    Ok(EXIT_PASSED)
+}
+
+pub async fn tests(args: ListArgs) -> Result<u8, CliError> {
+    let client = connect(&args.connection)?;
+    let answer = client.get("/tests").await?;
+    if args.json {
+        output::json(&answer);
+        return Ok(EXIT_PASSED);
+    }
+    let tree: TestTree = parse(&answer)?;
+    for entry in &tree.entries {
+        say(format!("{}{}", entry.path, if entry.kind == "folder" { "/" } else { "" }));
+    }
+    Ok(EXIT_PASSED)
+}
+
+pub async fn envs(args: EnvsArgs) -> Result<u8, CliError> {
+    let client = connect(&args.connection)?;
+    let answer = client.get("/environments").await?;
+    if args.json {
+        output::json(&answer);
+        return Ok(EXIT_PASSED);
+    }
+    let list: EnvironmentList = parse(&answer)?;
+    let mut table = Table::new(vec!["ENV", "HELD BY"]);
+    for environment in &list.items {
+        match environment.run_id {
+            Some(run_id) => table.row(vec![cell(environment.id.to_string()), cell(format!("run {run_id}"))]),
+            None if args.all => table.row(vec![cell(environment.id.to_string()), cell("free")]),
+            None => {}
+        }
+    }
+    let free = list.items.iter().filter(|environment| environment.run_id.is_none()).count();
+    if free < list.items.len() || args.all {
+        output::print(&table.render());
+    }
+    say(format!("{free} of {} environments free", list.items.len()));
+    Ok(EXIT_PASSED)
+}
+
+pub async fn templates(command: TemplatesCommand) -> Result<u8, CliError> {
+    match command {
+        TemplatesCommand::List(args) => {
+            let client = connect(&args.connection)?;
+            let answer = client.get("/templates").await?;
+            if args.json {
+                output::json(&answer);
+                return Ok(EXIT_PASSED);
+            }
+            let list: TemplateList = parse(&answer)?;
+            if list.items.is_empty() {
+                say("no templates; save one with `testbay templates save NAME --env N PATH...`");
+                return Ok(EXIT_PASSED);
+            }
+            let mut table = Table::new(vec!["NAME", "ENV", "TIMEOUT", "PATHS", "DESCRIPTION"]);
+            for template in &list.items {
+                table.row(vec![
+                    cell(template.name.clone()),
+                    cell(template.environment.to_string()),
+                    cell(template.timeout_s.map_or_else(|| "-".into(), |s| format!("{s} s"))),
+                    cell(shorten(&template.paths.join(" "), 50)),
+                    cell(template.description.clone().unwrap_or_default()),
+                ]);
+            }
+            output::print(&table.render());
+        }
+        TemplatesCommand::Show(args) => {
+            let client = connect(&args.connection)?;
+            let answer = client.get(&format!("/templates/{}", path_segment(&args.name))).await?;
+            if args.json {
+                output::json(&answer);
+            } else {
+                print_template(&parse(&answer)?);
+            }
+        }
+        TemplatesCommand::Save(args) => {
+            let client = connect(&args.connection)?;
+            let mut body = json!({ "environment": args.environment, "paths": args.paths });
+            if !args.variables.is_empty() {
+                body["variables"] = variables(&args.variables);
+            }
+            if let Some(timeout) = args.timeout {
+                body["timeout_s"] = timeout.into();
+            }
+            if let Some(description) = args.description {
+                body["description"] = description.into();
+            }
+            let (answer, created) = client.put(&format!("/templates/{}", path_segment(&args.name)), &body).await?;
+            if args.json {
+                output::json(&answer);
+            } else {
+                let template: Template = parse(&answer)?;
+                let what = if created { "saved" } else { "replaced" };
+                say(format!(
+                    "template {} {what}; start it with `testbay run --template {}`",
+                    template.name, template.name
+                ));
+            }
+        }
+        TemplatesCommand::Delete(args) => {
+            let client = connect(&args.connection)?;
+            client.delete(&format!("/templates/{}", path_segment(&args.name))).await?;
+            if !args.json {
+                say(format!("template {} deleted", args.name));
+            }
+        }
+    }
+    Ok(EXIT_PASSED)
+}
+
+fn print_template(template: &Template) {
+    say(format!("template {}", template.name));
+    let mut facts: Vec<(&str, String)> = Vec::new();
+    if let Some(description) = &template.description {
+        facts.push(("description", description.clone()));
+    }
+    facts.push(("environment", template.environment.to_string()));
+    facts.push(("paths", template.paths.join(" ")));
+    if !template.variables.is_empty() {
+        facts.push(("variables", pairs(&template.variables)));
+    }
+    if let Some(timeout) = template.timeout_s {
+        facts.push(("timeout", format!("{timeout} s")));
+    }
+    facts.push(("updated", output::local_time(&template.updated_at)));
+    print_facts(&facts);
+}

@@ -1,0 +1,144 @@
+//! The API's answers as this client reads them: the fields it shows, by the names of
+//! `openapi/openapi.json`. Kept apart from the service's own `api` types (poem's), as any other
+//! client's would be; unknown fields are ignored, so the service may add fields freely.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+/// A run's status, its counts and a test's outcome are the domain's own words.
+pub use crate::domain::{Counts, RunStatus, TestOutcome};
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Limits {
+    pub memory_bytes: u64,
+    pub cpu_millicores: u32,
+    pub pids: u32,
+    pub timeout_s: u32,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Resources {
+    pub peak_memory_bytes: Option<u64>,
+    pub cpu_seconds: Option<f64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Run {
+    pub id: i64,
+    pub user: String,
+    pub environment: u8,
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    pub status: RunStatus,
+    pub exit_code: Option<i32>,
+    pub message: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub duration_s: Option<f64>,
+    pub counts: Counts,
+    pub node: String,
+    pub limits: Limits,
+    #[serde(default)]
+    pub resources: Resources,
+    pub queue_position: Option<u32>,
+    pub template: Option<String>,
+    pub rerun_of: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RunPage {
+    pub items: Vec<Run>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TestResult {
+    pub node_id: String,
+    pub outcome: TestOutcome,
+    pub failure: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TestResultList {
+    pub items: Vec<TestResult>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Template {
+    pub name: String,
+    pub description: Option<String>,
+    pub environment: u8,
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    pub timeout_s: Option<u32>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TemplateList {
+    pub items: Vec<Template>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TreeEntry {
+    pub path: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TestTree {
+    pub entries: Vec<TreeEntry>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Environment {
+    pub id: u8,
+    pub run_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct EnvironmentList {
+    pub items: Vec<Environment>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct LogPage {
+    pub text: String,
+    pub next_offset: u64,
+    pub complete: bool,
+}
+
+/// An event of a run's stream (`GET /runs/{id}/events`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RunEvent {
+    /// The run's state after a change.
+    Run { run: Run },
+    /// A test's result.
+    Test {},
+    /// Log text at byte `offset` of the log.
+    Log { offset: u64, text: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_services_own_run() {
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!("../../../openapi/openapi.json")).expect("the spec is JSON");
+        let run_fields = spec["components"]["schemas"]["RunView"]["properties"].as_object().expect("RunView");
+        for field in ["id", "user", "environment", "paths", "status", "counts", "template", "rerun_of", "limits"] {
+            assert!(run_fields.contains_key(field), "the spec's RunView has `{field}`");
+        }
+        let event = r#"{"type": "log", "seq": 3, "offset": 10, "text": "hi\n"}"#;
+        assert!(matches!(serde_json::from_str(event), Ok(RunEvent::Log { offset: 10, .. })));
+        let event = r#"{"type": "test", "seq": 4, "test": {"node_id": "t.py::a", "outcome": "passed"}}"#;
+        assert!(matches!(serde_json::from_str(event), Ok(RunEvent::Test {})));
+    }
+}
