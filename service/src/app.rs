@@ -14,11 +14,13 @@ use crate::api::{self, AccessPolicy, AppState, SystemFacts};
 use crate::config::{ConfigError, ServeConfig};
 use crate::events::{EventHub, ListChange};
 use crate::runner::{RunContext, Runner, RunnerSettings, Sandbox, instance_name};
-use crate::store::{Credentials, Store, StoreError};
+use crate::store::{self, Credentials, Store, StoreError};
 use crate::test_tree::TestTree;
 
 /// How long open connections (live streams) get to close when the service stops.
 const CONNECTION_GRACE: Duration = Duration::from_secs(2);
+/// How long stopping waits for an embedded database to close.
+const DATABASE_CLOSE_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -52,6 +54,8 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     routes: poem::endpoint::BoxEndpoint<'static>,
     runner: Runner,
+    /// The database's address, to wait for an embedded one to close at the end.
+    database: String,
 }
 
 impl Application {
@@ -135,7 +139,7 @@ impl Application {
             max_concurrent_runs = settings.max_concurrent_runs,
             "listening"
         );
-        Ok(Application { port, acceptor, routes, runner })
+        Ok(Application { port, acceptor, routes, runner, database: address })
     }
 
     /// The port the service listens on (useful when it was asked for port 0).
@@ -151,15 +155,21 @@ impl Application {
     /// Serves until `stop` completes, then interrupts the active runs (their processes are
     /// ended and they are stored as `interrupted`) and closes the listener.
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let runner = self.runner.clone();
+        let Application { acceptor, routes, runner, database, .. } = self;
         let stopping = async move {
             stop.await;
             info!("stopping: interrupting active runs");
             runner.shutdown().await;
         };
-        Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(self.routes, stopping, Some(CONNECTION_GRACE))
+        Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(routes, stopping, Some(CONNECTION_GRACE))
             .await?;
+        // The last handles on the database are gone with the routes and the runner; an
+        // embedded database now closes in a task of its own, which must finish before the
+        // runtime ends, or its files are left unsynced and its memory is never returned.
+        if !store::wait_until_closed(&database, DATABASE_CLOSE_WAIT).await {
+            warn!(database = %database, "the database did not close in time");
+        }
         info!("stopped");
         Ok(())
     }

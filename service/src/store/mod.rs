@@ -52,6 +52,28 @@ async fn open(address: &str) -> surrealdb::Result<Surreal<Any>> {
     }
 }
 
+/// Waits until the embedded database at `address` has closed: it closes in a task of its own
+/// once its last handle is dropped, and releases its lock file last. `true` at once for
+/// databases that are not embedded files; `false` when `limit` passed first.
+pub async fn wait_until_closed(address: &str, limit: Duration) -> bool {
+    let Some(folder) = address.strip_prefix("surrealkv://") else { return true };
+    let folder = folder.split_once('?').map_or(folder, |(path, _)| path);
+    let Ok(lock) = std::fs::File::open(std::path::Path::new(folder).join("LOCK")) else { return true };
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut lock = lock;
+    loop {
+        match nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusiveNonblock) {
+            // Dropping the lock releases it again.
+            Ok(_taken) => return true,
+            Err((file, _held)) if tokio::time::Instant::now() < deadline => {
+                lock = file;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(_) => return false,
+        }
+    }
+}
+
 impl Store {
     /// Connects to `address` (`surrealkv://DIR`, `mem://` or `ws://HOST:PORT`) and defines the
     /// schema.

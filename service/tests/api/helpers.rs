@@ -38,12 +38,14 @@ pub struct ServiceClient {
     pub client: reqwest::Client,
 }
 
-/// The service in this process, on an ephemeral port with a fresh data dir.
+/// The service in this process, on an ephemeral port with a fresh data dir. It runs on a
+/// runtime and thread of its own, as a separate server would, so that it stops completely (its
+/// embedded database closed) also when a test ends without `stop`, or fails.
 pub struct TestApp {
     api: ServiceClient,
+    /// Dropped before the data dir: the service stops before its files go.
+    server: ServerThread,
     pub data_dir: tempfile::TempDir,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl std::ops::Deref for TestApp {
@@ -66,25 +68,72 @@ impl TestApp {
         config.python = Some(python());
         config.grace_period_s = 2;
         configure(&mut config);
-        let app = Application::build(config).await.expect("the service starts");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
-        TestApp { api: ServiceClient::new(address), data_dir, stop: Some(stop), server: Some(server) }
+        let (server, port) = ServerThread::start(config).await;
+        TestApp { api: ServiceClient::new(format!("http://127.0.0.1:{port}")), server, data_dir }
     }
 
     /// Stops the service as SIGTERM would, waiting until it has stopped, and hands back its
     /// data dir.
-    pub async fn stop(mut self) -> tempfile::TempDir {
+    pub async fn stop(self) -> tempfile::TempDir {
+        let TestApp { server, data_dir, .. } = self;
+        server.stop().await;
+        data_dir
+    }
+}
+
+/// A thread running the service until told to stop.
+struct ServerThread {
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl ServerThread {
+    async fn start(config: ServeConfig) -> (ServerThread, u16) {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (started, port) = oneshot::channel::<Result<u16, String>>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_stack_size(10 * 1024 * 1024)
+                .enable_all()
+                .build()?;
+            runtime.block_on(async move {
+                let app = match Application::build(config).await {
+                    Ok(app) => app,
+                    Err(error) => {
+                        let _ = started.send(Err(format!("{error:?}")));
+                        return Ok(());
+                    }
+                };
+                let _ = started.send(Ok(app.port()));
+                app.run_until(async move {
+                    let _ = stopped.await;
+                })
+                .await
+            })
+        });
+        let port = port.await.expect("the service's thread runs").expect("the service starts");
+        (ServerThread { stop: Some(stop), thread: Some(thread) }, port)
+    }
+
+    async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server stops cleanly");
+        let thread = self.thread.take().expect("a running service");
+        let stopped = tokio::task::spawn_blocking(move || thread.join()).await.expect("join");
+        stopped.expect("the service does not panic").expect("the service stops cleanly");
+    }
+}
+
+impl Drop for ServerThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
-        self.data_dir
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
