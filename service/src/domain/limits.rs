@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::FieldError;
+use super::new_run::refuse_unknown;
 
 /// Limits applied to one run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,11 +70,7 @@ impl LimitPolicy {
             Some(Value::Object(fields)) => fields,
             Some(_) => return Err(FieldError::new("limits", "must be an object")),
         };
-        if let Some(unknown) =
-            fields.keys().find(|k| !["memory_mb", "cpu_millicores", "pids", "timeout_s"].contains(&k.as_str()))
-        {
-            return Err(FieldError::new(format!("limits.{unknown}"), "unknown field"));
-        }
+        refuse_unknown(fields, &["memory_mb", "cpu_millicores", "pids", "timeout_s"], "limits.")?;
         let defaults = self.defaults;
         let memory_mb = bounded(fields.get("memory_mb"), "limits.memory_mb", 16, defaults.memory_bytes / MIB)?;
         let cpu = bounded(fields.get("cpu_millicores"), "limits.cpu_millicores", 10, defaults.cpu_millicores.into())?;
@@ -102,7 +99,7 @@ impl LimitPolicy {
 }
 
 /// An optional integer field within `min..=max`.
-fn bounded(value: Option<&Value>, field: &str, min: u64, max: u64) -> Result<Option<u64>, FieldError> {
+pub(super) fn bounded(value: Option<&Value>, field: &str, min: u64, max: u64) -> Result<Option<u64>, FieldError> {
     let Some(value) = value.filter(|v| !v.is_null()) else { return Ok(None) };
     let range = format!("an integer from {min} to {max} (this service's limit)");
     let number = value.as_u64().ok_or_else(|| FieldError::new(field, format!("must be {range}")))?;

@@ -37,6 +37,24 @@ impl FieldError {
     }
 }
 
+/// The fields of a request body, which must be a JSON object holding only `known` fields.
+pub(super) fn body_fields<'a>(body: &'a Value, known: &[&str]) -> Result<&'a Map<String, Value>, FieldError> {
+    let Value::Object(fields) = body else {
+        return Err(FieldError::new("body", "expected a JSON object"));
+    };
+    refuse_unknown(fields, known, "")?;
+    Ok(fields)
+}
+
+/// Refuses the first of `fields` that is not in `known`, naming it after `prefix`
+/// (e.g. `limits.`).
+pub(super) fn refuse_unknown(fields: &Map<String, Value>, known: &[&str], prefix: &str) -> Result<(), FieldError> {
+    match fields.keys().find(|key| !known.contains(&key.as_str())) {
+        Some(unknown) => Err(FieldError::new(format!("{prefix}{unknown}"), "unknown field")),
+        None => Ok(()),
+    }
+}
+
 /// A valid request for a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRun {
@@ -57,14 +75,7 @@ pub struct NewRun {
 impl NewRun {
     /// Checks a JSON request body. The first wrong field is reported.
     pub fn from_json(body: &Value, policy: &LimitPolicy) -> Result<NewRun, FieldError> {
-        let Value::Object(fields) = body else {
-            return Err(FieldError::new("body", "expected a JSON object"));
-        };
-        if let Some(unknown) =
-            fields.keys().find(|key| !["user", "environment", "paths", "variables", "limits"].contains(&key.as_str()))
-        {
-            return Err(FieldError::new(unknown.as_str(), "unknown field"));
-        }
+        let fields = body_fields(body, &["user", "environment", "paths", "variables", "limits"])?;
         Ok(NewRun {
             user: parse_user(fields.get("user"))?,
             environment: parse_environment(fields.get("environment"))?,
@@ -89,14 +100,10 @@ pub struct RerunRequest {
 impl RerunRequest {
     /// Checks a JSON request body; no body at all asks for a plain rerun.
     pub fn from_json(body: &Value) -> Result<RerunRequest, FieldError> {
-        let fields = match body {
-            Value::Null => return Ok(RerunRequest::default()),
-            Value::Object(fields) => fields,
-            _ => return Err(FieldError::new("body", "expected a JSON object")),
-        };
-        if let Some(unknown) = fields.keys().find(|key| !["failed_only", "user"].contains(&key.as_str())) {
-            return Err(FieldError::new(unknown.as_str(), "unknown field"));
+        if body.is_null() {
+            return Ok(RerunRequest::default());
         }
+        let fields = body_fields(body, &["failed_only", "user"])?;
         let failed_only = match fields.get("failed_only") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(flag)) => *flag,

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::new_run::{parse_environment, parse_paths, parse_variables};
+use super::limits::bounded;
+use super::new_run::{body_fields, parse_environment, parse_paths, parse_variables};
 use super::{FieldError, LimitPolicy};
 
 pub const TEMPLATE_NAME_MAX_CHARS: usize = 64;
@@ -53,15 +54,7 @@ pub fn check_template_name(name: &str) -> Result<(), FieldError> {
 impl TemplateSetup {
     /// Checks a JSON request body. The first wrong field is reported.
     pub fn from_json(body: &Value, policy: &LimitPolicy) -> Result<TemplateSetup, FieldError> {
-        let Value::Object(fields) = body else {
-            return Err(FieldError::new("body", "expected a JSON object"));
-        };
-        if let Some(unknown) = fields
-            .keys()
-            .find(|key| !["description", "environment", "paths", "variables", "timeout_s"].contains(&key.as_str()))
-        {
-            return Err(FieldError::new(unknown.as_str(), "unknown field"));
-        }
+        let fields = body_fields(body, &["description", "environment", "paths", "variables", "timeout_s"])?;
         Ok(TemplateSetup {
             description: parse_description(fields.get("description"))?,
             environment: parse_environment(fields.get("environment"))?,
@@ -122,17 +115,9 @@ fn parse_description(value: Option<&Value>) -> Result<Option<String>, FieldError
 }
 
 fn parse_timeout(value: Option<&Value>, policy: &LimitPolicy) -> Result<Option<u32>, FieldError> {
-    let field = "timeout_s";
-    let max = policy.max_timeout_s;
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .filter(|n| (1..=max).contains(n))
-            .map(Some)
-            .ok_or_else(|| FieldError::new(field, format!("must be an integer from 1 to {max} (seconds)"))),
-    }
+    // The bound is a u32, so the checked value fits one.
+    let seconds = bounded(value, "timeout_s", 1, policy.max_timeout_s.into())?;
+    Ok(seconds.and_then(|n| u32::try_from(n).ok()))
 }
 
 #[cfg(test)]
