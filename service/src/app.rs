@@ -14,13 +14,11 @@ use crate::api::{self, AccessPolicy, AppState, SystemFacts};
 use crate::config::{ConfigError, ServeConfig};
 use crate::events::{EventHub, ListChange};
 use crate::runner::{RunContext, Runner, RunnerSettings, Sandbox, instance_name};
-use crate::store::{self, Credentials, Store, StoreError};
+use crate::store::{Credentials, Store, StoreError};
 use crate::test_tree::TestTree;
 
 /// How long open connections (live streams) get to close when the service stops.
 const CONNECTION_GRACE: Duration = Duration::from_secs(2);
-/// How long stopping waits for an embedded database to close.
-const DATABASE_CLOSE_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -54,8 +52,8 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     routes: poem::endpoint::BoxEndpoint<'static>,
     runner: Runner,
-    /// The database's address, to wait for an embedded one to close at the end.
-    database: String,
+    /// Closed last, once the runs have ended and the listener has stopped.
+    store: Store,
 }
 
 impl Application {
@@ -74,7 +72,7 @@ impl Application {
             _ => None,
         };
         let address = config.database_address();
-        let store = Store::connect(&address, credentials.as_ref()).await?;
+        let store = Store::connect(&address, credentials.as_ref(), config.database_sizes()).await?;
         let node = config.node();
         let hub = EventHub::new();
         // First end what a killed predecessor left running, then mark its runs.
@@ -105,6 +103,7 @@ impl Application {
             python: python.display().to_string(),
             tests_root: settings.tests_root.display().to_string(),
         };
+        let closing_store = store.clone();
         let runner =
             Runner::start(RunContext { settings: settings.clone(), sandbox, store: store.clone(), hub: hub.clone() })
                 .map_err(data_dir_error)?;
@@ -139,7 +138,7 @@ impl Application {
             max_concurrent_runs = settings.max_concurrent_runs,
             "listening"
         );
-        Ok(Application { port, acceptor, routes, runner, database: address })
+        Ok(Application { port, acceptor, routes, runner, store: closing_store })
     }
 
     /// The port the service listens on (useful when it was asked for port 0).
@@ -155,7 +154,7 @@ impl Application {
     /// Serves until `stop` completes, then interrupts the active runs (their processes are
     /// ended and they are stored as `interrupted`) and closes the listener.
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Application { acceptor, routes, runner, database, .. } = self;
+        let Application { acceptor, routes, runner, store, .. } = self;
         let stopping = async move {
             stop.await;
             info!("stopping: interrupting active runs");
@@ -164,12 +163,9 @@ impl Application {
         Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(routes, stopping, Some(CONNECTION_GRACE))
             .await?;
-        // The last handles on the database are gone with the routes and the runner; an
-        // embedded database now closes in a task of its own, which must finish before the
-        // runtime ends, or its files are left unsynced and its memory is never returned.
-        if !store::wait_until_closed(&database, DATABASE_CLOSE_WAIT).await {
-            warn!(database = %database, "the database did not close in time");
-        }
+        // An embedded database must be closed before the runtime ends, or its files are left
+        // unsynced and its lock is held.
+        store.close().await;
         info!("stopped");
         Ok(())
     }

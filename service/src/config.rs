@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::domain::{LimitPolicy, Limits};
 use crate::runner::SandboxChoice;
+use crate::store::EmbeddedSizes;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,6 +67,15 @@ pub struct ServeConfig {
     /// Password for a SurrealDB server.
     #[arg(long, env = "TESTBAY_DATABASE_PASSWORD", hide_env_values = true)]
     pub database_password: Option<String>,
+
+    /// Memory the embedded database writes to before flushing to its files, in MiB: the service's
+    /// memory grows and shrinks by about this much. Also the largest write the database takes.
+    #[arg(long, env = "TESTBAY_DATABASE_MEMTABLE_MB", default_value_t = 8, value_parser = clap::value_parser!(u64).range(4..=4096))]
+    pub database_memtable_mb: u64,
+
+    /// Memory the embedded database keeps file blocks in for reads, in MiB.
+    #[arg(long, env = "TESTBAY_DATABASE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub database_cache_mb: u64,
 
     /// Runs executed at once; more wait as queued [default: the number of CPU cores].
     #[arg(long, env = "TESTBAY_MAX_CONCURRENT_RUNS", value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -147,6 +157,8 @@ impl ServeConfig {
             database: None,
             database_user: None,
             database_password: None,
+            database_memtable_mb: 8,
+            database_cache_mb: 32,
             max_concurrent_runs: None,
             log_cap_bytes: 16 * 1024 * 1024,
             grace_period_s: 5,
@@ -198,6 +210,14 @@ impl ServeConfig {
             None if !self.listen.ip().is_loopback() => Err(ConfigError::TokenRequired(self.listen)),
             Some(token) if token.len() < 16 => Err(ConfigError::TokenTooShort),
             _ => Ok(()),
+        }
+    }
+
+    /// How an embedded database is sized.
+    pub fn database_sizes(&self) -> EmbeddedSizes {
+        EmbeddedSizes {
+            memtable_bytes: self.database_memtable_mb << 20,
+            block_cache_bytes: self.database_cache_mb << 20,
         }
     }
 

@@ -10,7 +10,8 @@ use super::error::is_conflict;
 use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow, run_record};
 use super::{CreateRunError, Store, StoreError};
 use crate::domain::{
-    Counts, Enforcement, EnvironmentHold, LogChunk, NewRun, ResourceUsage, Run, RunFilter, RunId, RunStatus, TestResult,
+    Counts, ENVIRONMENT_MAX, ENVIRONMENT_MIN, Enforcement, EnvironmentHold, LogChunk, NewRun, ResourceUsage, Run,
+    RunFilter, RunId, RunStatus, TestResult,
 };
 
 /// How often a transaction that lost a write race is tried again before giving up.
@@ -83,11 +84,10 @@ impl Store {
         loop {
             attempt += 1;
             let mut response = self
-                .db
                 .query(CREATE_RUN)
-                .bind(("env", env.clone()))
-                .bind(("busy", BUSY_MARKER))
-                .bind(("content", content.clone()))
+                .bind("env", env.clone())
+                .bind("busy", BUSY_MARKER)
+                .bind("content", content.clone())
                 .await
                 .map_err(StoreError::query("create run"))?;
             let errors = response.take_errors();
@@ -117,8 +117,13 @@ impl Store {
     }
 
     pub async fn run(&self, id: RunId) -> Result<Option<Run>, StoreError> {
-        let row: Option<RunRow> = self.db.select(run_record(id)).await.map_err(StoreError::query("read run"))?;
-        row.map(Run::try_from).transpose()
+        let mut response = self
+            .query("SELECT * FROM $run")
+            .bind("run", run_record(id))
+            .await
+            .map_err(StoreError::query("read run"))?;
+        let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("read run"))?;
+        rows.into_iter().next().map(Run::try_from).transpose()
     }
 
     /// Runs matching `filter`, newest first, at most `limit`.
@@ -141,14 +146,13 @@ impl Store {
         }
         let query = format!("SELECT * FROM run WHERE {} ORDER BY id DESC LIMIT $limit", conditions.join(" AND "));
         let mut response = self
-            .db
             .query(query)
-            .bind(("status", filter.status.map(|s| s.as_str().to_owned())))
-            .bind(("user", filter.user.clone()))
-            .bind(("environment", filter.environment.map(i64::from)))
-            .bind(("template", filter.template.clone()))
-            .bind(("before", filter.before.map(run_record)))
-            .bind(("limit", limit as i64))
+            .bind("status", filter.status.map(|s| s.as_str().to_owned()))
+            .bind("user", filter.user.clone())
+            .bind("environment", filter.environment.map(i64::from))
+            .bind("template", filter.template.clone())
+            .bind("before", filter.before.map(run_record))
+            .bind("limit", limit as i64)
             .await
             .map_err(StoreError::query("list runs"))?;
         let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("list runs"))?;
@@ -165,15 +169,14 @@ impl Store {
         seq: i64,
     ) -> Result<Option<Run>, StoreError> {
         let mut response = self
-            .db
             .query(
                 "UPDATE $run SET status = 'running', started_at = $started_at, enforcement = $enforcement, seq = $seq
                  WHERE status = 'queued' RETURN AFTER",
             )
-            .bind(("run", run_record(id)))
-            .bind(("started_at", started_at))
-            .bind(("enforcement", enforcement.as_str()))
-            .bind(("seq", seq))
+            .bind("run", run_record(id))
+            .bind("started_at", started_at)
+            .bind("enforcement", enforcement.as_str())
+            .bind("seq", seq)
             .await
             .map_err(StoreError::query("start run"))?;
         let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("start run"))?;
@@ -184,21 +187,20 @@ impl Store {
     pub async fn record_progress(&self, id: RunId, progress: &Progress) -> Result<(), StoreError> {
         let log: Vec<LogChunkRow> = progress.log.iter().map(|chunk| LogChunkRow::new(id, chunk)).collect();
         let results: Vec<TestResultRow> = progress.results.iter().map(|r| TestResultRow::new(id, r)).collect();
-        self.db
-            .query(
+        self.query(
                 "BEGIN TRANSACTION;
                  IF array::len($log) > 0 { INSERT INTO log_chunk $log RETURN NONE; };
                  IF array::len($results) > 0 { INSERT INTO test_result $results RETURN NONE; };
                  UPDATE $run SET counts = $counts, log_bytes = $log_bytes, log_truncated = $log_truncated, seq = $seq RETURN NONE;
                  COMMIT TRANSACTION;",
             )
-            .bind(("run", run_record(id)))
-            .bind(("log", log))
-            .bind(("results", results))
-            .bind(("counts", CountsRow::from(progress.counts)))
-            .bind(("log_bytes", progress.log_bytes as i64))
-            .bind(("log_truncated", progress.log_truncated))
-            .bind(("seq", progress.seq))
+            .bind("run", run_record(id))
+            .bind("log", log)
+            .bind("results", results)
+            .bind("counts", CountsRow::from(progress.counts))
+            .bind("log_bytes", progress.log_bytes as i64)
+            .bind("log_truncated", progress.log_truncated)
+            .bind("seq", progress.seq)
             .await
             .and_then(IndexedResults::check)
             .map_err(StoreError::query("record progress"))?;
@@ -209,7 +211,6 @@ impl Store {
     /// had already ended, so a run is finished exactly once.
     pub async fn finish_run(&self, id: RunId, finish: &Finish) -> Result<Option<Run>, StoreError> {
         let mut response = self
-            .db
             .query(
                 "BEGIN TRANSACTION;
                  LET $ended = (UPDATE $run SET status = $status, exit_code = $exit_code, message = $message,
@@ -222,16 +223,16 @@ impl Store {
                  RETURN $ended;
                  COMMIT TRANSACTION;",
             )
-            .bind(("run", run_record(id)))
-            .bind(("status", finish.status.as_str().to_owned()))
-            .bind(("exit_code", finish.exit_code.map(i64::from)))
-            .bind(("message", finish.message.clone()))
-            .bind(("finished_at", finish.finished_at))
-            .bind(("counts", CountsRow::from(finish.counts)))
-            .bind(("log_bytes", finish.log_bytes as i64))
-            .bind(("log_truncated", finish.log_truncated))
-            .bind(("seq", finish.seq))
-            .bind(("resources", ResourcesRow::from(finish.resources)))
+            .bind("run", run_record(id))
+            .bind("status", finish.status.as_str().to_owned())
+            .bind("exit_code", finish.exit_code.map(i64::from))
+            .bind("message", finish.message.clone())
+            .bind("finished_at", finish.finished_at)
+            .bind("counts", CountsRow::from(finish.counts))
+            .bind("log_bytes", finish.log_bytes as i64)
+            .bind("log_truncated", finish.log_truncated)
+            .bind("seq", finish.seq)
+            .bind("resources", ResourcesRow::from(finish.resources))
             .await
             .and_then(IndexedResults::check)
             .map_err(StoreError::query("finish run"))?;
@@ -242,11 +243,10 @@ impl Store {
     /// Test results of a run with events `after_seq < seq <= upto_seq`, in order.
     pub async fn test_results(&self, id: RunId, after_seq: i64, upto_seq: i64) -> Result<Vec<TestResult>, StoreError> {
         let mut response = self
-            .db
             .query("SELECT * FROM test_result WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq")
-            .bind(("run", run_record(id)))
-            .bind(("after", after_seq))
-            .bind(("upto", upto_seq))
+            .bind("run", run_record(id))
+            .bind("after", after_seq)
+            .bind("upto", upto_seq)
             .await
             .map_err(StoreError::query("read test results"))?;
         let rows: Vec<TestResultRow> = response.take(0).map_err(StoreError::query("read test results"))?;
@@ -262,14 +262,13 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<LogChunk>, StoreError> {
         let mut response = self
-            .db
             .query(
                 "SELECT * FROM log_chunk WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq LIMIT $limit",
             )
-            .bind(("run", run_record(id)))
-            .bind(("after", after_seq))
-            .bind(("upto", upto_seq))
-            .bind(("limit", limit as i64))
+            .bind("run", run_record(id))
+            .bind("after", after_seq)
+            .bind("upto", upto_seq)
+            .bind("limit", limit as i64)
             .await
             .map_err(StoreError::query("read log"))?;
         let rows: Vec<LogChunkRow> = response.take(0).map_err(StoreError::query("read log"))?;
@@ -279,21 +278,27 @@ impl Store {
     /// Log chunks of a run that end after byte `offset`, in order, at most `limit`.
     pub async fn log_chunks_from(&self, id: RunId, offset: u64, limit: usize) -> Result<Vec<LogChunk>, StoreError> {
         let mut response = self
-            .db
             .query("SELECT * FROM log_chunk WHERE run = $run AND byte_end > $offset ORDER BY seq LIMIT $limit")
-            .bind(("run", run_record(id)))
-            .bind(("offset", offset as i64))
-            .bind(("limit", limit as i64))
+            .bind("run", run_record(id))
+            .bind("offset", offset as i64)
+            .bind("limit", limit as i64)
             .await
             .map_err(StoreError::query("read log"))?;
         let rows: Vec<LogChunkRow> = response.take(0).map_err(StoreError::query("read log"))?;
         Ok(rows.into_iter().map(LogChunk::from).collect())
     }
 
-    /// Environments that have a record, with their holders.
+    /// Environments that have a record, with their holders. Each record is read by its id:
+    /// a scan of the table would also step over every earlier version of these records that
+    /// the database still keeps in memory, and they change with every run.
     pub async fn environment_holds(&self) -> Result<Vec<EnvironmentHold>, StoreError> {
-        let rows: Vec<EnvironmentRow> =
-            self.db.select("environment").await.map_err(StoreError::query("read environments"))?;
+        let records: Vec<RecordId> = (ENVIRONMENT_MIN..=ENVIRONMENT_MAX).map(environment_record).collect();
+        let mut response = self
+            .query("SELECT * FROM $environments")
+            .bind("environments", records)
+            .await
+            .map_err(StoreError::query("read environments"))?;
+        let rows: Vec<EnvironmentRow> = response.take(0).map_err(StoreError::query("read environments"))?;
         rows.into_iter().map(EnvironmentHold::try_from).collect()
     }
 
@@ -301,9 +306,8 @@ impl Store {
     /// environments. Called at start-up, before the node accepts new runs.
     pub async fn interrupt_unfinished(&self, node: &str, now: DateTime<Utc>) -> Result<Vec<Run>, StoreError> {
         let mut response = self
-            .db
             .query("SELECT * FROM run WHERE node = $node AND status IN ['queued', 'running']")
-            .bind(("node", node.to_owned()))
+            .bind("node", node.to_owned())
             .await
             .map_err(StoreError::query("find unfinished runs"))?;
         let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("find unfinished runs"))?;
@@ -367,7 +371,7 @@ mod tests {
     }
 
     async fn store() -> Store {
-        Store::connect("mem://", None).await.expect("connect")
+        Store::connect("mem://", None, Default::default()).await.expect("connect")
     }
 
     #[tokio::test]

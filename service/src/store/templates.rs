@@ -21,20 +21,19 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(Template, bool), StoreError> {
         let mut response = self
-            .db
             .query(
                 "UPSERT $template SET description = $description, environment = $environment, paths = $paths,
                      variables = $variables, timeout_s = $timeout_s, updated_at = $now,
                      created_at = created_at ?? $now
                  RETURN AFTER",
             )
-            .bind(("template", template_record(name)))
-            .bind(("description", setup.description.clone()))
-            .bind(("environment", i64::from(setup.environment)))
-            .bind(("paths", setup.paths.clone()))
-            .bind(("variables", setup.variables.clone()))
-            .bind(("timeout_s", setup.timeout_s.map(i64::from)))
-            .bind(("now", now))
+            .bind("template", template_record(name))
+            .bind("description", setup.description.clone())
+            .bind("environment", i64::from(setup.environment))
+            .bind("paths", setup.paths.clone())
+            .bind("variables", setup.variables.clone())
+            .bind("timeout_s", setup.timeout_s.map(i64::from))
+            .bind("now", now)
             .await
             .map_err(StoreError::query("save template"))?;
         let rows: Vec<TemplateRow> = response.take(0).map_err(StoreError::query("save template"))?;
@@ -46,14 +45,19 @@ impl Store {
     }
 
     pub async fn template(&self, name: &str) -> Result<Option<Template>, StoreError> {
-        let row: Option<TemplateRow> =
-            self.db.select(template_record(name)).await.map_err(StoreError::query("read template"))?;
-        row.map(Template::try_from).transpose()
+        let mut response = self
+            .query("SELECT * FROM $template")
+            .bind("template", template_record(name))
+            .await
+            .map_err(StoreError::query("read template"))?;
+        let rows: Vec<TemplateRow> = response.take(0).map_err(StoreError::query("read template"))?;
+        rows.into_iter().next().map(Template::try_from).transpose()
     }
 
     /// Every template, by name.
     pub async fn templates(&self) -> Result<Vec<Template>, StoreError> {
-        let rows: Vec<TemplateRow> = self.db.select("template").await.map_err(StoreError::query("list templates"))?;
+        let mut response = self.query("SELECT * FROM template").await.map_err(StoreError::query("list templates"))?;
+        let rows: Vec<TemplateRow> = response.take(0).map_err(StoreError::query("list templates"))?;
         let mut templates = rows.into_iter().map(Template::try_from).collect::<Result<Vec<_>, _>>()?;
         templates.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(templates)
@@ -61,7 +65,6 @@ impl Store {
 
     pub async fn count_templates(&self) -> Result<usize, StoreError> {
         let mut response = self
-            .db
             .query("RETURN (SELECT count() AS n FROM template GROUP ALL)[0].n ?? 0")
             .await
             .map_err(StoreError::query("count templates"))?;
@@ -71,9 +74,13 @@ impl Store {
 
     /// Deletes the template; `false` when there was none by that name.
     pub async fn delete_template(&self, name: &str) -> Result<bool, StoreError> {
-        let deleted: Option<TemplateRow> =
-            self.db.delete(template_record(name)).await.map_err(StoreError::query("delete template"))?;
-        Ok(deleted.is_some())
+        let mut response = self
+            .query("DELETE $template RETURN BEFORE")
+            .bind("template", template_record(name))
+            .await
+            .map_err(StoreError::query("delete template"))?;
+        let deleted: Vec<TemplateRow> = response.take(0).map_err(StoreError::query("delete template"))?;
+        Ok(!deleted.is_empty())
     }
 }
 
@@ -95,7 +102,7 @@ mod tests {
 
     #[tokio::test]
     async fn templates_round_trip_and_keep_their_creation_time() {
-        let store = Store::connect("mem://", None).await.expect("connect");
+        let store = Store::connect("mem://", None, Default::default()).await.expect("connect");
         let first = Utc::now();
         let (saved, created) = store.put_template("nightly", &setup(3), first).await.expect("save");
         assert!(created);

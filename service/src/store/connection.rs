@@ -1,0 +1,154 @@
+//! The connection to SurrealDB: an embedded datastore Testbay opens and sizes itself, or a
+//! SurrealDB server over `ws://`; and one way to send a query to either.
+//!
+//! An embedded datastore is built here rather than by the SDK's `connect`, because the SDK
+//! sizes SurrealKV from the machine's memory (a 1 GiB memtable and a block cache of half the
+//! memory on a 24 GiB machine) and offers no way to change it: the service's memory would then
+//! grow with every run it stores, and a scan over records that change often (the 100
+//! environments) would slow down with every version of them the memtable keeps.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use surrealdb::engine::any::{self, Any};
+use surrealdb::engine::local::Db;
+use surrealdb::types::{SurrealValue, Value};
+use surrealdb::{IndexedResults, Surreal};
+use surrealdb_cnf::ConfigMap;
+use surrealdb_core::kvs::Datastore;
+
+/// How an embedded datastore is sized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmbeddedSizes {
+    /// Bytes written to memory before they are flushed to a file; also the largest transaction.
+    pub memtable_bytes: u64,
+    /// Bytes of file blocks kept in memory for reads.
+    pub block_cache_bytes: u64,
+}
+
+impl Default for EmbeddedSizes {
+    fn default() -> Self {
+        EmbeddedSizes { memtable_bytes: 8 << 20, block_cache_bytes: 32 << 20 }
+    }
+}
+
+/// How long to wait for a previous process (or a previous service in this process) to let go
+/// of an embedded database's lock: it is released asynchronously as that service shuts down.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Clone)]
+pub(super) enum Connection {
+    Embedded { db: Surreal<Db>, datastore: Arc<Datastore> },
+    Server(Surreal<Any>),
+}
+
+impl Connection {
+    /// Opens `address`: `surrealkv://DIR` or `mem://` embedded, anything else as a server.
+    pub(super) async fn open(address: &str, sizes: EmbeddedSizes) -> Result<Connection, surrealdb::Error> {
+        if !(address.starts_with("surrealkv://") || address.starts_with("mem://")) {
+            return Ok(Connection::Server(any::connect(address).await?));
+        }
+        let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+        let datastore = loop {
+            match open_datastore(address, sizes).await {
+                Err(error) if error.contains("already locked") && tokio::time::Instant::now() < deadline => {
+                    tracing::info!(address, "the database is still locked by a stopping service; waiting");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(error) => return Err(surrealdb::Error::internal(error)),
+                Ok(datastore) => break datastore,
+            }
+        };
+        let db = Surreal::<Db>::unstable_from_datastore(Arc::clone(&datastore), None).await?;
+        Ok(Connection::Embedded { db, datastore })
+    }
+
+    pub(super) async fn signin(&self, username: &str, password: &str) -> Result<(), surrealdb::Error> {
+        let credentials = surrealdb::opt::auth::Root { username: username.to_owned(), password: password.to_owned() };
+        match self {
+            Connection::Embedded { db, .. } => db.signin(credentials).await.map(drop),
+            Connection::Server(db) => db.signin(credentials).await.map(drop),
+        }
+    }
+
+    pub(super) async fn use_ns_db(&self, namespace: &str, database: &str) -> Result<(), surrealdb::Error> {
+        match self {
+            Connection::Embedded { db, .. } => db.use_ns(namespace).use_db(database).await.map(drop),
+            Connection::Server(db) => db.use_ns(namespace).use_db(database).await.map(drop),
+        }
+    }
+
+    /// Closes an embedded datastore: flushes its memory to its files and releases its lock.
+    pub(super) async fn close(&self) {
+        if let Connection::Embedded { datastore, .. } = self
+            && let Err(error) = datastore.shutdown().await
+        {
+            tracing::warn!(error = %error, "the database did not close cleanly");
+        }
+    }
+}
+
+async fn open_datastore(address: &str, sizes: EmbeddedSizes) -> Result<Arc<Datastore>, String> {
+    let config = ConfigMap::empty()
+        .with_key_value("surrealkv_max_memtable_size", sizes.memtable_bytes.to_string())
+        .with_key_value("surrealkv_block_cache_capacity", sizes.block_cache_bytes.to_string());
+    // What the SDK's own `connect` does for an embedded engine, with the sizes set.
+    let capabilities = surrealdb::opt::capabilities::Capabilities::new().into();
+    let datastore = Datastore::builder()
+        .with_config(config)
+        .with_capabilities(capabilities)
+        .without_maintenance_tasks()
+        .build_with_path(address)
+        .await
+        .map_err(|error| format!("{error:#}"))?;
+    datastore.check_version().await.map_err(|error| format!("{error:#}"))?;
+    datastore.bootstrap().await.map_err(|error| format!("{error:#}"))?;
+    datastore.start_maintenance_tasks();
+    Ok(datastore)
+}
+
+/// A query with its parameters, sent when awaited.
+pub(super) struct Statement<'a> {
+    connection: &'a Connection,
+    sql: String,
+    bindings: Vec<(String, Value)>,
+}
+
+impl<'a> Statement<'a> {
+    pub(super) fn new(connection: &'a Connection, sql: impl Into<String>) -> Self {
+        Statement { connection, sql: sql.into(), bindings: Vec::new() }
+    }
+
+    pub(super) fn bind(mut self, name: &str, value: impl SurrealValue) -> Self {
+        self.bindings.push((name.to_owned(), value.into_value()));
+        self
+    }
+}
+
+impl<'a> IntoFuture for Statement<'a> {
+    type Output = Result<IndexedResults, surrealdb::Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            match self.connection {
+                Connection::Embedded { db, .. } => {
+                    let mut query = db.query(self.sql);
+                    for binding in self.bindings {
+                        query = query.bind(binding);
+                    }
+                    query.await
+                }
+                Connection::Server(db) => {
+                    let mut query = db.query(self.sql);
+                    for binding in self.bindings {
+                        query = query.bind(binding);
+                    }
+                    query.await
+                }
+            }
+        })
+    }
+}
