@@ -1,0 +1,60 @@
+//! How long a line a test prints takes to reach a client of the run's event stream: the test
+//! prints the wall-clock time on each line, the client notes when the line arrives.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use futures::StreamExt;
+use serde_json::{Value, json};
+
+use crate::service::{Service, ServiceSpec};
+use crate::stats::Samples;
+
+/// Runs of the printing test; each prints 300 lines, one every 10 ms.
+const RUNS: usize = 3;
+
+/// Milliseconds from `print` in a test to the line's arrival at an SSE client.
+pub async fn print_to_client(spec: &ServiceSpec, data_dir: &Path) -> anyhow::Result<Samples> {
+    let service = Service::start(spec, data_dir, &[])?;
+    let client = reqwest::Client::new();
+    let mut samples = Samples::default();
+    for _ in 0..RUNS {
+        let body = json!({"user": "bench", "environment": 1, "paths": ["test_print_latency.py"]});
+        let run: Value = client.post(format!("{}/api/runs", service.url)).json(&body).send().await?.json().await?;
+        let id = run["id"].as_i64().context("run id")?;
+        let response = client
+            .get(format!("{}/api/runs/{id}/events", service.url))
+            .header("Accept", "text/event-stream")
+            .send()
+            .await?;
+        let mut body = response.bytes_stream();
+        let mut buffer = String::new();
+        'stream: while let Some(chunk) = body.next().await {
+            buffer.push_str(&String::from_utf8_lossy(&chunk?));
+            let arrived_ns = now_ns();
+            while let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                let Some(data) = block.lines().find_map(|line| line.strip_prefix("data:")) else { continue };
+                let event: Value = serde_json::from_str(data.trim_start())?;
+                if event["type"] == "log" {
+                    for line in event["text"].as_str().unwrap_or_default().lines() {
+                        if let Some(printed_ns) = line.split("TB-LAT ").nth(1).and_then(|rest| rest.split(' ').nth(1)) {
+                            let printed_ns: u128 = printed_ns.trim().parse().context("a printed time")?;
+                            samples.push(arrived_ns.saturating_sub(printed_ns) as f64 / 1e6);
+                        }
+                    }
+                }
+                if event["type"] == "run" && event["run"]["finished_at"].is_string() {
+                    break 'stream;
+                }
+            }
+        }
+    }
+    service.stop()?;
+    Ok(samples)
+}
+
+fn now_ns() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}

@@ -1,0 +1,152 @@
+//! Testbay's benchmarks, run on demand; they print figures and assert nothing.
+//!
+//! ```text
+//! testbay-bench seed --data-dir DIR --runs 100000
+//! testbay-bench figures --binary target/release/testbay --levels 1000,10000,100000
+//! ```
+//!
+//! `figures` seeds a data dir per level once (kept in `--work-dir` for the next time), starts
+//! the given `testbay` binary on a copy of each, and prints one table: every figure at every
+//! level side by side, the live-log latency and the cost of a run around pytest.
+
+mod figures;
+mod live;
+mod overhead;
+mod seed;
+mod service;
+mod stats;
+mod table;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::service::ServiceSpec;
+
+/// Bumped when the seeder writes different history, so that kept data dirs are seeded anew.
+const SEED_FORMAT: &str = "1";
+
+#[derive(Parser)]
+#[command(name = "testbay-bench", about = "Testbay's benchmarks: seed a data dir, measure a service.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add realistic runs to a data dir until it holds `--runs`, through Testbay's own store.
+    Seed {
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[arg(long)]
+        runs: i64,
+        /// Writers at once.
+        #[arg(long, default_value_t = 8)]
+        workers: u8,
+    },
+    /// Measure every figure at each history size and print the table.
+    Figures {
+        /// The `testbay` binary to measure (a debug or a release build).
+        #[arg(long)]
+        binary: PathBuf,
+        /// History sizes, in runs.
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+        levels: Vec<i64>,
+        /// Where seeded data dirs are kept between invocations.
+        #[arg(long, default_value = "/var/tmp/testbay-bench")]
+        work_dir: PathBuf,
+        /// The Python with pytest [default: the repository's .venv].
+        #[arg(long)]
+        python: Option<PathBuf>,
+        /// Skip the live-log latency and the cost of a run (they do not depend on history).
+        #[arg(long)]
+        history_only: bool,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        // SurrealQL's parser recurses deeply (as in the service).
+        .thread_stack_size(10 * 1024 * 1024)
+        .build()?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Seed { data_dir, runs, workers } => {
+                let seeded = seed::seed(&database_of(&data_dir), runs, workers).await?;
+                println!("added {} runs in {:.1} s", seeded.runs, seeded.seconds);
+                Ok(())
+            }
+            Command::Figures { binary, levels, work_dir, python, history_only } => {
+                let repository = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("repository")?.to_path_buf();
+                let spec = ServiceSpec {
+                    binary: std::path::absolute(&binary)?,
+                    python: python.unwrap_or_else(|| repository.join(".venv/bin/python")),
+                    tests_root: repository.join("bench/pytest"),
+                };
+                figures_table(&spec, &levels, &work_dir, history_only).await
+            }
+        }
+    })
+}
+
+/// The database address the service uses for a data dir by default.
+fn database_of(data_dir: &Path) -> String {
+    format!("surrealkv://{}", data_dir.join("db").display())
+}
+
+async fn figures_table(spec: &ServiceSpec, levels: &[i64], work_dir: &Path, history_only: bool) -> anyhow::Result<()> {
+    std::fs::create_dir_all(work_dir)?;
+    let idle = figures::idle_rss(spec, tempfile::tempdir()?.path()).await?;
+    let mut measured = Vec::new();
+    for &runs in levels {
+        let seeded = seeded_dir(work_dir, runs).await?;
+        let scratch = work_dir.join("scratch");
+        copy_dir(&seeded, &scratch)?;
+        eprintln!("measuring at {runs} runs");
+        measured.push(figures::measure(spec, &scratch, runs).await?);
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    let (latency, overhead) = if history_only {
+        (None, None)
+    } else {
+        eprintln!("measuring the live log and the cost of a run");
+        let latency = live::print_to_client(spec, tempfile::tempdir()?.path()).await?;
+        let fresh = tempfile::tempdir()?;
+        let overhead = overhead::run_wait_against_bare_pytest(spec, fresh.path())?;
+        (Some(latency), Some(overhead))
+    };
+    print!("{}", table::render(spec, idle, &measured, latency.as_ref(), overhead.as_ref()));
+    Ok(())
+}
+
+/// A data dir holding `runs` seeded runs, seeded now unless kept from an earlier invocation.
+async fn seeded_dir(work_dir: &Path, runs: i64) -> anyhow::Result<PathBuf> {
+    let dir = work_dir.join(format!("seed-{runs}"));
+    let marker = dir.join("seed-format");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(SEED_FORMAT) {
+        return Ok(dir);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    eprintln!("seeding {runs} runs into {}", dir.display());
+    let seeded = seed::seed(&database_of(&dir), runs, 8).await?;
+    eprintln!("seeded {} runs in {:.0} s", seeded.runs, seeded.seconds);
+    std::fs::write(&marker, SEED_FORMAT)?;
+    Ok(dir)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    if to.exists() {
+        std::fs::remove_dir_all(to)?;
+    }
+    let status = std::process::Command::new("cp").arg("-a").arg(from).arg(to).status()?;
+    anyhow::ensure!(status.success(), "cp -a {} {}", from.display(), to.display());
+    Ok(())
+}
