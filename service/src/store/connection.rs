@@ -125,6 +125,13 @@ impl<'a> Statement<'a> {
         self.bindings.push((name.to_owned(), value.into_value()));
         self
     }
+
+    /// The plan SurrealDB would follow, instead of the query's result.
+    #[cfg(test)]
+    pub(super) fn explain(mut self) -> Self {
+        self.sql = format!("EXPLAIN {}", self.sql);
+        self
+    }
 }
 
 impl<'a> IntoFuture for Statement<'a> {

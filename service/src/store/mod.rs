@@ -6,7 +6,12 @@
 
 mod connection;
 mod error;
+mod migrations;
+#[cfg(test)]
+mod plans;
 mod rows;
+mod run_events;
+mod run_list;
 mod runs;
 mod templates;
 
@@ -51,6 +56,7 @@ impl Store {
         connection.use_ns_db(NAMESPACE, DATABASE).await.map_err(connect_error)?;
         let store = Store { connection };
         store.define_schema().await?;
+        store.migrate().await?;
         Ok(store)
     }
 

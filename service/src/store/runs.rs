@@ -7,11 +7,11 @@ use surrealdb::IndexedResults;
 use surrealdb::types::RecordId;
 
 use super::error::is_conflict;
-use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow, run_record};
-use super::{CreateRunError, Store, StoreError};
+use super::rows::{CountsRow, EnvironmentRow, NewRunRow, ResourcesRow, RunRow, run_record};
+use super::{CreateRunError, Statement, Store, StoreError};
 use crate::domain::{
     Counts, ENVIRONMENT_MAX, ENVIRONMENT_MIN, Enforcement, EnvironmentHold, LogChunk, NewRun, ResourceUsage, Run,
-    RunFilter, RunId, RunStatus, TestResult,
+    RunId, RunStatus, TestResult,
 };
 
 /// How often a transaction that lost a write race is tried again before giving up.
@@ -126,39 +126,6 @@ impl Store {
         rows.into_iter().next().map(Run::try_from).transpose()
     }
 
-    /// Runs matching `filter`, newest first, at most `limit`.
-    pub async fn list_runs(&self, filter: &RunFilter, limit: usize) -> Result<Vec<Run>, StoreError> {
-        let mut conditions = vec!["true"];
-        if filter.status.is_some() {
-            conditions.push("status = $status");
-        }
-        if filter.user.is_some() {
-            conditions.push("user = $user");
-        }
-        if filter.environment.is_some() {
-            conditions.push("environment = $environment");
-        }
-        if filter.template.is_some() {
-            conditions.push("template = $template");
-        }
-        if filter.before.is_some() {
-            conditions.push("id < $before");
-        }
-        let query = format!("SELECT * FROM run WHERE {} ORDER BY id DESC LIMIT $limit", conditions.join(" AND "));
-        let mut response = self
-            .query(query)
-            .bind("status", filter.status.map(|s| s.as_str().to_owned()))
-            .bind("user", filter.user.clone())
-            .bind("environment", filter.environment.map(i64::from))
-            .bind("template", filter.template.clone())
-            .bind("before", filter.before.map(run_record))
-            .bind("limit", limit as i64)
-            .await
-            .map_err(StoreError::query("list runs"))?;
-        let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("list runs"))?;
-        rows.into_iter().map(Run::try_from).collect()
-    }
-
     /// Moves a queued run to running, noting how its limits are enforced. `None` when it was
     /// no longer queued (cancelled).
     pub async fn mark_running(
@@ -181,30 +148,6 @@ impl Store {
             .map_err(StoreError::query("start run"))?;
         let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("start run"))?;
         rows.into_iter().next().map(Run::try_from).transpose()
-    }
-
-    /// Stores a batch of log text and test results with the run's counts, in one transaction.
-    pub async fn record_progress(&self, id: RunId, progress: &Progress) -> Result<(), StoreError> {
-        let log: Vec<LogChunkRow> = progress.log.iter().map(|chunk| LogChunkRow::new(id, chunk)).collect();
-        let results: Vec<TestResultRow> = progress.results.iter().map(|r| TestResultRow::new(id, r)).collect();
-        self.query(
-                "BEGIN TRANSACTION;
-                 IF array::len($log) > 0 { INSERT INTO log_chunk $log RETURN NONE; };
-                 IF array::len($results) > 0 { INSERT INTO test_result $results RETURN NONE; };
-                 UPDATE $run SET counts = $counts, log_bytes = $log_bytes, log_truncated = $log_truncated, seq = $seq RETURN NONE;
-                 COMMIT TRANSACTION;",
-            )
-            .bind("run", run_record(id))
-            .bind("log", log)
-            .bind("results", results)
-            .bind("counts", CountsRow::from(progress.counts))
-            .bind("log_bytes", progress.log_bytes as i64)
-            .bind("log_truncated", progress.log_truncated)
-            .bind("seq", progress.seq)
-            .await
-            .and_then(IndexedResults::check)
-            .map_err(StoreError::query("record progress"))?;
-        Ok(())
     }
 
     /// Ends an active run and frees its environment in one transaction. `None` when the run
@@ -240,64 +183,11 @@ impl Store {
         rows.into_iter().next().map(Run::try_from).transpose()
     }
 
-    /// Test results of a run with events `after_seq < seq <= upto_seq`, in order.
-    pub async fn test_results(&self, id: RunId, after_seq: i64, upto_seq: i64) -> Result<Vec<TestResult>, StoreError> {
-        let mut response = self
-            .query("SELECT * FROM test_result WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq")
-            .bind("run", run_record(id))
-            .bind("after", after_seq)
-            .bind("upto", upto_seq)
-            .await
-            .map_err(StoreError::query("read test results"))?;
-        let rows: Vec<TestResultRow> = response.take(0).map_err(StoreError::query("read test results"))?;
-        rows.into_iter().map(TestResult::try_from).collect()
-    }
-
-    /// Log chunks of a run with events `after_seq < seq <= upto_seq`, in order, at most `limit`.
-    pub async fn log_chunks_after_seq(
-        &self,
-        id: RunId,
-        after_seq: i64,
-        upto_seq: i64,
-        limit: usize,
-    ) -> Result<Vec<LogChunk>, StoreError> {
-        let mut response = self
-            .query(
-                "SELECT * FROM log_chunk WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq LIMIT $limit",
-            )
-            .bind("run", run_record(id))
-            .bind("after", after_seq)
-            .bind("upto", upto_seq)
-            .bind("limit", limit as i64)
-            .await
-            .map_err(StoreError::query("read log"))?;
-        let rows: Vec<LogChunkRow> = response.take(0).map_err(StoreError::query("read log"))?;
-        Ok(rows.into_iter().map(LogChunk::from).collect())
-    }
-
-    /// Log chunks of a run that end after byte `offset`, in order, at most `limit`.
-    pub async fn log_chunks_from(&self, id: RunId, offset: u64, limit: usize) -> Result<Vec<LogChunk>, StoreError> {
-        let mut response = self
-            .query("SELECT * FROM log_chunk WHERE run = $run AND byte_end > $offset ORDER BY seq LIMIT $limit")
-            .bind("run", run_record(id))
-            .bind("offset", offset as i64)
-            .bind("limit", limit as i64)
-            .await
-            .map_err(StoreError::query("read log"))?;
-        let rows: Vec<LogChunkRow> = response.take(0).map_err(StoreError::query("read log"))?;
-        Ok(rows.into_iter().map(LogChunk::from).collect())
-    }
-
     /// Environments that have a record, with their holders. Each record is read by its id:
     /// a scan of the table would also step over every earlier version of these records that
     /// the database still keeps in memory, and they change with every run.
     pub async fn environment_holds(&self) -> Result<Vec<EnvironmentHold>, StoreError> {
-        let records: Vec<RecordId> = (ENVIRONMENT_MIN..=ENVIRONMENT_MAX).map(environment_record).collect();
-        let mut response = self
-            .query("SELECT * FROM $environments")
-            .bind("environments", records)
-            .await
-            .map_err(StoreError::query("read environments"))?;
+        let mut response = self.environments_statement().await.map_err(StoreError::query("read environments"))?;
         let rows: Vec<EnvironmentRow> = response.take(0).map_err(StoreError::query("read environments"))?;
         rows.into_iter().map(EnvironmentHold::try_from).collect()
     }
@@ -305,11 +195,7 @@ impl Store {
     /// Marks the runs that `node` left queued or running as interrupted and frees their
     /// environments. Called at start-up, before the node accepts new runs.
     pub async fn interrupt_unfinished(&self, node: &str, now: DateTime<Utc>) -> Result<Vec<Run>, StoreError> {
-        let mut response = self
-            .query("SELECT * FROM run WHERE node = $node AND status IN ['queued', 'running']")
-            .bind("node", node.to_owned())
-            .await
-            .map_err(StoreError::query("find unfinished runs"))?;
+        let mut response = self.unfinished_statement(node).await.map_err(StoreError::query("find unfinished runs"))?;
         let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("find unfinished runs"))?;
         let mut interrupted = Vec::with_capacity(rows.len());
         for row in rows {
@@ -330,6 +216,18 @@ impl Store {
             }
         }
         Ok(interrupted)
+    }
+}
+
+impl Store {
+    pub(super) fn environments_statement(&self) -> Statement<'_> {
+        let records: Vec<RecordId> = (ENVIRONMENT_MIN..=ENVIRONMENT_MAX).map(environment_record).collect();
+        self.query("SELECT * FROM $environments").bind("environments", records)
+    }
+
+    pub(super) fn unfinished_statement(&self, node: &str) -> Statement<'_> {
+        self.query("SELECT * FROM run WHERE status IN ['queued', 'running'] AND node = $node")
+            .bind("node", node.to_owned())
     }
 }
 
@@ -357,6 +255,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::domain::RunFilter;
 
     fn new_run(environment: u8) -> NewRun {
         NewRun {

@@ -1,0 +1,113 @@
+//! What existing records need when the schema changes, each step done once and recorded in
+//! `meta:schema`, so that a data dir written by an earlier version keeps working.
+//!
+//! Steps work in small transactions: an embedded database refuses a transaction larger than
+//! its memtable, and a data dir may hold years of runs.
+
+use std::time::Instant;
+
+use super::connection::Statement;
+use super::run_list::window;
+use super::{Store, StoreError};
+
+/// The version the schema in `schema.surql` is at.
+const SCHEMA_VERSION: i64 = 2;
+/// Runs rewritten per transaction.
+const BATCH: i64 = 1000;
+
+impl Store {
+    /// Brings the data up to `SCHEMA_VERSION`.
+    pub(super) async fn migrate(&self) -> Result<(), StoreError> {
+        let version = self.schema_version().await?;
+        if version < 2 {
+            self.number_every_run().await?;
+        }
+        if version < SCHEMA_VERSION {
+            self.query("UPSERT meta:schema SET version = $version RETURN NONE")
+                .bind("version", SCHEMA_VERSION)
+                .await
+                .and_then(surrealdb::IndexedResults::check)
+                .map_err(StoreError::query("record the schema version"))?;
+        }
+        Ok(())
+    }
+
+    async fn schema_version(&self) -> Result<i64, StoreError> {
+        let mut response = self
+            .query("RETURN (SELECT VALUE version FROM meta:schema)[0] ?? 1")
+            .await
+            .map_err(StoreError::query("read the schema version"))?;
+        let version: Option<i64> = response.take(0).map_err(StoreError::query("read the schema version"))?;
+        Ok(version.unwrap_or(1))
+    }
+
+    /// Version 2: every run carries its number, which the runs list's indexes hold. Writing a
+    /// run computes it (the field's `VALUE`); runs stored before that are written once here.
+    async fn number_every_run(&self) -> Result<(), StoreError> {
+        let mut response = self
+            .query("SELECT VALUE record::id(id) FROM run ORDER BY id DESC LIMIT 1")
+            .await
+            .map_err(StoreError::query("find the newest run"))?;
+        let newest: Vec<i64> = response.take(0).map_err(StoreError::query("find the newest run"))?;
+        let Some(&newest) = newest.first() else { return Ok(()) };
+        let started = Instant::now();
+        tracing::info!(runs = newest, "numbering the runs of an earlier version for the runs list's indexes");
+        let mut low = 1;
+        while low <= newest {
+            let high = low + BATCH;
+            self.query("UPDATE $window SET number = record::id(id) WHERE number = NONE RETURN NONE")
+                .bind("window", window(low, high))
+                .await
+                .and_then(surrealdb::IndexedResults::check)
+                .map_err(StoreError::query("number runs"))?;
+            low = high;
+        }
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "the runs are numbered");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::connection::Connection;
+    use super::super::{DATABASE, EmbeddedSizes, NAMESPACE};
+    use super::*;
+    use crate::domain::RunFilter;
+
+    /// The schema of version 1: runs without `number`, indexes on the filter field alone.
+    const SCHEMA_1: &str = include_str!("testdata/schema-v1.surql");
+    const RUN_1: &str = "
+        CREATE run:1 CONTENT { user: 'ada', environment: 1, paths: ['math'], variables: {}, status: 'passed',
+            created_at: d'2026-01-01T00:00:00Z', counts: { passed: 1, failed: 0, skipped: 0, errors: 0, xfailed: 0,
+            xpassed: 0, total: 1 }, log_bytes: 0, log_truncated: false, node: 'n', seq: 3,
+            limits: { memory_bytes: 1, cpu_millicores: 1, pids: 8, timeout_s: 1 }, resources: { oom_killed: false } };
+    ";
+
+    #[tokio::test]
+    async fn runs_of_version_1_are_numbered_and_listed_by_the_new_indexes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let address = format!("surrealkv://{}", dir.path().join("db").display());
+        let old = Connection::open(&address, EmbeddedSizes::default()).await.expect("open");
+        old.use_ns_db(NAMESPACE, DATABASE).await.expect("ns");
+        Statement::new(&old, SCHEMA_1).await.and_then(surrealdb::IndexedResults::check).expect("old schema");
+        Statement::new(&old, RUN_1).await.and_then(surrealdb::IndexedResults::check).expect("old data");
+        for id in 2..=2500_i64 {
+            let copy = format!("CREATE run:{id} CONTENT object::remove((SELECT * FROM ONLY run:1), 'id')");
+            Statement::new(&old, copy).await.and_then(surrealdb::IndexedResults::check).expect("copy");
+        }
+        old.close().await;
+        drop(old);
+
+        let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("migrate");
+        assert_eq!(store.schema_version().await.expect("version"), SCHEMA_VERSION);
+        let filter = RunFilter { user: Some("ada".into()), ..RunFilter::default() };
+        let page = store.list_runs(&filter, 3).await.expect("list");
+        assert_eq!(page.iter().map(|run| run.id.0).collect::<Vec<_>>(), [2500, 2499, 2498]);
+        let deep = RunFilter { before: Some(crate::domain::RunId(1001)), ..filter };
+        assert_eq!(
+            store.list_runs(&deep, 2).await.expect("list").iter().map(|run| run.id.0).collect::<Vec<_>>(),
+            [1000, 999]
+        );
+        store.close().await;
+    }
+}
