@@ -6,7 +6,6 @@
 
 use std::time::Instant;
 
-use super::connection::Statement;
 use super::run_list::window;
 use super::{Store, StoreError};
 
@@ -69,7 +68,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::connection::Connection;
+    use super::super::connection::{Connection, Statement};
     use super::super::{DATABASE, EmbeddedSizes, NAMESPACE};
     use super::*;
     use crate::domain::RunFilter;
