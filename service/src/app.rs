@@ -12,7 +12,8 @@ use tracing::{info, warn};
 
 use crate::api::{self, AccessPolicy, AppState, SystemFacts};
 use crate::config::{ConfigError, ServeConfig};
-use crate::events::{EventHub, ListChange};
+use crate::events::EventHub;
+use crate::journal::{Journal, JournalSettings};
 use crate::runner::{RunContext, Runner, RunnerSettings, Sandbox, instance_name};
 use crate::store::{Credentials, Store, StoreError};
 use crate::test_tree::TestTree;
@@ -75,12 +76,12 @@ impl Application {
         let store = Store::connect(&address, credentials.as_ref(), config.database_sizes()).await?;
         let node = config.node();
         let hub = EventHub::new();
+        let journal = Journal::new(store.clone(), hub.clone(), JournalSettings::default());
         // First end what a killed predecessor left running, then mark its runs.
         let sandbox = Sandbox::detect(config.sandbox, &instance_name(&data_dir));
         sandbox.reclaim_leftovers();
-        for run in store.interrupt_unfinished(&node, Utc::now()).await? {
+        for run in journal.interrupt_left_over(&node, Utc::now()).await? {
             warn!(run_id = %run.id, "a run was left active by a previous process; marked interrupted");
-            hub.publish_list(ListChange::Changed, run);
         }
 
         let python = config.python();
@@ -104,13 +105,13 @@ impl Application {
             tests_root: settings.tests_root.display().to_string(),
         };
         let closing_store = store.clone();
-        let runner =
-            Runner::start(RunContext { settings: settings.clone(), sandbox, store: store.clone(), hub: hub.clone() })
-                .map_err(data_dir_error)?;
+        let runner = Runner::start(RunContext { settings: settings.clone(), sandbox, journal: journal.clone() })
+            .map_err(data_dir_error)?;
 
         let state = Arc::new(AppState {
             store,
             hub,
+            journal,
             runner: runner.clone(),
             tree,
             system,

@@ -1,42 +1,19 @@
-//! Fans changes out to live listeners, in order.
+//! The runs list's live stream: runs created and changed, for the runs table. (Each run's own
+//! events are the journal's.)
 //!
-//! Two streams:
-//! - **run events**: everything that happens in one run (status, test results, log text), each
-//!   with the run's own sequence number. They are stored before they are published, so a
-//!   listener that subscribes first and then reads the store misses nothing; it drops what it
-//!   has already seen by sequence number.
-//! - **list events**: runs created and changed, for the runs table. They are numbered within
-//!   this process (an `epoch` tells processes apart) and the most recent ones are kept in
-//!   memory, so a listener that reconnects resumes exactly; one that fell too far behind or
-//!   comes from an earlier process is told to reload instead.
+//! List events are numbered within this process (an `epoch` tells processes apart) and the most
+//! recent ones are kept in memory, so a listener that reconnects resumes exactly; one that fell
+//! too far behind or comes from an earlier process is told to reload instead.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::broadcast;
 
-use crate::domain::{LogChunk, Run, RunId, TestResult};
+use crate::domain::Run;
 
-/// Live run events kept for slow listeners before they must catch up from the store.
-const RUN_EVENT_CAPACITY: usize = 4096;
 /// List events kept in memory for listeners that reconnect.
 const LIST_HISTORY: usize = 2048;
-
-/// Something that happened in a run.
-#[derive(Clone, Debug)]
-pub enum RunEventKind {
-    /// The run's state after a change (status, counts, times).
-    Run(Box<Run>),
-    Test(TestResult),
-    Log(LogChunk),
-}
-
-#[derive(Clone, Debug)]
-pub struct RunEvent {
-    pub run_id: RunId,
-    pub seq: i64,
-    pub kind: RunEventKind,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListChange {
@@ -92,7 +69,6 @@ struct ListHistory {
 #[derive(Clone)]
 pub struct EventHub {
     epoch: u64,
-    run_tx: broadcast::Sender<Arc<RunEvent>>,
     list_tx: broadcast::Sender<ListEvent>,
     list: Arc<Mutex<ListHistory>>,
 }
@@ -103,20 +79,9 @@ impl EventHub {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
         EventHub {
             epoch,
-            run_tx: broadcast::channel(RUN_EVENT_CAPACITY).0,
             list_tx: broadcast::channel(LIST_HISTORY).0,
             list: Arc::new(Mutex::new(ListHistory { next_number: 1, recent: VecDeque::new() })),
         }
-    }
-
-    /// Publishes a run event that is already stored.
-    pub fn publish_run(&self, event: RunEvent) {
-        // No listener is not an error.
-        let _ = self.run_tx.send(Arc::new(event));
-    }
-
-    pub fn subscribe_runs(&self) -> broadcast::Receiver<Arc<RunEvent>> {
-        self.run_tx.subscribe()
     }
 
     /// Publishes a created or changed run to the list stream.
@@ -163,7 +128,7 @@ impl Default for EventHub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Counts, RunStatus};
+    use crate::domain::{Counts, RunId, RunStatus};
 
     fn run(id: i64) -> Run {
         Run {

@@ -14,9 +14,10 @@
 //! ```
 //!
 //! The modules follow the architecture: `api` speaks HTTP, `domain` holds types and rules,
-//! `store` is the only code that speaks SurrealQL, `runner` owns processes, `events` fans
-//! changes out to live listeners, `test_tree` reads the tests from the file system and
-//! `cli` is the command-line client of a running service.
+//! `store` is the only code that speaks SurrealQL, `runner` owns processes, `journal` numbers,
+//! stores and fans out each run's events, `events` carries the runs list's live stream,
+//! `test_tree` reads the tests from the file system and `cli` is the command-line client of a
+//! running service.
 
 pub mod api;
 pub mod app;
@@ -24,6 +25,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod events;
+pub mod journal;
 pub mod runner;
 pub mod store;
 pub mod test_tree;

@@ -23,6 +23,7 @@ pub use guard::AccessPolicy;
 
 use crate::domain::{Enforcement, LimitPolicy};
 use crate::events::EventHub;
+use crate::journal::Journal;
 use crate::runner::Runner;
 use crate::store::Store;
 use crate::test_tree::TestTree;
@@ -44,6 +45,7 @@ pub struct SystemFacts {
 pub struct AppState {
     pub store: Store,
     pub hub: EventHub,
+    pub journal: Journal,
     pub runner: Runner,
     pub tree: TestTree,
     pub system: SystemFacts,

@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object, Union};
 
 use crate::domain::{
-    self, Counts, ENVIRONMENT_MAX, Enforcement, EnvironmentHold, Limits, LogChunk, ResourceUsage, Run, RunStatus,
-    TestOutcome, TestResult,
+    self, Counts, ENVIRONMENT_MAX, Enforcement, EnvironmentHold, Limits, ResourceUsage, Run, RunStatus, TestOutcome,
+    TestResult,
 };
 use crate::events::ListChange;
+use crate::journal::{RunEvent, RunEventKind};
 use crate::test_tree::{EntryKind, TreeEntry};
 
 /// Where a run is in its life. `queued` and `running` are active: they hold the environment.
@@ -533,16 +534,15 @@ pub enum RunStreamEvent {
 }
 
 impl RunStreamEvent {
-    pub fn run(seq: i64, run: Run) -> Self {
-        RunStreamEvent::Run(RunChanged { seq, run: run.into() })
-    }
-
-    pub fn test(result: TestResult) -> Self {
-        RunStreamEvent::Test(TestFinished { seq: result.seq, test: result.into() })
-    }
-
-    pub fn log(chunk: LogChunk) -> Self {
-        RunStreamEvent::Log(LogAppended { seq: chunk.seq, offset: chunk.byte_offset, text: chunk.text })
+    pub fn from_journal(event: &RunEvent) -> Self {
+        let seq = event.seq;
+        match &event.kind {
+            RunEventKind::State(run) => RunStreamEvent::Run(RunChanged { seq, run: (**run).clone().into() }),
+            RunEventKind::Test(result) => RunStreamEvent::Test(TestFinished { seq, test: result.clone().into() }),
+            RunEventKind::Log(chunk) => {
+                RunStreamEvent::Log(LogAppended { seq, offset: chunk.byte_offset, text: chunk.text.clone() })
+            }
+        }
     }
 
     pub fn seq(&self) -> i64 {

@@ -7,7 +7,6 @@ use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, OpenApi};
-use tracing::info;
 
 use super::json_body::Unchecked;
 use super::junit;
@@ -17,7 +16,6 @@ use super::models::{
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
 use crate::domain::{self, FieldError, NewRun, Run, RunFilter, RunId};
-use crate::events::ListChange;
 use crate::runner::CancelOutcome;
 use crate::store::CreateRunError;
 
@@ -430,10 +428,8 @@ fn top_field(field: &str) -> &str {
 /// Stores `new_run` as queued and hands it to the runner, or says which run holds its
 /// environment.
 async fn start_run(state: &AppState, new_run: &NewRun) -> Result<Result<Run, Problem>, ServerError> {
-    match state.store.create_run(new_run, &state.system.node, Utc::now()).await {
+    match state.journal.create(new_run, &state.system.node, Utc::now()).await {
         Ok(run) => {
-            info!(run_id = %run.id, user = %run.user, environment = run.environment, "run created");
-            state.hub.publish_list(ListChange::Created, run.clone());
             state.runner.submit(run.clone());
             Ok(Ok(run))
         }

@@ -1,12 +1,10 @@
-//! What every supervisor needs: settings, the store and the event hub.
+//! What every supervisor needs: settings, the sandbox and the journal its runs go through.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::sandbox::Sandbox;
-use crate::domain::Run;
-use crate::events::{EventHub, ListChange, RunEvent, RunEventKind};
-use crate::store::Store;
+use crate::journal::Journal;
 
 /// How runs are executed.
 #[derive(Clone, Debug)]
@@ -28,14 +26,5 @@ pub struct RunnerSettings {
 pub struct RunContext {
     pub settings: RunnerSettings,
     pub sandbox: Sandbox,
-    pub store: Store,
-    pub hub: EventHub,
-}
-
-impl RunContext {
-    /// Tells listeners of the run and of the runs list that the run changed.
-    pub(super) fn publish_state(&self, run: &Run) {
-        self.hub.publish_run(RunEvent { run_id: run.id, seq: run.seq, kind: RunEventKind::Run(Box::new(run.clone())) });
-        self.hub.publish_list(ListChange::Changed, run.clone());
-    }
+    pub journal: Journal,
 }

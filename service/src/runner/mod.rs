@@ -10,10 +10,9 @@
 //!
 //! Each running run is contained by the `sandbox`: its own cgroup (or rlimits), so that a
 //! stop, a timeout or the end of pytest leaves no process of the run behind.
-//! ```text
-//! ```
 //!
-//! Every state change is stored first and published to the event hub second.
+//! What a run does goes into the journal, which numbers, publishes and stores it; the runner
+//! never calls the store.
 
 mod command;
 mod context;

@@ -6,14 +6,12 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-use chrono::Utc;
 use tokio::sync::{mpsc, oneshot, watch};
-use tracing::{error, info, warn};
+use tracing::warn;
 
 use super::context::RunContext;
 use super::supervisor::{StopReason, supervise};
 use crate::domain::{Run, RunId, RunStatus};
-use crate::store::Finish;
 
 enum Message {
     Submit(Run),
@@ -204,29 +202,8 @@ impl Scheduler {
 
     /// Ends a run that never started, freeing its environment.
     async fn end_queued(&self, run: Run, status: RunStatus) -> Option<Run> {
-        let finish = Finish {
-            status,
-            exit_code: None,
-            message: (status == RunStatus::Interrupted)
-                .then(|| "the Testbay service stopped before this run started".into()),
-            finished_at: Utc::now(),
-            counts: run.counts,
-            log_bytes: 0,
-            log_truncated: false,
-            seq: run.seq + 1,
-            resources: run.resources,
-        };
-        match self.context.store.finish_run(run.id, &finish).await {
-            Ok(Some(ended)) => {
-                info!(run_id = %ended.id, status = %ended.status, "queued run ended");
-                self.context.publish_state(&ended);
-                Some(ended)
-            }
-            Ok(None) => None,
-            Err(err) => {
-                error!(run_id = %run.id, error = ?err, "cannot end a queued run");
-                None
-            }
-        }
+        let message = (status == RunStatus::Interrupted)
+            .then(|| "the Testbay service stopped before this run started".to_owned());
+        self.context.journal.end_queued(run.id, status, message).await
     }
 }

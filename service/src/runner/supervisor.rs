@@ -1,13 +1,12 @@
-//! One running run: starts pytest in its own process group and sandbox, turns its output and
-//! report log into stored, published events, stops it when asked or when its time is up, and
-//! records how it ended and what it used.
+//! One running run: starts pytest in its own process group and sandbox, emits its output and
+//! report log into the journal as they come, stops it when asked or when its time is up, and
+//! says how it ended and what it used.
 
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
-use chrono::Utc;
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::stat::Mode;
 use nix::unistd::Pid;
@@ -22,14 +21,10 @@ use super::context::RunContext;
 use super::log::LogBuffer;
 use super::report::{ReportEvent, parse_line};
 use super::sandbox::RunSandbox;
-use crate::domain::{Counts, Limits, LogChunk, ResourceUsage, Run, RunStatus, TestResult};
-use crate::events::{RunEvent, RunEventKind};
-use crate::store::{Finish, Progress, StoreError};
+use crate::domain::{Limits, ResourceUsage, Run, RunStatus, TestResult};
+use crate::journal::{Ending, RunWriter};
+use crate::store::StoreError;
 
-/// How often gathered output is stored and published while a run prints.
-const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
-/// Gathered output stored at once, whatever the interval.
-const FLUSH_BYTES: usize = 256 * 1024;
 /// How long output may still arrive after pytest itself has exited.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// A pause in the report log after exit that means it has been read to its end.
@@ -87,12 +82,10 @@ pub(super) async fn supervise(
 
 struct Supervisor<'a> {
     context: &'a RunContext,
+    /// The run as it started.
     run: Run,
+    writer: RunWriter,
     log: LogBuffer,
-    results: Vec<TestResult>,
-    counts: Counts,
-    /// The counts last published, to tell whether the runs list needs an update.
-    published_counts: Counts,
 }
 
 /// A pytest process, its sandbox and the pipes Testbay reads from it.
@@ -108,20 +101,11 @@ struct Process {
 
 impl<'a> Supervisor<'a> {
     async fn start(context: &'a RunContext, run: Run) -> Result<Option<Supervisor<'a>>, StoreError> {
-        let enforcement = context.sandbox.enforcement();
-        let Some(run) = context.store.mark_running(run.id, Utc::now(), enforcement, run.seq + 1).await? else {
+        let Some(writer) = context.journal.start(run.id, context.sandbox.enforcement()).await? else {
             return Ok(None);
         };
         info!("run started");
-        context.publish_state(&run);
-        Ok(Some(Supervisor {
-            context,
-            log: LogBuffer::new(context.settings.log_cap_bytes),
-            counts: run.counts,
-            published_counts: run.counts,
-            run,
-            results: Vec::new(),
-        }))
+        Ok(Some(Supervisor { context, run: writer.run(), writer, log: LogBuffer::new(context.settings.log_cap_bytes) }))
     }
 
     async fn run_to_end(mut self, stop_rx: watch::Receiver<Option<StopReason>>) -> Option<Run> {
@@ -129,7 +113,7 @@ impl<'a> Supervisor<'a> {
             Ok(process) => self.watch(process, stop_rx).await,
             Err(err) => {
                 warn!(error = %err, "cannot start pytest");
-                self.log.push(format!("[testbay] cannot start pytest: {err}\n").as_bytes());
+                self.output(format!("[testbay] cannot start pytest: {err}\n").as_bytes());
                 Ending {
                     status: RunStatus::Error,
                     exit_code: None,
@@ -138,7 +122,21 @@ impl<'a> Supervisor<'a> {
                 }
             }
         };
-        self.finish(ending).await
+        let ended = self.writer.finish(ending).await;
+        if let Some(run) = &ended {
+            info!(status = %run.status, exit_code = ?run.exit_code, "run ended");
+        }
+        ended
+    }
+
+    /// Emits what the run printed into its log, up to the log's cap.
+    fn output(&mut self, bytes: &[u8]) {
+        if let Some(text) = self.log.push(bytes) {
+            self.writer.log(text);
+            if self.log.is_truncated() {
+                self.writer.mark_log_truncated();
+            }
+        }
     }
 
     /// Starts pytest, trying again a few times when the kernel is short of memory or
@@ -212,18 +210,12 @@ impl<'a> Supervisor<'a> {
         let mut stop: Option<StopReason> = None;
         let mut kill_at: Option<Instant> = None;
         let timeout_at = Instant::now() + Duration::from_secs(self.run.limits.timeout_s.into());
-        let mut next_flush = Instant::now() + FLUSH_INTERVAL;
         let exit = loop {
             tokio::select! {
                 status = process.child.wait() => break status,
                 read = process.output.read(&mut buffer), if output_open => match read {
                     Ok(0) | Err(_) => output_open = false,
-                    Ok(n) => {
-                        self.log.push(&buffer[..n]);
-                        if self.log.pending_bytes() >= FLUSH_BYTES {
-                            self.flush().await;
-                        }
-                    }
+                    Ok(n) => self.output(&buffer[..n]),
                 },
                 line = process.report.next_line() => {
                     if let Ok(Some(line)) = line {
@@ -246,10 +238,6 @@ impl<'a> Supervisor<'a> {
                     signal_group(process.group, Signal::SIGKILL);
                     kill_at = None;
                 }
-                () = sleep_until(next_flush) => {
-                    self.flush().await;
-                    next_flush = Instant::now() + FLUSH_INTERVAL;
-                }
             }
         };
         // SIGKILL guarantees that nothing the tests left in the group outlives the run; the
@@ -261,7 +249,7 @@ impl<'a> Supervisor<'a> {
         };
         self.drain(&mut process, &mut buffer, output_open).await;
         let _ = std::fs::remove_file(&process.report_path);
-        Ending::of(exit, stop, &self.run.limits, resources)
+        ending_of(exit, stop, &self.run.limits, resources)
     }
 
     /// Asks the run's process group to stop; returns when to kill it if it has not.
@@ -269,7 +257,7 @@ impl<'a> Supervisor<'a> {
         info!(?reason, "stopping the run");
         let note =
             format!("\n[testbay] {}: sending SIGTERM to the run's processes\n", reason.message(&self.run.limits));
-        self.log.push(note.as_bytes());
+        self.output(note.as_bytes());
         signal_group(process.group, Signal::SIGTERM);
         Instant::now() + self.context.settings.grace_period
     }
@@ -282,106 +270,29 @@ impl<'a> Supervisor<'a> {
                 if n == 0 {
                     break;
                 }
-                self.log.push(&buffer[..n]);
+                self.output(&buffer[..n]);
             }
         }
         while let Ok(Ok(Some(line))) = timeout(REPORT_QUIET, process.report.next_line()).await {
             self.report(&line);
         }
-        self.log.finish();
+        if let Some(text) = self.log.finish() {
+            self.writer.log(text);
+        }
     }
 
     fn report(&mut self, line: &str) {
         match parse_line(line) {
-            Some(ReportEvent::Collected(total)) => self.counts.total = total,
-            Some(ReportEvent::Outcome(test)) => {
-                self.counts.record(test.outcome);
-                self.results.push(TestResult {
-                    seq: 0,
-                    node_id: test.node_id,
-                    outcome: test.outcome,
-                    phase: test.phase,
-                    duration_s: test.duration_s,
-                    failure: test.failure,
-                });
-            }
+            Some(ReportEvent::Collected(total)) => self.writer.collected(total),
+            Some(ReportEvent::Outcome(test)) => self.writer.test(TestResult {
+                seq: 0,
+                node_id: test.node_id,
+                outcome: test.outcome,
+                phase: test.phase,
+                duration_s: test.duration_s,
+                failure: test.failure,
+            }),
             None => {}
-        }
-    }
-
-    /// Stores what was gathered since the last flush, then publishes it.
-    async fn flush(&mut self) {
-        let log = self.log.take();
-        if log.is_none() && self.results.is_empty() && self.counts == self.published_counts {
-            return;
-        }
-        let mut seq = self.run.seq;
-        let mut next_seq = || {
-            seq += 1;
-            seq
-        };
-        let log: Vec<LogChunk> =
-            log.map(|(byte_offset, text)| LogChunk { seq: next_seq(), byte_offset, text }).into_iter().collect();
-        let mut results = std::mem::take(&mut self.results);
-        for result in &mut results {
-            result.seq = next_seq();
-        }
-        let progress = Progress {
-            log,
-            results,
-            counts: self.counts,
-            log_bytes: self.log.written(),
-            log_truncated: self.log.is_truncated(),
-            seq: next_seq(),
-        };
-        if let Err(err) = self.context.store.record_progress(self.run.id, &progress).await {
-            error!(error = ?err, "cannot store the run's progress; this part of its log is lost");
-            return;
-        }
-        self.run.counts = progress.counts;
-        self.run.log_bytes = progress.log_bytes;
-        self.run.log_truncated = progress.log_truncated;
-        self.run.seq = progress.seq;
-        let hub = &self.context.hub;
-        let id = self.run.id;
-        for chunk in progress.log {
-            hub.publish_run(RunEvent { run_id: id, seq: chunk.seq, kind: RunEventKind::Log(chunk) });
-        }
-        for result in progress.results {
-            hub.publish_run(RunEvent { run_id: id, seq: result.seq, kind: RunEventKind::Test(result) });
-        }
-        // The run's own state is published only when its counts moved; log size alone is
-        // not worth an event (the stored state still carries it).
-        if self.counts != self.published_counts {
-            self.published_counts = self.counts;
-            self.context.publish_state(&self.run);
-        }
-    }
-
-    async fn finish(mut self, ending: Ending) -> Option<Run> {
-        self.flush().await;
-        let finish = Finish {
-            status: ending.status,
-            exit_code: ending.exit_code,
-            message: ending.message,
-            finished_at: Utc::now(),
-            counts: self.counts,
-            log_bytes: self.log.written(),
-            log_truncated: self.log.is_truncated(),
-            seq: self.run.seq + 1,
-            resources: ending.resources,
-        };
-        match self.context.store.finish_run(self.run.id, &finish).await {
-            Ok(Some(run)) => {
-                info!(status = %run.status, exit_code = ?run.exit_code, "run ended");
-                self.context.publish_state(&run);
-                Some(run)
-            }
-            Ok(None) => None,
-            Err(err) => {
-                error!(error = ?err, "cannot store the end of the run");
-                None
-            }
         }
     }
 }
@@ -403,39 +314,30 @@ async fn contain_leftovers(sandbox: RunSandbox) -> ResourceUsage {
     })
 }
 
-/// How a run ended, before it is stored.
-struct Ending {
-    status: RunStatus,
-    exit_code: Option<i32>,
-    message: Option<String>,
+/// How a run ended, from pytest's exit, the reason it was stopped and what its sandbox saw.
+fn ending_of(
+    exit: std::io::Result<ExitStatus>,
+    stop: Option<StopReason>,
+    limits: &Limits,
     resources: ResourceUsage,
-}
-
-impl Ending {
-    fn of(
-        exit: std::io::Result<ExitStatus>,
-        stop: Option<StopReason>,
-        limits: &Limits,
-        resources: ResourceUsage,
-    ) -> Ending {
-        let (status, exit_code, message) = match (exit, stop) {
-            (Err(err), stop) => {
-                (stop.map_or(RunStatus::Error, StopReason::status), None, Some(format!("lost track of pytest: {err}")))
-            }
-            (Ok(exit), Some(reason)) => (reason.status(), exit.code(), Some(reason.message(limits))),
-            (Ok(exit), None) => (RunStatus::from_pytest_exit(exit.code()), exit.code(), exit_message(exit)),
-        };
-        let message = if resources.oom_killed {
-            let oom = format!(
-                "the OOM killer killed a process of the run at its memory limit of {} MiB",
-                limits.memory_bytes / (1024 * 1024)
-            );
-            Some(message.map_or(oom.clone(), |message| format!("{oom}; {message}")))
-        } else {
-            message
-        };
-        Ending { status, exit_code, message, resources }
-    }
+) -> Ending {
+    let (status, exit_code, message) = match (exit, stop) {
+        (Err(err), stop) => {
+            (stop.map_or(RunStatus::Error, StopReason::status), None, Some(format!("lost track of pytest: {err}")))
+        }
+        (Ok(exit), Some(reason)) => (reason.status(), exit.code(), Some(reason.message(limits))),
+        (Ok(exit), None) => (RunStatus::from_pytest_exit(exit.code()), exit.code(), exit_message(exit)),
+    };
+    let message = if resources.oom_killed {
+        let oom = format!(
+            "the OOM killer killed a process of the run at its memory limit of {} MiB",
+            limits.memory_bytes / (1024 * 1024)
+        );
+        Some(message.map_or(oom.clone(), |message| format!("{oom}; {message}")))
+    } else {
+        message
+    };
+    Ending { status, exit_code, message, resources }
 }
 
 /// What pytest's own exit means, when its status alone does not say.

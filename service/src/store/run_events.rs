@@ -12,7 +12,7 @@ use crate::domain::{LogChunk, RunId, TestResult};
 impl Store {
     /// Stores a batch of log text and test results with the run's counts, in one transaction.
     pub async fn record_progress(&self, id: RunId, progress: &Progress) -> Result<(), StoreError> {
-        let log: Vec<LogChunkRow> = progress.log.iter().map(|chunk| LogChunkRow::new(id, chunk)).collect();
+        let log = LogChunkRow::batch(id, &progress.log);
         let results: Vec<TestResultRow> = progress.results.iter().map(|r| TestResultRow::new(id, r)).collect();
         self.query(
                 "BEGIN TRANSACTION;
@@ -44,7 +44,8 @@ impl Store {
         rows.into_iter().map(TestResult::try_from).collect()
     }
 
-    /// Log chunks of a run with events `after_seq < seq <= upto_seq`, in order, at most `limit`.
+    /// The log events of a run with `after_seq < seq <= upto_seq`, in order, from at most `limit`
+    /// stored batches; `upto_seq` is the end of a stored batch.
     pub async fn log_chunks_after_seq(
         &self,
         id: RunId,
@@ -57,10 +58,11 @@ impl Store {
             .await
             .map_err(StoreError::query("read log"))?;
         let rows: Vec<LogChunkRow> = response.take(0).map_err(StoreError::query("read log"))?;
-        Ok(rows.into_iter().map(LogChunk::from).collect())
+        let pieces = rows.into_iter().flat_map(LogChunkRow::into_pieces);
+        Ok(pieces.filter(|piece| piece.seq > after_seq && piece.seq <= upto_seq).collect())
     }
 
-    /// Log chunks of a run that end after byte `offset`, in order, at most `limit`.
+    /// Stored pieces of a run's log that end after byte `offset`, in order, at most `limit`.
     pub async fn log_chunks_from(&self, id: RunId, offset: u64, limit: usize) -> Result<Vec<LogChunk>, StoreError> {
         let mut response = self.log_from_statement(id, offset, limit).await.map_err(StoreError::query("read log"))?;
         let rows: Vec<LogChunkRow> = response.take(0).map_err(StoreError::query("read log"))?;

@@ -192,30 +192,11 @@ impl Store {
         rows.into_iter().map(EnvironmentHold::try_from).collect()
     }
 
-    /// Marks the runs that `node` left queued or running as interrupted and frees their
-    /// environments. Called at start-up, before the node accepts new runs.
-    pub async fn interrupt_unfinished(&self, node: &str, now: DateTime<Utc>) -> Result<Vec<Run>, StoreError> {
+    /// The runs that `node` has queued or running, as stored.
+    pub async fn unfinished_runs(&self, node: &str) -> Result<Vec<Run>, StoreError> {
         let mut response = self.unfinished_statement(node).await.map_err(StoreError::query("find unfinished runs"))?;
         let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("find unfinished runs"))?;
-        let mut interrupted = Vec::with_capacity(rows.len());
-        for row in rows {
-            let run = Run::try_from(row)?;
-            let finish = Finish {
-                status: RunStatus::Interrupted,
-                exit_code: None,
-                message: Some("the Testbay service stopped while this run was active".into()),
-                finished_at: now,
-                counts: run.counts,
-                log_bytes: run.log_bytes,
-                log_truncated: run.log_truncated,
-                seq: run.seq + 1,
-                resources: run.resources,
-            };
-            if let Some(run) = self.finish_run(run.id, &finish).await? {
-                interrupted.push(run);
-            }
-        }
-        Ok(interrupted)
+        rows.into_iter().map(Run::try_from).collect()
     }
 }
 

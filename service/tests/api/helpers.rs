@@ -27,6 +27,11 @@ pub fn misbehaving_tests() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/misbehaving")
 }
 
+/// Tests that print many lines quickly, for following a live log.
+pub fn chatty_tests() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chatty")
+}
+
 /// The Python with pytest that the README's set-up installs.
 pub fn python() -> PathBuf {
     std::env::var_os("TESTBAY_TEST_PYTHON").map_or_else(|| workspace_root().join(".venv/bin/python"), PathBuf::from)

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{SseEvent, TestApp};
+use crate::helpers::{SseEvent, TestApp, chatty_tests};
 
 fn is_final_run_event(event: &SseEvent) -> bool {
     event.data["type"] == "run" && event.data["run"]["finished_at"].is_string()
@@ -102,4 +102,49 @@ async fn the_list_stream_announces_runs_and_resumes() {
     assert_eq!(unknown.status(), 404);
     let problem: Value = unknown.json().await.expect("json");
     assert_eq!(problem["code"], "not_found");
+}
+
+/// A client on a bad network: it drops the connection after every few events and comes back
+/// with `Last-Event-ID`, many times while the run prints, so that it resumes from the store,
+/// from the journal's unstored tail and live. It still gets every byte once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_reconnects_again_and_again_gets_every_byte_once() {
+    let app = TestApp::spawn_with(|config| config.tests_root = chatty_tests()).await;
+    let body = serde_json::json!({"user": "tester", "environment": 8, "paths": ["test_chatty.py"],
+        "variables": {"CHATTY_LINES": "400"}});
+    let run = app.start_run_with(&body).await;
+    let path = format!("/api/runs/{}/events", run["id"]);
+    let mut seen: Vec<SseEvent> = Vec::new();
+    let mut reconnects = 0;
+    'run: loop {
+        let last_id = seen.last().and_then(|event| event.id.clone());
+        let mut events = app.events(&path, last_id.as_deref()).await;
+        // 1 to 5 events per connection, then the connection drops.
+        for _ in 0..=(reconnects % 5) {
+            let event = events.next().await;
+            let done = is_final_run_event(&event);
+            seen.push(event);
+            if done {
+                break 'run;
+            }
+        }
+        reconnects += 1;
+    }
+    assert!(reconnects > 50, "the client came back many times ({reconnects})");
+    let ids: Vec<i64> = seen.iter().map(|e| e.id.as_deref().expect("id").parse().expect("numeric id")).collect();
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ids only grow, none repeats: {ids:?}");
+    let mut streamed = String::new();
+    for event in seen.iter().filter(|e| e.data["type"] == "log") {
+        assert_eq!(event.data["offset"].as_u64(), Some(streamed.len() as u64), "log pieces are contiguous");
+        streamed.push_str(event.data["text"].as_str().expect("text"));
+    }
+    let id = run["id"].as_i64().expect("id");
+    let stored = app.get_json(&format!("/api/runs/{id}/log")).await;
+    assert_eq!(streamed, stored["text"].as_str().expect("text"));
+    for part in 0..4 {
+        assert!(streamed.contains(&format!("part {part} line 99: éééé\n")), "every part's last line");
+    }
+    let tests_streamed = seen.iter().filter(|e| e.data["type"] == "test").count();
+    assert_eq!(tests_streamed, 4);
+    assert_eq!(seen.last().expect("events").data["run"]["status"], "passed");
 }

@@ -1,0 +1,196 @@
+//! The journal itself: runs created, started and ended through it, and the table of the runs
+//! active on this node.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tracing::{error, info};
+
+use super::active::{ActiveRun, Attached};
+use super::event::RunEventKind;
+use super::writer::RunWriter;
+use crate::domain::{Enforcement, NewRun, Run, RunId, RunStatus};
+use crate::events::{EventHub, ListChange};
+use crate::store::{CreateRunError, Finish, Store, StoreError};
+
+/// Sequence numbers a run may hand out beyond what is stored. More events than this between two
+/// stored batches would take a database that stays down for a long time and a log cap far above
+/// the default (one event is at least one byte of log); the journal says so if it happens.
+pub const UNSTORED_SEQ_LIMIT: i64 = 1 << 24;
+
+/// How the journal stores a running run's events.
+#[derive(Clone, Copy, Debug)]
+pub struct JournalSettings {
+    /// How long events wait in the tail before they are stored.
+    pub persist_interval: Duration,
+    /// Log bytes in the tail that are stored at once, whatever the interval.
+    pub persist_bytes: usize,
+}
+
+impl Default for JournalSettings {
+    fn default() -> Self {
+        JournalSettings { persist_interval: Duration::from_millis(100), persist_bytes: 256 * 1024 }
+    }
+}
+
+/// The journal every part of the service shares.
+#[derive(Clone)]
+pub struct Journal {
+    pub(super) inner: Arc<Inner>,
+}
+
+pub(super) struct Inner {
+    pub store: Store,
+    pub hub: EventHub,
+    pub settings: JournalSettings,
+    active: Mutex<HashMap<RunId, Arc<ActiveRun>>>,
+}
+
+impl Journal {
+    pub fn new(store: Store, hub: EventHub, settings: JournalSettings) -> Journal {
+        Journal { inner: Arc::new(Inner { store, hub, settings, active: Mutex::new(HashMap::new()) }) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Stores a new run as queued, holding its environment (event 1), or says who holds it.
+    pub async fn create(&self, new_run: &NewRun, node: &str, now: DateTime<Utc>) -> Result<Run, CreateRunError> {
+        let run = self.inner.store.create_run(new_run, node, now).await?;
+        info!(run_id = %run.id, user = %run.user, environment = run.environment, "run created");
+        self.inner.active().insert(run.id, Arc::new(ActiveRun::new(run.clone())));
+        self.inner.hub.publish_list(ListChange::Created, run.clone());
+        Ok(run)
+    }
+
+    /// Marks a queued run as running (stored at once) and hands out the writer its supervisor
+    /// emits into. `None` when the run is no longer queued here.
+    pub async fn start(&self, id: RunId, enforcement: Enforcement) -> Result<Option<RunWriter>, StoreError> {
+        let Some(active) = self.inner.active_run(id) else { return Ok(None) };
+        let seq = active.lock().next_seq();
+        let Some(run) = self.inner.store.mark_running(id, Utc::now(), enforcement, seq).await? else {
+            self.inner.forget(id);
+            return Ok(None);
+        };
+        {
+            let mut state = active.lock();
+            state.run.status = run.status;
+            state.run.started_at = run.started_at;
+            state.run.enforcement = run.enforcement;
+            state.stored_seq = seq;
+            let started = Box::new(state.run.clone());
+            active.publish(&mut state, seq, RunEventKind::State(started), true);
+        }
+        self.inner.hub.publish_list(ListChange::Changed, run);
+        Ok(Some(RunWriter::start(Arc::clone(&self.inner), id, active)))
+    }
+
+    /// Ends a run that never started (cancelled in the queue, or the service stopping), freeing
+    /// its environment. `None` when it had already ended.
+    pub async fn end_queued(&self, id: RunId, status: RunStatus, message: Option<String>) -> Option<Run> {
+        let active = self.inner.active_run(id)?;
+        let (seq, counts, resources) = {
+            let mut state = active.lock();
+            (state.next_seq(), state.run.counts, state.run.resources)
+        };
+        let finish = Finish {
+            status,
+            exit_code: None,
+            message,
+            finished_at: Utc::now(),
+            counts,
+            log_bytes: 0,
+            log_truncated: false,
+            seq,
+            resources,
+        };
+        let ended = self.inner.end(id, &active, &finish).await;
+        if let Some(run) = &ended {
+            info!(run_id = %run.id, status = %run.status, "queued run ended");
+        }
+        ended
+    }
+
+    /// Marks what `node` left queued or running as interrupted, freeing the environments; at
+    /// start-up, before the node takes runs.
+    ///
+    /// The process that ran them may have handed out sequence numbers it never stored; the
+    /// end is numbered above all of those, so that a listener who heard them hears the end.
+    pub async fn interrupt_left_over(&self, node: &str, now: DateTime<Utc>) -> Result<Vec<Run>, StoreError> {
+        let mut interrupted = Vec::new();
+        for run in self.inner.store.unfinished_runs(node).await? {
+            let finish = Finish {
+                status: RunStatus::Interrupted,
+                exit_code: None,
+                message: Some("the Testbay service stopped while this run was active".into()),
+                finished_at: now,
+                counts: run.counts,
+                log_bytes: run.log_bytes,
+                log_truncated: run.log_truncated,
+                seq: run.seq + UNSTORED_SEQ_LIMIT + 1,
+                resources: run.resources,
+            };
+            if let Some(ended) = self.inner.store.finish_run(run.id, &finish).await? {
+                self.inner.hub.publish_list(ListChange::Changed, ended.clone());
+                interrupted.push(ended);
+            }
+        }
+        Ok(interrupted)
+    }
+
+    /// Where a listener of run `id` that has seen everything up to `after` starts, if the run is
+    /// active on this node.
+    pub(super) fn attach(&self, id: RunId, after: i64) -> Option<Attached> {
+        self.inner.active_run(id).map(|active| active.attach(after))
+    }
+}
+
+impl Inner {
+    fn active(&self) -> MutexGuard<'_, HashMap<RunId, Arc<ActiveRun>>> {
+        self.active.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn active_run(&self, id: RunId) -> Option<Arc<ActiveRun>> {
+        self.active().get(&id).cloned()
+    }
+
+    fn forget(&self, id: RunId) {
+        self.active().remove(&id);
+    }
+
+    /// Stores the end of a run (its last event) and frees its environment, publishes it, and
+    /// forgets the run: from now on its listeners read it from the store. A database that fails
+    /// for a moment is tried again, since a run that never ends holds its environment.
+    pub(super) async fn end(&self, id: RunId, active: &ActiveRun, finish: &Finish) -> Option<Run> {
+        const ATTEMPTS: u32 = 4;
+        let mut attempt = 1;
+        let ended = loop {
+            match self.store.finish_run(id, finish).await {
+                Ok(ended) => break ended,
+                Err(err) if attempt < ATTEMPTS => {
+                    error!(run_id = %id, error = ?err, attempt, "cannot store the end of the run; trying again");
+                    tokio::time::sleep(Duration::from_millis(200) * 4_u32.pow(attempt - 1)).await;
+                    attempt += 1;
+                }
+                Err(err) => {
+                    error!(run_id = %id, error = ?err, "cannot store the end of the run");
+                    break None;
+                }
+            }
+        };
+        if let Some(run) = &ended {
+            let mut state = active.lock();
+            state.run = run.clone();
+            state.stored_seq = run.seq;
+            active.publish(&mut state, run.seq, RunEventKind::State(Box::new(run.clone())), true);
+        }
+        self.forget(id);
+        if let Some(run) = &ended {
+            self.hub.publish_list(ListChange::Changed, run.clone());
+        }
+        ended
+    }
+}

@@ -1,0 +1,176 @@
+//! What a running run's supervisor emits into: log text, test results, the collected count and
+//! the run's end. Each event is numbered and published at once; a persister task of the run
+//! stores the tail in batches.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tracing::error;
+
+use super::active::ActiveRun;
+use super::event::RunEventKind;
+use super::imp::Inner;
+use crate::domain::{LogChunk, ResourceUsage, Run, RunId, RunStatus, TestResult};
+use crate::events::ListChange;
+use crate::store::{Finish, Progress};
+
+/// How a run ended, as its supervisor saw it.
+#[derive(Clone, Debug)]
+pub struct Ending {
+    pub status: RunStatus,
+    pub exit_code: Option<i32>,
+    pub message: Option<String>,
+    pub resources: ResourceUsage,
+}
+
+/// The handle a supervisor holds on its running run.
+pub struct RunWriter {
+    inner: Arc<Inner>,
+    id: RunId,
+    active: Arc<ActiveRun>,
+    stop_tx: watch::Sender<bool>,
+    persister: Option<JoinHandle<()>>,
+}
+
+impl RunWriter {
+    pub(super) fn start(inner: Arc<Inner>, id: RunId, active: Arc<ActiveRun>) -> RunWriter {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let persister = tokio::spawn(persist_until_stopped(Arc::clone(&inner), id, Arc::clone(&active), stop_rx));
+        RunWriter { inner, id, active, stop_tx, persister: Some(persister) }
+    }
+
+    /// The run as it is now.
+    pub fn run(&self) -> Run {
+        self.active.lock().run.clone()
+    }
+
+    /// Appends text to the run's log.
+    pub fn log(&self, text: String) {
+        if text.is_empty() {
+            return;
+        }
+        let mut state = self.active.lock();
+        let seq = state.next_seq();
+        let byte_offset = state.run.log_bytes;
+        state.run.log_bytes += text.len() as u64;
+        self.active.publish(&mut state, seq, RunEventKind::Log(LogChunk { seq, byte_offset, text }), false);
+        if state.tail_log_bytes >= self.inner.settings.persist_bytes {
+            self.active.wake.notify_one();
+        }
+    }
+
+    /// The log reached its cap: the rest of the output is not kept.
+    pub fn mark_log_truncated(&self) {
+        self.active.lock().run.log_truncated = true;
+    }
+
+    /// Collection is over: this many tests will run.
+    pub fn collected(&self, total: u32) {
+        self.active.lock().run.counts.total = total;
+    }
+
+    /// A test's result (or a collection error), counted as pytest counts it.
+    pub fn test(&self, result: TestResult) {
+        let mut state = self.active.lock();
+        let seq = state.next_seq();
+        state.run.counts.record(result.outcome);
+        self.active.publish(&mut state, seq, RunEventKind::Test(TestResult { seq, ..result }), false);
+    }
+
+    /// Stores the rest of the tail and the run's end, and publishes it. `None` when the run
+    /// had already ended.
+    pub async fn finish(mut self, ending: Ending) -> Option<Run> {
+        let _ = self.stop_tx.send(true);
+        if let Some(persister) = self.persister.take() {
+            let _ = persister.await;
+        }
+        // A database that fails now loses the tail's events, not the run's end.
+        persist(&self.inner, self.id, &self.active).await;
+        let finish = {
+            let mut state = self.active.lock();
+            Finish {
+                status: ending.status,
+                exit_code: ending.exit_code,
+                message: ending.message,
+                finished_at: Utc::now(),
+                counts: state.run.counts,
+                log_bytes: state.run.log_bytes,
+                log_truncated: state.run.log_truncated,
+                seq: state.next_seq(),
+                resources: ending.resources,
+            }
+        };
+        self.inner.end(self.id, &self.active, &finish).await
+    }
+}
+
+impl Drop for RunWriter {
+    fn drop(&mut self) {
+        if let Some(persister) = self.persister.take() {
+            persister.abort();
+        }
+    }
+}
+
+/// Stores the run's tail every `persist_interval`, or sooner when woken, until told to stop.
+async fn persist_until_stopped(
+    inner: Arc<Inner>,
+    id: RunId,
+    active: Arc<ActiveRun>,
+    mut stop_rx: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(inner.settings.persist_interval) => {}
+            () = active.wake.notified() => {}
+            _ = stop_rx.changed() => return,
+        }
+        persist(&inner, id, &active).await;
+    }
+}
+
+/// Stores the tail as one batch, ending with the run's state under a sequence number of its
+/// own, which becomes the run record's `seq`. Listeners hear that state only when the counts
+/// moved. Events that could not be stored stay in the tail for the next batch.
+async fn persist(inner: &Inner, id: RunId, active: &ActiveRun) {
+    let (progress, counts_moved) = {
+        let mut state = active.lock();
+        let counts_moved = state.run.counts != state.published_counts;
+        let stored_run_is_current = state.tail.is_empty() && state.run.seq == state.stored_seq;
+        if stored_run_is_current && !counts_moved {
+            return;
+        }
+        let mut progress = Progress::default();
+        for event in &state.tail {
+            match &event.kind {
+                RunEventKind::Log(chunk) => progress.log.push(chunk.clone()),
+                RunEventKind::Test(result) => progress.results.push(result.clone()),
+                RunEventKind::State(_) => {}
+            }
+        }
+        let seq = state.next_seq();
+        progress.counts = state.run.counts;
+        progress.log_bytes = state.run.log_bytes;
+        progress.log_truncated = state.run.log_truncated;
+        progress.seq = seq;
+        if counts_moved {
+            state.published_counts = state.run.counts;
+            let run = Box::new(state.run.clone());
+            active.publish(&mut state, seq, RunEventKind::State(run), false);
+        }
+        (progress, counts_moved)
+    };
+    match inner.store.record_progress(id, &progress).await {
+        Ok(()) => {
+            active.stored(progress.seq);
+            if counts_moved {
+                inner.hub.publish_list(ListChange::Changed, active.lock().run.clone());
+            }
+        }
+        Err(err) => {
+            error!(run_id = %id, error = ?err, "cannot store the run's progress; trying again with the next batch")
+        }
+    }
+}
