@@ -14,15 +14,15 @@ pub(super) const PLUGIN_MODULE: &str = "testbay_pytest_plugin";
 /// Variables passed through from the service's own environment.
 const INHERITED_VARIABLES: [&str; 3] = ["PATH", "HOME", "TMPDIR"];
 
-/// `python -m pytest` on the run's paths, with a per-test report log and a JUnit XML file.
-pub(super) fn pytest_command(settings: &RunnerSettings, run: &Run, report_log: &Path, junit_xml: &Path) -> Command {
+/// `python -m pytest` on the run's paths, with a per-test report log. (A run's JUnit XML report
+/// is written from its stored results, by any node.)
+pub(super) fn pytest_command(settings: &RunnerSettings, run: &Run, report_log: &Path) -> Command {
     let mut command = Command::new(&settings.python);
     command
         .args(["-m", "pytest", "-v", "--color=yes", "--capture=tee-sys"])
         // Concurrent runs share the tree: no run may write pytest's cache into it.
         .args(["-p", "no:cacheprovider", "-p", PLUGIN_MODULE])
         .arg(format!("--report-log={}", report_log.display()))
-        .arg(format!("--junitxml={}", junit_xml.display()))
         // Node ids are then relative to the tree, whatever the paths: a rerun can pass them back.
         .arg(format!("--rootdir={}", settings.tests_root.display()))
         // Whatever a path looks like, pytest takes it as a path.
@@ -43,7 +43,9 @@ pub(super) fn pytest_command(settings: &RunnerSettings, run: &Run, report_log: &
     command
         .env("LANG", "C.UTF-8")
         .env("PYTHONUNBUFFERED", "1")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
+        // Bytecode (and pytest's rewritten test modules) is cached in the data dir, shared by
+        // all runs, instead of being written into the tree or compiled again for every run.
+        .env("PYTHONPYCACHEPREFIX", settings.work_dir.join("pycache"))
         .envs(&run.variables)
         .env("PYTHONPATH", python_path)
         .env("TESTBAY_RUN_ID", run.id.to_string())

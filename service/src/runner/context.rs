@@ -13,7 +13,7 @@ pub struct RunnerSettings {
     pub python: PathBuf,
     /// The test tree; pytest runs with it as its working directory.
     pub tests_root: PathBuf,
-    /// Where each run keeps its report pipe and JUnit XML file.
+    /// Where each run keeps its report pipe while it runs, and the bytecode cache all runs share.
     pub work_dir: PathBuf,
     pub log_cap_bytes: u64,
     pub max_concurrent_runs: usize,

@@ -13,7 +13,7 @@ use nix::unistd::Pid;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
 use tokio::net::unix::pipe;
 use tokio::sync::watch;
-use tokio::time::{Instant, sleep_until, timeout};
+use tokio::time::{Instant, sleep_until};
 use tracing::{Instrument, error, info, info_span, warn};
 
 use super::command::pytest_command;
@@ -25,10 +25,9 @@ use crate::domain::{Limits, ResourceUsage, Run, RunStatus, TestResult};
 use crate::journal::{Ending, RunWriter};
 use crate::store::StoreError;
 
-/// How long output may still arrive after pytest itself has exited.
+/// How long output and the report log may still arrive after pytest itself has exited (they end
+/// as soon as the run's processes are gone; this only bounds a process that escaped).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
-/// A pause in the report log after exit that means it has been read to its end.
-const REPORT_QUIET: Duration = Duration::from_millis(50);
 /// Tries to start pytest when the kernel refuses for want of memory or processes.
 const SPAWN_ATTEMPTS: u32 = 4;
 const SPAWN_RETRY_DELAY: Duration = Duration::from_millis(100);
@@ -67,7 +66,8 @@ pub(super) async fn supervise(
 ) -> Option<Run> {
     let span = info_span!("run", run_id = %run.id, environment = run.environment);
     async move {
-        match Supervisor::start(context, run).await {
+        let began = Instant::now();
+        match Supervisor::start(context, run, began).await {
             Ok(Some(supervisor)) => supervisor.run_to_end(stop_rx).await,
             Ok(None) => None,
             Err(err) => {
@@ -86,6 +86,22 @@ struct Supervisor<'a> {
     run: Run,
     writer: RunWriter,
     log: LogBuffer,
+    steps: Steps,
+}
+
+/// When each step of a run around pytest ended, for the log: what a run costs besides pytest.
+struct Steps {
+    began: Instant,
+    started: Instant,
+    spawned: Option<Instant>,
+    exited: Option<Instant>,
+    cleared: Option<Instant>,
+}
+
+impl Steps {
+    fn millis(from: Instant, to: Option<Instant>) -> Option<f64> {
+        to.map(|to| to.duration_since(from).as_secs_f64() * 1000.0)
+    }
 }
 
 /// A pytest process, its sandbox and the pipes Testbay reads from it.
@@ -96,16 +112,21 @@ struct Process {
     group: Pid,
     output: pipe::Receiver,
     report: Lines<BufReader<pipe::Receiver>>,
+    /// Testbay's own writing end of the report pipe, so that the pipe does not end before
+    /// pytest opens it; dropped once pytest has exited, so that it ends when pytest's does.
+    report_hold: Option<pipe::Sender>,
     report_path: PathBuf,
 }
 
 impl<'a> Supervisor<'a> {
-    async fn start(context: &'a RunContext, run: Run) -> Result<Option<Supervisor<'a>>, StoreError> {
+    async fn start(context: &'a RunContext, run: Run, began: Instant) -> Result<Option<Supervisor<'a>>, StoreError> {
         let Some(writer) = context.journal.start(run.id, context.sandbox.enforcement()).await? else {
             return Ok(None);
         };
         info!("run started");
-        Ok(Some(Supervisor { context, run: writer.run(), writer, log: LogBuffer::new(context.settings.log_cap_bytes) }))
+        let steps = Steps { began, started: Instant::now(), spawned: None, exited: None, cleared: None };
+        let log = LogBuffer::new(context.settings.log_cap_bytes);
+        Ok(Some(Supervisor { context, run: writer.run(), writer, log, steps }))
     }
 
     async fn run_to_end(mut self, stop_rx: watch::Receiver<Option<StopReason>>) -> Option<Run> {
@@ -122,9 +143,20 @@ impl<'a> Supervisor<'a> {
                 }
             }
         };
+        let before_end = Instant::now();
         let ended = self.writer.finish(ending).await;
         if let Some(run) = &ended {
-            info!(status = %run.status, exit_code = ?run.exit_code, "run ended");
+            let steps = &self.steps;
+            info!(
+                status = %run.status,
+                exit_code = ?run.exit_code,
+                start_ms = Steps::millis(steps.began, Some(steps.started)),
+                spawn_ms = Steps::millis(steps.started, steps.spawned),
+                pytest_ms = steps.spawned.and_then(|spawned| Steps::millis(spawned, steps.exited)),
+                clear_ms = steps.exited.and_then(|exited| Steps::millis(exited, steps.cleared)),
+                store_end_ms = Steps::millis(before_end, Some(Instant::now())),
+                "run ended"
+            );
         }
         ended
     }
@@ -141,10 +173,14 @@ impl<'a> Supervisor<'a> {
 
     /// Starts pytest, trying again a few times when the kernel is short of memory or
     /// processes for a moment (a busy machine), which is not the run's fault.
-    async fn spawn_retrying(&self) -> std::io::Result<Process> {
+    async fn spawn_retrying(&mut self) -> std::io::Result<Process> {
         let mut attempt = 1;
         loop {
             match self.spawn() {
+                Ok(process) => {
+                    self.steps.spawned = Some(Instant::now());
+                    return Ok(process);
+                }
                 Err(error) if is_transient(&error) && attempt < SPAWN_ATTEMPTS => {
                     warn!(error = %error, attempt, "cannot start pytest for now; trying again");
                     tokio::time::sleep(SPAWN_RETRY_DELAY * attempt).await;
@@ -163,19 +199,17 @@ impl<'a> Supervisor<'a> {
         nix::unistd::mkfifo(&report_path, Mode::S_IRUSR | Mode::S_IWUSR)
             .map_err(std::io::Error::from)
             .map_err(context("cannot create the report pipe"))?;
-        // Opened for reading and writing, so the pipe never reports its end: the end is when
-        // pytest exits.
-        let report = pipe::OpenOptions::new()
-            .read_write(true)
-            .open_receiver(&report_path)
-            .map_err(context("cannot open the report pipe"))?;
+        let report =
+            pipe::OpenOptions::new().open_receiver(&report_path).map_err(context("cannot open the report pipe"))?;
+        let report_hold =
+            pipe::OpenOptions::new().open_sender(&report_path).map_err(context("cannot open the report pipe"))?;
         let (output_reader, output_writer) = std::io::pipe().map_err(context("cannot create the output pipe"))?;
         let sandbox = self
             .context
             .sandbox
             .prepare(self.run.id, &self.run.limits)
             .map_err(context("cannot create the run's cgroup"))?;
-        let mut command = pytest_command(&self.context.settings, &self.run, &report_path, &run_dir.join("junit.xml"));
+        let mut command = pytest_command(&self.context.settings, &self.run, &report_path);
         sandbox.apply_to(&mut command).map_err(context("cannot prepare to enter the run's cgroup"))?;
         command
             .stdin(Stdio::null())
@@ -200,6 +234,7 @@ impl<'a> Supervisor<'a> {
             group,
             output: pipe::Receiver::from_owned_fd(OwnedFd::from(output_reader))?,
             report: BufReader::new(report).lines(),
+            report_hold: Some(report_hold),
             report_path,
         })
     }
@@ -240,6 +275,7 @@ impl<'a> Supervisor<'a> {
                 }
             }
         };
+        self.steps.exited = Some(Instant::now());
         // SIGKILL guarantees that nothing the tests left in the group outlives the run; the
         // sandbox catches what left the group.
         signal_group(process.group, Signal::SIGKILL);
@@ -249,6 +285,10 @@ impl<'a> Supervisor<'a> {
         };
         self.drain(&mut process, &mut buffer, output_open).await;
         let _ = std::fs::remove_file(&process.report_path);
+        if let Some(run_dir) = process.report_path.parent() {
+            let _ = std::fs::remove_dir(run_dir);
+        }
+        self.steps.cleared = Some(Instant::now());
         ending_of(exit, stop, &self.run.limits, resources)
     }
 
@@ -262,10 +302,11 @@ impl<'a> Supervisor<'a> {
         Instant::now() + self.context.settings.grace_period
     }
 
-    /// Reads what is left of the output and the report log once pytest has exited.
+    /// Reads what is left of the output and the report log once the run's processes are gone:
+    /// both end when the last process holding them has closed them.
     async fn drain(&mut self, process: &mut Process, buffer: &mut [u8], output_open: bool) {
+        let deadline = Instant::now() + DRAIN_TIMEOUT;
         if output_open {
-            let deadline = Instant::now() + DRAIN_TIMEOUT;
             while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, process.output.read(buffer)).await {
                 if n == 0 {
                     break;
@@ -273,7 +314,8 @@ impl<'a> Supervisor<'a> {
                 self.output(&buffer[..n]);
             }
         }
-        while let Ok(Ok(Some(line))) = timeout(REPORT_QUIET, process.report.next_line()).await {
+        drop(process.report_hold.take());
+        while let Ok(Ok(Some(line))) = tokio::time::timeout_at(deadline, process.report.next_line()).await {
             self.report(&line);
         }
         if let Some(text) = self.log.finish() {

@@ -146,3 +146,56 @@ async fn runs_beyond_the_concurrency_limit_wait_queued_and_can_be_cancelled() {
     assert_eq!(response.json::<Value>().await.expect("json")["status"], "cancelled");
     assert_eq!(app.create_run("x", 2, &["math"]).await.status(), 201, "its environment is free");
 }
+
+/// Runs share a tree that others use too: a run writes nothing into it. Bytecode, pytest's
+/// rewritten test modules among it, is cached in the data dir instead, for the next run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_writes_nothing_into_the_tree_and_caches_bytecode_in_the_data_dir() {
+    let tree = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(tree.path().join("pkg")).expect("mkdir");
+    std::fs::write(tree.path().join("pkg/helper.py"), "def double(n):\n    return 2 * n\n").expect("write");
+    std::fs::write(
+        tree.path().join("pkg/test_double.py"),
+        "from helper import double\n\ndef test_double():\n    assert double(2) == 4\n",
+    )
+    .expect("write");
+    std::fs::write(
+        tree.path().join("pkg/conftest.py"),
+        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n",
+    )
+    .expect("write");
+    let tree_root = tree.path().to_path_buf();
+    let app = TestApp::spawn_with(|config| config.tests_root = tree_root).await;
+    for _ in 0..2 {
+        let run = app.start_run(12, &["pkg"]).await;
+        let finished = app.wait_until_finished(run["id"].as_i64().expect("id")).await;
+        assert_eq!(finished["status"], "passed", "{finished}");
+    }
+    let mut written = Vec::new();
+    for entry in walk(tree.path()) {
+        if entry.file_name().is_some_and(|name| name == "__pycache__" || name.to_string_lossy().ends_with(".pyc")) {
+            written.push(entry);
+        }
+    }
+    assert!(written.is_empty(), "nothing written into the tree: {written:?}");
+    let cached: Vec<_> = walk(&app.data_dir.path().join("runs/pycache"))
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains("test_double") && path.extension().is_some_and(|e| e == "pyc"))
+        .collect();
+    assert!(!cached.is_empty(), "pytest's rewritten test module is cached in the data dir");
+}
+
+fn walk(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path.clone());
+            }
+            found.push(path);
+        }
+    }
+    found
+}
