@@ -61,8 +61,11 @@ enum Command {
         #[arg(long)]
         python: Option<PathBuf>,
         /// Skip the live-log latency and the cost of a run (they do not depend on history).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "costs_only")]
         history_only: bool,
+        /// Only the live-log latency and the cost of a run.
+        #[arg(long)]
+        costs_only: bool,
     },
 }
 
@@ -81,7 +84,8 @@ fn main() -> anyhow::Result<()> {
                 println!("added {} runs in {:.1} s", seeded.runs, seeded.seconds);
                 Ok(())
             }
-            Command::Figures { binary, levels, work_dir, python, history_only } => {
+            Command::Figures { binary, levels, work_dir, python, history_only, costs_only } => {
+                let levels = if costs_only { Vec::new() } else { levels };
                 let repository = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("repository")?.to_path_buf();
                 let spec = ServiceSpec {
                     binary: std::path::absolute(&binary)?,

@@ -177,25 +177,33 @@ async fn store_one_run(
     let never_started = status == RunStatus::Cancelled && random.chance(50);
     let mut counts = Counts::default();
     let mut log_bytes = 0;
+    // A run's events: one stored batch while it ran, the rest with its end (as the journal does).
+    let mut batch = Progress::default();
+    let mut tail = Progress::default();
     if !never_started {
         seq += 1;
         store.mark_running(run.id, started_at, Enforcement::CgroupV2, seq).await?;
         let (results, log) = pytest_output(random, &files, status, &mut counts);
-        let mut progress = Progress { counts, ..Progress::default() };
-        for text in split_log(&log, 1 + random.below(3) as usize) {
+        let pieces = split_log(&log, 1 + random.below(3) as usize);
+        let half = pieces.len() / 2;
+        for (index, text) in pieces.into_iter().enumerate() {
             seq += 1;
-            progress.log.push(LogChunk { seq, byte_offset: log_bytes, text: text.to_owned() });
+            let target = if index < half { &mut batch } else { &mut tail };
+            target.log.push(LogChunk { seq, byte_offset: log_bytes, text: text.to_owned() });
             log_bytes += text.len() as u64;
         }
         for mut result in results {
             seq += 1;
             result.seq = seq;
-            progress.results.push(result);
+            tail.results.push(result);
         }
-        seq += 1;
-        progress.seq = seq;
-        progress.log_bytes = log_bytes;
-        store.record_progress(run.id, &progress).await?;
+        if !batch.log.is_empty() {
+            seq += 1;
+            batch.seq = seq;
+            batch.counts = counts;
+            batch.log_bytes = batch.log.iter().map(|chunk| chunk.text.len() as u64).sum();
+            store.record_progress(run.id, &batch).await?;
+        }
     }
     let duration_ms = 300 + random.below(120_000) as i64;
     seq += 1;
@@ -222,6 +230,8 @@ async fn store_one_run(
                 oom_killed: false,
             }
         },
+        log: tail.log,
+        results: tail.results,
     };
     store.finish_run(run.id, &finish).await?;
     Ok(())

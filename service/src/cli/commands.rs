@@ -109,12 +109,17 @@ async fn started(client: &Client, created: &Value, wait: &WaitArgs) -> Result<u8
         output::json(&client.get(&format!("/runs/{}", run.id)).await?);
     } else {
         say(output::run_summary(&ended));
-        print_failed_tests(client, ended.id).await?;
+        print_failed_tests(client, &ended).await?;
     }
     Ok(exit_code(ended.status))
 }
 
-async fn print_failed_tests(client: &Client, id: i64) -> Result<(), CliError> {
+/// Prints the failed and erroring tests of a run that has some.
+async fn print_failed_tests(client: &Client, run: &Run) -> Result<(), CliError> {
+    if run.counts.failed + run.counts.errors == 0 {
+        return Ok(());
+    }
+    let id = run.id;
     let results: TestResultList = parse(&client.get(&format!("/runs/{id}/tests")).await?)?;
     for line in output::failed_tests(&results.items) {
         say(line);
@@ -217,7 +222,7 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     facts.push(("page", client.page_url(&format!("/runs/{}", run.id))));
     say(output::run_summary(&run));
     print_facts(&facts);
-    print_failed_tests(&client, run.id).await?;
+    print_failed_tests(&client, &run).await?;
     Ok(EXIT_PASSED)
 }
 

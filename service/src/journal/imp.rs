@@ -106,6 +106,8 @@ impl Journal {
             log_truncated: false,
             seq,
             resources,
+            log: Vec::new(),
+            results: Vec::new(),
         };
         let ended = self.inner.end(id, &active, &finish).await;
         if let Some(run) = &ended {
@@ -132,6 +134,8 @@ impl Journal {
                 log_truncated: run.log_truncated,
                 seq: run.seq + UNSTORED_SEQ_LIMIT + 1,
                 resources: run.resources,
+                log: Vec::new(),
+                results: Vec::new(),
             };
             if let Some(ended) = self.inner.store.finish_run(run.id, &finish).await? {
                 self.inner.hub.publish_list(ListChange::Changed, ended.clone());

@@ -2,6 +2,7 @@
 //! the run's end. Each event is numbered and published at once; a persister task of the run
 //! stores the tail in batches.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -10,7 +11,7 @@ use tokio::task::JoinHandle;
 use tracing::error;
 
 use super::active::ActiveRun;
-use super::event::RunEventKind;
+use super::event::{RunEvent, RunEventKind};
 use super::imp::Inner;
 use crate::domain::{LogChunk, ResourceUsage, Run, RunId, RunStatus, TestResult};
 use crate::events::ListChange;
@@ -79,17 +80,16 @@ impl RunWriter {
         self.active.publish(&mut state, seq, RunEventKind::Test(TestResult { seq, ..result }), false);
     }
 
-    /// Stores the rest of the tail and the run's end, and publishes it. `None` when the run
-    /// had already ended.
+    /// Stores the rest of the tail with the run's end, in one transaction, and publishes it.
+    /// `None` when the run had already ended.
     pub async fn finish(mut self, ending: Ending) -> Option<Run> {
         let _ = self.stop_tx.send(true);
         if let Some(persister) = self.persister.take() {
             let _ = persister.await;
         }
-        // A database that fails now loses the tail's events, not the run's end.
-        persist(&self.inner, self.id, &self.active).await;
         let finish = {
             let mut state = self.active.lock();
+            let unstored = unstored(&state.tail);
             Finish {
                 status: ending.status,
                 exit_code: ending.exit_code,
@@ -100,6 +100,8 @@ impl RunWriter {
                 log_truncated: state.run.log_truncated,
                 seq: state.next_seq(),
                 resources: ending.resources,
+                log: unstored.log,
+                results: unstored.results,
             }
         };
         self.inner.end(self.id, &self.active, &finish).await
@@ -112,6 +114,19 @@ impl Drop for RunWriter {
             persister.abort();
         }
     }
+}
+
+/// The log and test events of the tail, as the store takes them.
+fn unstored(tail: &VecDeque<Arc<RunEvent>>) -> Progress {
+    let mut progress = Progress::default();
+    for event in tail {
+        match &event.kind {
+            RunEventKind::Log(chunk) => progress.log.push(chunk.clone()),
+            RunEventKind::Test(result) => progress.results.push(result.clone()),
+            RunEventKind::State(_) => {}
+        }
+    }
+    progress
 }
 
 /// Stores the run's tail every `persist_interval`, or sooner when woken, until told to stop.
@@ -142,14 +157,7 @@ async fn persist(inner: &Inner, id: RunId, active: &ActiveRun) {
         if stored_run_is_current && !counts_moved {
             return;
         }
-        let mut progress = Progress::default();
-        for event in &state.tail {
-            match &event.kind {
-                RunEventKind::Log(chunk) => progress.log.push(chunk.clone()),
-                RunEventKind::Test(result) => progress.results.push(result.clone()),
-                RunEventKind::State(_) => {}
-            }
-        }
+        let mut progress = unstored(&state.tail);
         let seq = state.next_seq();
         progress.counts = state.run.counts;
         progress.log_bytes = state.run.log_bytes;

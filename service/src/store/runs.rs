@@ -7,7 +7,7 @@ use surrealdb::IndexedResults;
 use surrealdb::types::RecordId;
 
 use super::error::is_conflict;
-use super::rows::{CountsRow, EnvironmentRow, NewRunRow, ResourcesRow, RunRow, run_record};
+use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow, run_record};
 use super::{CreateRunError, Statement, Store, StoreError};
 use crate::domain::{
     Counts, ENVIRONMENT_MAX, ENVIRONMENT_MIN, Enforcement, EnvironmentHold, LogChunk, NewRun, ResourceUsage, Run,
@@ -46,6 +46,10 @@ pub struct Finish {
     pub log_truncated: bool,
     pub seq: i64,
     pub resources: ResourceUsage,
+    /// Log events of the run not stored yet, stored with its end.
+    pub log: Vec<LogChunk>,
+    /// Test results of the run not stored yet, stored with its end.
+    pub results: Vec<TestResult>,
 }
 
 /// What a running run produced since the last flush.
@@ -162,6 +166,8 @@ impl Store {
                      WHERE status IN ['queued', 'running'] RETURN AFTER);
                  IF array::len($ended) > 0 {
                      UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
+                     IF array::len($log) > 0 { INSERT INTO log_chunk $log RETURN NONE; };
+                     IF array::len($results) > 0 { INSERT INTO test_result $results RETURN NONE; };
                  };
                  RETURN $ended;
                  COMMIT TRANSACTION;",
@@ -176,6 +182,8 @@ impl Store {
             .bind("log_truncated", finish.log_truncated)
             .bind("seq", finish.seq)
             .bind("resources", ResourcesRow::from(finish.resources))
+            .bind("log", LogChunkRow::batch(id, &finish.log))
+            .bind("results", finish.results.iter().map(|result| TestResultRow::new(id, result)).collect::<Vec<_>>())
             .await
             .and_then(IndexedResults::check)
             .map_err(StoreError::query("finish run"))?;
@@ -277,6 +285,8 @@ mod tests {
             log_truncated: false,
             seq: 2,
             resources: ResourceUsage { peak_memory_bytes: Some(1000), cpu_seconds: Some(0.5), oom_killed: false },
+            log: Vec::new(),
+            results: Vec::new(),
         };
         let done = store.finish_run(first.id, &finish).await.expect("finish").expect("was active");
         assert_eq!(done.status, RunStatus::Passed);
