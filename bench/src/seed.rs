@@ -11,7 +11,8 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use testbay::domain::{
-    Counts, Enforcement, Limits, LogChunk, NewRun, ResourceUsage, RunFilter, RunStatus, TestOutcome, TestResult,
+    Counts, Enforcement, Limits, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, RunFilter, RunStatus,
+    TEST_RESULT_RECORD_BYTES, TestOutcome, TestResult,
 };
 use testbay::store::{CreateRunError, EmbeddedSizes, Finish, Progress, Store};
 
@@ -230,6 +231,15 @@ async fn store_one_run(
                 oom_killed: false,
             }
         },
+        stored_bytes: RUN_RECORD_BYTES
+            + log_bytes
+            + tail
+                .results
+                .iter()
+                .map(|r| {
+                    TEST_RESULT_RECORD_BYTES + r.node_id.len() as u64 + r.failure.as_ref().map_or(0, |f| f.len() as u64)
+                })
+                .sum::<u64>(),
         log: tail.log,
         results: tail.results,
     };

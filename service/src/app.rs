@@ -14,6 +14,7 @@ use crate::api::{self, AccessPolicy, AppState, SystemFacts};
 use crate::config::{ConfigError, ServeConfig};
 use crate::events::EventHub;
 use crate::journal::{Journal, JournalSettings};
+use crate::retention;
 use crate::runner::{RunContext, Runner, RunnerSettings, Sandbox, instance_name};
 use crate::store::{Credentials, Store, StoreError};
 use crate::test_tree::TestTree;
@@ -53,8 +54,15 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     routes: poem::endpoint::BoxEndpoint<'static>,
     runner: Runner,
+    retention: Retention,
     /// Closed last, once the runs have ended and the listener has stopped.
     store: Store,
+}
+
+/// The retention task and how to stop it.
+struct Retention {
+    stop_tx: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -103,6 +111,8 @@ impl Application {
             max_concurrent_runs: settings.max_concurrent_runs,
             python: python.display().to_string(),
             tests_root: settings.tests_root.display().to_string(),
+            retention: config.retention_policy(),
+            database_dir: address.strip_prefix("surrealkv://").map(std::path::PathBuf::from),
         };
         let closing_store = store.clone();
         let runner = Runner::start(RunContext { settings: settings.clone(), sandbox, journal: journal.clone() })
@@ -139,7 +149,10 @@ impl Application {
             max_concurrent_runs = settings.max_concurrent_runs,
             "listening"
         );
-        Ok(Application { port, acceptor, routes, runner, store: closing_store })
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let task =
+            retention::start(closing_store.clone(), config.retention_policy(), config.retention_interval(), stop_rx);
+        Ok(Application { port, acceptor, routes, runner, retention: Retention { stop_tx, task }, store: closing_store })
     }
 
     /// The port the service listens on (useful when it was asked for port 0).
@@ -155,7 +168,7 @@ impl Application {
     /// Serves until `stop` completes, then interrupts the active runs (their processes are
     /// ended and they are stored as `interrupted`) and closes the listener.
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Application { acceptor, routes, runner, store, .. } = self;
+        let Application { acceptor, routes, runner, retention, store, .. } = self;
         let stopping = async move {
             stop.await;
             info!("stopping: interrupting active runs");
@@ -164,6 +177,8 @@ impl Application {
         Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(routes, stopping, Some(CONNECTION_GRACE))
             .await?;
+        let _ = retention.stop_tx.send(true);
+        let _ = retention.task.await;
         // An embedded database must be closed before the runtime ends, or its files are left
         // unsynced and its lock is held.
         store.close().await;

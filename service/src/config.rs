@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::{LimitPolicy, Limits};
+use crate::domain::{Keep, LimitPolicy, Limits, RetentionPolicy};
 use crate::runner::SandboxChoice;
 use crate::store::EmbeddedSizes;
 
@@ -76,6 +76,28 @@ pub struct ServeConfig {
     /// Memory the embedded database keeps file blocks in for reads, in MiB.
     #[arg(long, env = "TESTBAY_DATABASE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub database_cache_mb: u64,
+
+    /// Days a run (its record and test results) is kept after it was created; 0 keeps runs for
+    /// ever. Its log goes with it.
+    #[arg(long, env = "TESTBAY_KEEP_RUNS_DAYS", default_value_t = 365)]
+    pub keep_runs_days: u32,
+
+    /// The newest runs kept whatever their age; 0 sets no count.
+    #[arg(long, env = "TESTBAY_KEEP_RUNS", default_value_t = 0)]
+    pub keep_runs: u64,
+
+    /// Days a run's log is kept after the run was created (the run itself stays); 0 keeps logs
+    /// as long as their runs.
+    #[arg(long, env = "TESTBAY_KEEP_LOGS_DAYS", default_value_t = 90)]
+    pub keep_logs_days: u32,
+
+    /// The newest runs whose logs are kept whatever their age; 0 sets no count.
+    #[arg(long, env = "TESTBAY_KEEP_LOGS", default_value_t = 0)]
+    pub keep_logs: u64,
+
+    /// Seconds between two passes that remove what is past keeping.
+    #[arg(long, env = "TESTBAY_RETENTION_INTERVAL_S", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub retention_interval_s: u64,
 
     /// Runs executed at once; more wait as queued [default: the number of CPU cores].
     #[arg(long, env = "TESTBAY_MAX_CONCURRENT_RUNS", value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -159,6 +181,11 @@ impl ServeConfig {
             database_password: None,
             database_memtable_mb: 8,
             database_cache_mb: 32,
+            keep_runs_days: 365,
+            keep_runs: 0,
+            keep_logs_days: 90,
+            keep_logs: 0,
+            retention_interval_s: 600,
             max_concurrent_runs: None,
             log_cap_bytes: 16 * 1024 * 1024,
             grace_period_s: 5,
@@ -211,6 +238,20 @@ impl ServeConfig {
             Some(token) if token.len() < 16 => Err(ConfigError::TokenTooShort),
             _ => Ok(()),
         }
+    }
+
+    /// What is kept of the history.
+    pub fn retention_policy(&self) -> RetentionPolicy {
+        let keep =
+            |days: u32, newest: u64| Keep { days: (days > 0).then_some(days), newest: (newest > 0).then_some(newest) };
+        RetentionPolicy {
+            runs: keep(self.keep_runs_days, self.keep_runs),
+            logs: keep(self.keep_logs_days, self.keep_logs),
+        }
+    }
+
+    pub fn retention_interval(&self) -> Duration {
+        Duration::from_secs(self.retention_interval_s)
     }
 
     /// How an embedded database is sized.

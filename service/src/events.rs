@@ -146,6 +146,8 @@ mod tests {
             counts: Counts::default(),
             log_bytes: 0,
             log_truncated: false,
+            log_pruned_at: None,
+            stored_bytes: 0,
             node: "n".into(),
             seq: 1,
             limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },

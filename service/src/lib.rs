@@ -16,6 +16,7 @@
 //! The modules follow the architecture: `api` speaks HTTP, `domain` holds types and rules,
 //! `store` is the only code that speaks SurrealQL, `runner` owns processes, `journal` numbers,
 //! stores and fans out each run's events, `events` carries the runs list's live stream,
+//! `retention` keeps the history to its settings,
 //! `test_tree` reads the tests from the file system and `cli` is the command-line client of a
 //! running service.
 
@@ -26,6 +27,7 @@ pub mod config;
 pub mod domain;
 pub mod events;
 pub mod journal;
+pub mod retention;
 pub mod runner;
 pub mod store;
 pub mod test_tree;

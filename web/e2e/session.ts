@@ -15,14 +15,14 @@ export interface Session {
   openPage(path: string): Promise<Page>;
 }
 
-/** Starts the service and the browser before the suite's tests and stops them after. */
-export function browserSession(): Session {
+/** Starts the service (with `options`) and the browser before the suite's tests and stops them after. */
+export function browserSession(options: Parameters<typeof startService>[0] = {}): Session {
   let service: Service | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
 
   beforeAll(async () => {
-    [service, browser] = await Promise.all([startService(), launchBrowser()]);
+    [service, browser] = await Promise.all([startService(options), launchBrowser()]);
     context = await browser.newContext();
   });
 

@@ -6,7 +6,7 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::models::{EnvironmentList, SystemView, TestTreeView, TreeEntryView};
+use super::models::{DatabaseKind, DatabaseView, EnvironmentList, SystemView, TestTreeView, TreeEntryView};
 use super::problem::ServerError;
 use super::{ApiTags, AppState};
 
@@ -56,10 +56,16 @@ impl CatalogApi {
     /// Describe this service
     ///
     /// How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
-    /// fully enforced), the default limits, the longest timeout and the concurrency.
+    /// fully enforced), the default limits, the longest timeout, the concurrency, how long
+    /// runs and logs are kept, and what the database takes on disk.
     #[oai(path = "/system", method = "get", operation_id = "get_system")]
     async fn system(&self, state: Data<&Arc<AppState>>) -> Json<SystemView> {
         let facts = &state.system;
+        let size_bytes = match facts.database_dir.clone() {
+            Some(dir) => tokio::task::spawn_blocking(move || folder_bytes(&dir)).await.ok(),
+            None => None,
+        };
+        let kind = if facts.database_dir.is_some() { DatabaseKind::Embedded } else { DatabaseKind::Server };
         Json(SystemView {
             version: env!("CARGO_PKG_VERSION").into(),
             node: facts.node.clone(),
@@ -76,6 +82,8 @@ impl CatalogApi {
             max_concurrent_runs: u32::try_from(facts.max_concurrent_runs).unwrap_or(u32::MAX),
             python: facts.python.clone(),
             tests_root: facts.tests_root.clone(),
+            retention: facts.retention.into(),
+            database: DatabaseView { kind, size_bytes },
         })
     }
 
@@ -85,4 +93,20 @@ impl CatalogApi {
         state.store.environment_holds().await?;
         Ok(Json(Health { status: "ok".into() }))
     }
+}
+
+/// The bytes of the files under `folder`.
+fn folder_bytes(folder: &std::path::Path) -> u64 {
+    let mut total = 0;
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            match entry.metadata() {
+                Ok(metadata) if metadata.is_dir() => folders.push(entry.path()),
+                Ok(metadata) => total += metadata.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
 }

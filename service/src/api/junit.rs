@@ -152,6 +152,8 @@ mod tests {
             counts: Counts::default(),
             log_bytes: 0,
             log_truncated: false,
+            log_pruned_at: None,
+            stored_bytes: 0,
             node: "n1".into(),
             limits: Limits { memory_bytes: 1, cpu_millicores: 1, pids: 8, timeout_s: 1 },
             enforcement: None,

@@ -21,7 +21,7 @@ use poem_openapi::{OpenApiService, Tags};
 
 pub use guard::AccessPolicy;
 
-use crate::domain::{Enforcement, LimitPolicy};
+use crate::domain::{Enforcement, LimitPolicy, RetentionPolicy};
 use crate::events::EventHub;
 use crate::journal::Journal;
 use crate::runner::Runner;
@@ -39,6 +39,9 @@ pub struct SystemFacts {
     pub max_concurrent_runs: usize,
     pub python: String,
     pub tests_root: String,
+    pub retention: RetentionPolicy,
+    /// The embedded database's folder; absent for a database server.
+    pub database_dir: Option<std::path::PathBuf>,
 }
 
 /// What the handlers share.

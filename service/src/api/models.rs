@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object, Union};
 
 use crate::domain::{
-    self, Counts, ENVIRONMENT_MAX, Enforcement, EnvironmentHold, Limits, ResourceUsage, Run, RunStatus, TestOutcome,
-    TestResult,
+    self, Counts, ENVIRONMENT_MAX, Enforcement, EnvironmentHold, Limits, ResourceUsage, RetentionPolicy, Run,
+    RunStatus, TestOutcome, TestResult,
 };
 use crate::events::ListChange;
 use crate::journal::{RunEvent, RunEventKind};
@@ -228,6 +228,11 @@ pub struct RunView {
     pub log_bytes: u64,
     /// The log reached the log cap and the rest of the output was dropped.
     pub log_truncated: bool,
+    /// When the retention setting removed the run's log (its record and test results stay).
+    #[oai(nullable)]
+    pub log_pruned_at: Option<DateTime<Utc>>,
+    /// About how many bytes the run's record, test results and log take in the database.
+    pub stored_bytes: u64,
     /// The Testbay node that executes the run.
     pub node: String,
     pub limits: LimitsView,
@@ -269,6 +274,8 @@ impl From<Run> for RunView {
             counts: run.counts.into(),
             log_bytes: run.log_bytes,
             log_truncated: run.log_truncated,
+            log_pruned_at: run.log_pruned_at,
+            stored_bytes: run.stored_bytes,
             node: run.node,
             limits: run.limits.into(),
             enforcement: run.enforcement.map(Into::into),
@@ -431,6 +438,9 @@ pub struct LogPage {
     pub complete: bool,
     /// The log was cut at the log cap.
     pub truncated: bool,
+    /// When the retention setting removed this log; `text` is then empty.
+    #[oai(nullable)]
+    pub pruned_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Copy, Debug, Enum)]
@@ -626,4 +636,55 @@ pub struct SystemView {
     pub max_concurrent_runs: u32,
     pub python: String,
     pub tests_root: String,
+    /// How long runs and logs are kept.
+    pub retention: RetentionView,
+    pub database: DatabaseView,
+}
+
+/// How long runs and their logs are kept: by age, by count, or both (whichever lets go
+/// first). Absent fields keep without that limit.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct RetentionView {
+    /// Days a run (record and test results) is kept after it was created.
+    #[oai(nullable)]
+    pub runs_days: Option<u32>,
+    /// The newest runs kept whatever their age.
+    #[oai(nullable)]
+    pub runs_newest: Option<u64>,
+    /// Days a run's log is kept after the run was created.
+    #[oai(nullable)]
+    pub logs_days: Option<u32>,
+    /// The newest runs whose logs are kept whatever their age.
+    #[oai(nullable)]
+    pub logs_newest: Option<u64>,
+}
+
+impl From<RetentionPolicy> for RetentionView {
+    fn from(policy: RetentionPolicy) -> Self {
+        RetentionView {
+            runs_days: policy.runs.days,
+            runs_newest: policy.runs.newest,
+            logs_days: policy.logs.days,
+            logs_newest: policy.logs.newest,
+        }
+    }
+}
+
+/// Where the runs are stored.
+#[derive(Debug, Object)]
+#[oai(rename_all = "snake_case")]
+pub struct DatabaseView {
+    /// `embedded` (files in the data dir) or `server` (a SurrealDB server shared by nodes).
+    pub kind: DatabaseKind,
+    /// The embedded database's files on disk, in bytes; absent for a server.
+    #[oai(nullable)]
+    pub size_bytes: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum DatabaseKind {
+    Embedded,
+    Server,
 }

@@ -283,7 +283,7 @@ impl RunsApi {
     /// stdout and stderr of pytest in one ordered log, from byte `offset`, at most `limit`
     /// bytes (1 KiB to 4 MiB, default 1 MiB) or somewhat more to end on a stored piece. Follow a
     /// log by asking again from `next_offset`; `complete` says the run has ended and the whole
-    /// log has been read.
+    /// log has been read. A log the retention setting removed has `pruned_at` and no text.
     #[oai(path = "/runs/:id/log", method = "get", operation_id = "get_run_log")]
     async fn log(
         &self,
@@ -301,6 +301,16 @@ impl RunsApi {
             return Ok(LogResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
         };
         let offset = offset.0.unwrap_or(0);
+        if let Some(pruned_at) = run.log_pruned_at {
+            return Ok(LogResponse::Ok(Json(LogPage {
+                offset,
+                text: String::new(),
+                next_offset: offset,
+                complete: true,
+                truncated: run.log_truncated,
+                pruned_at: Some(pruned_at),
+            })));
+        }
         let limit = limit.0.unwrap_or(DEFAULT_LOG_BYTES) as usize;
         let chunks = state.store.log_chunks_from(id, offset, LOG_CHUNKS_PER_READ).await?;
         let mut text = String::new();
@@ -327,6 +337,7 @@ impl RunsApi {
             truncated: run.log_truncated,
             next_offset,
             text,
+            pruned_at: None,
         })))
     }
 

@@ -218,6 +218,10 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
         let cpu = run.resources.cpu_seconds.map(|s| format!(", {s:.2} s CPU")).unwrap_or_default();
         facts.push(("used", format!("{:.1} MiB memory at peak{cpu}", peak as f64 / (1024.0 * 1024.0))));
     }
+    facts.push(("stored", output::bytes(run.stored_bytes)));
+    if let Some(pruned) = &run.log_pruned_at {
+        facts.push(("log", format!("removed {} by the retention setting", output::local_time(pruned))));
+    }
     facts.push(("node", run.node.clone()));
     facts.push(("page", client.page_url(&format!("/runs/{}", run.id))));
     say(output::run_summary(&run));
@@ -248,6 +252,15 @@ pub async fn logs(args: LogsArgs) -> Result<u8, CliError> {
     loop {
         let answer = client.get_with(&format!("/runs/{}/log", args.id), &[("offset", offset.to_string())]).await?;
         let page: LogPage = parse(&answer)?;
+        if let Some(pruned) = &page.pruned_at {
+            tell(format!(
+                "the log of run {} was removed {} by the retention setting; its results are kept (testbay tests {})",
+                args.id,
+                output::local_time(pruned),
+                args.id
+            ));
+            return Ok(EXIT_PASSED);
+        }
         output::print(&page.text);
         if page.complete || page.next_offset <= offset {
             return Ok(EXIT_PASSED);

@@ -47,6 +47,10 @@ pub struct Run {
     pub queue_position: Option<u32>,
     pub template: Option<String>,
     pub rerun_of: Option<i64>,
+    #[serde(default)]
+    pub stored_bytes: u64,
+    #[serde(default)]
+    pub log_pruned_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -110,6 +114,8 @@ pub struct LogPage {
     pub text: String,
     pub next_offset: u64,
     pub complete: bool,
+    #[serde(default)]
+    pub pruned_at: Option<DateTime<Utc>>,
 }
 
 /// An event of a run's stream (`GET /runs/{id}/events`).

@@ -72,6 +72,21 @@ pub fn counts(counts: &Counts) -> String {
     if parts.is_empty() { "no tests".into() } else { parts.join(", ") }
 }
 
+/// A size in bytes, in the unit that reads best: `812 B`, `14.2 KiB`, `3.1 MiB`.
+pub fn bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut size = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while size >= 1024.0 && unit + 1 < UNITS.len() {
+        size /= 1024.0;
+        unit += 1;
+    }
+    format!("{size:.1} {}", UNITS[unit])
+}
+
 pub fn local_time(time: &DateTime<Utc>) -> String {
     time.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S").to_string()
 }
@@ -156,6 +171,13 @@ pub fn cell(text: impl Into<String>) -> (String, Style) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_their_unit() {
+        assert_eq!(bytes(812), "812 B");
+        assert_eq!(bytes(14_541), "14.2 KiB");
+        assert_eq!(bytes(3 * 1024 * 1024 + 200_000), "3.2 MiB");
+    }
 
     #[test]
     fn a_table_pads_by_visible_width() {

@@ -3,6 +3,7 @@
 
 mod limits;
 mod new_run;
+mod retention;
 mod run;
 mod template;
 
@@ -12,6 +13,7 @@ pub use new_run::{
     ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_BYTES, PATHS_MAX, RerunRequest, USER_MAX_CHARS,
     VARIABLE_NAME_MAX_CHARS, VARIABLE_VALUE_MAX_BYTES, VARIABLES_MAX,
 };
+pub use retention::{Keep, RUN_RECORD_BYTES, RetentionPolicy, TEST_RESULT_RECORD_BYTES};
 pub use run::{
     Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult, failure_summary,
 };

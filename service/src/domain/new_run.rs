@@ -377,6 +377,8 @@ mod tests {
             counts: crate::domain::Counts::default(),
             log_bytes: 0,
             log_truncated: false,
+            log_pruned_at: None,
+            stored_bytes: 0,
             node: "n".into(),
             limits: run.limits,
             enforcement: None,

@@ -219,6 +219,10 @@ pub struct Run {
     pub counts: Counts,
     pub log_bytes: u64,
     pub log_truncated: bool,
+    /// When the retention setting removed the run's log; its record and results stay.
+    pub log_pruned_at: Option<DateTime<Utc>>,
+    /// About how many bytes the run's record, test results and log take in the database.
+    pub stored_bytes: u64,
     /// The Testbay node that accepted the run and executes it.
     pub node: String,
     pub limits: Limits,

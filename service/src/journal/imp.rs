@@ -11,7 +11,7 @@ use tracing::{error, info};
 use super::active::{ActiveRun, Attached};
 use super::event::RunEventKind;
 use super::writer::RunWriter;
-use crate::domain::{Enforcement, NewRun, Run, RunId, RunStatus};
+use crate::domain::{Enforcement, NewRun, RUN_RECORD_BYTES, Run, RunId, RunStatus};
 use crate::events::{EventHub, ListChange};
 use crate::store::{CreateRunError, Finish, Store, StoreError};
 
@@ -104,6 +104,7 @@ impl Journal {
             counts,
             log_bytes: 0,
             log_truncated: false,
+            stored_bytes: RUN_RECORD_BYTES,
             seq,
             resources,
             log: Vec::new(),
@@ -132,6 +133,7 @@ impl Journal {
                 counts: run.counts,
                 log_bytes: run.log_bytes,
                 log_truncated: run.log_truncated,
+                stored_bytes: run.stored_bytes,
                 seq: run.seq + UNSTORED_SEQ_LIMIT + 1,
                 resources: run.resources,
                 log: Vec::new(),

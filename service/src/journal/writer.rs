@@ -13,7 +13,7 @@ use tracing::error;
 use super::active::ActiveRun;
 use super::event::{RunEvent, RunEventKind};
 use super::imp::Inner;
-use crate::domain::{LogChunk, ResourceUsage, Run, RunId, RunStatus, TestResult};
+use crate::domain::{LogChunk, ResourceUsage, Run, RunId, RunStatus, TEST_RESULT_RECORD_BYTES, TestResult};
 use crate::events::ListChange;
 use crate::store::{Finish, Progress};
 
@@ -56,6 +56,7 @@ impl RunWriter {
         let seq = state.next_seq();
         let byte_offset = state.run.log_bytes;
         state.run.log_bytes += text.len() as u64;
+        state.run.stored_bytes += text.len() as u64;
         self.active.publish(&mut state, seq, RunEventKind::Log(LogChunk { seq, byte_offset, text }), false);
         if state.tail_log_bytes >= self.inner.settings.persist_bytes {
             self.active.wake.notify_one();
@@ -77,6 +78,9 @@ impl RunWriter {
         let mut state = self.active.lock();
         let seq = state.next_seq();
         state.run.counts.record(result.outcome);
+        state.run.stored_bytes += TEST_RESULT_RECORD_BYTES
+            + result.node_id.len() as u64
+            + result.failure.as_ref().map_or(0, |failure| failure.len() as u64);
         self.active.publish(&mut state, seq, RunEventKind::Test(TestResult { seq, ..result }), false);
     }
 
@@ -98,6 +102,7 @@ impl RunWriter {
                 counts: state.run.counts,
                 log_bytes: state.run.log_bytes,
                 log_truncated: state.run.log_truncated,
+                stored_bytes: state.run.stored_bytes,
                 seq: state.next_seq(),
                 resources: ending.resources,
                 log: unstored.log,
@@ -162,6 +167,7 @@ async fn persist(inner: &Inner, id: RunId, active: &ActiveRun) {
         progress.counts = state.run.counts;
         progress.log_bytes = state.run.log_bytes;
         progress.log_truncated = state.run.log_truncated;
+        progress.stored_bytes = state.run.stored_bytes;
         progress.seq = seq;
         if counts_moved {
             state.published_counts = state.run.counts;

@@ -9,6 +9,7 @@ mod error;
 mod migrations;
 #[cfg(test)]
 mod plans;
+mod retention;
 mod rows;
 mod run_events;
 mod run_list;
@@ -21,6 +22,7 @@ use connection::{Connection, Statement};
 
 pub use connection::EmbeddedSizes;
 pub use error::{CreateRunError, StoreError};
+pub use retention::{RetentionMarks, RunAge};
 pub use runs::{Finish, Progress};
 
 const NAMESPACE: &str = "testbay";

@@ -7,8 +7,8 @@ use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
 
 use super::StoreError;
 use crate::domain::{
-    Counts, Enforcement, EnvironmentHold, Limits, LogChunk, ResourceUsage, Run, RunId, RunStatus, Template,
-    TemplateSetup, TestOutcome, TestResult,
+    Counts, Enforcement, EnvironmentHold, Limits, LogChunk, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunStatus,
+    Template, TemplateSetup, TestOutcome, TestResult,
 };
 
 pub(super) fn run_record(id: RunId) -> RecordId {
@@ -131,6 +131,7 @@ pub(super) struct NewRunRow {
     pub counts: CountsRow,
     pub log_bytes: i64,
     pub log_truncated: bool,
+    pub stored_bytes: i64,
     pub node: String,
     pub seq: i64,
     pub limits: LimitsRow,
@@ -155,6 +156,9 @@ pub(super) struct RunRow {
     counts: CountsRow,
     log_bytes: i64,
     log_truncated: bool,
+    log_pruned_at: Option<DateTime<Utc>>,
+    /// Absent on runs stored before Testbay counted it.
+    stored_bytes: Option<i64>,
     node: String,
     seq: i64,
     limits: LimitsRow,
@@ -185,6 +189,11 @@ impl TryFrom<RunRow> for Run {
             counts: row.counts.into(),
             log_bytes: u64::try_from(row.log_bytes).unwrap_or(0),
             log_truncated: row.log_truncated,
+            log_pruned_at: row.log_pruned_at,
+            stored_bytes: row.stored_bytes.and_then(|n| u64::try_from(n).ok()).unwrap_or_else(|| {
+                let log = if row.log_pruned_at.is_some() { 0 } else { u64::try_from(row.log_bytes).unwrap_or(0) };
+                RUN_RECORD_BYTES + log
+            }),
             node: row.node,
             seq: row.seq,
             limits: row.limits.into(),

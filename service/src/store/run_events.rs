@@ -15,22 +15,24 @@ impl Store {
         let log = LogChunkRow::batch(id, &progress.log);
         let results: Vec<TestResultRow> = progress.results.iter().map(|r| TestResultRow::new(id, r)).collect();
         self.query(
-                "BEGIN TRANSACTION;
+            "BEGIN TRANSACTION;
                  IF array::len($log) > 0 { INSERT INTO log_chunk $log RETURN NONE; };
                  IF array::len($results) > 0 { INSERT INTO test_result $results RETURN NONE; };
-                 UPDATE $run SET counts = $counts, log_bytes = $log_bytes, log_truncated = $log_truncated, seq = $seq RETURN NONE;
+                 UPDATE $run SET counts = $counts, log_bytes = $log_bytes, log_truncated = $log_truncated,
+                     stored_bytes = $stored_bytes, seq = $seq RETURN NONE;
                  COMMIT TRANSACTION;",
-            )
-            .bind("run", run_record(id))
-            .bind("log", log)
-            .bind("results", results)
-            .bind("counts", CountsRow::from(progress.counts))
-            .bind("log_bytes", progress.log_bytes as i64)
-            .bind("log_truncated", progress.log_truncated)
-            .bind("seq", progress.seq)
-            .await
-            .and_then(IndexedResults::check)
-            .map_err(StoreError::query("record progress"))?;
+        )
+        .bind("run", run_record(id))
+        .bind("log", log)
+        .bind("results", results)
+        .bind("counts", CountsRow::from(progress.counts))
+        .bind("log_bytes", progress.log_bytes as i64)
+        .bind("log_truncated", progress.log_truncated)
+        .bind("stored_bytes", progress.stored_bytes as i64)
+        .bind("seq", progress.seq)
+        .await
+        .and_then(IndexedResults::check)
+        .map_err(StoreError::query("record progress"))?;
         Ok(())
     }
 

@@ -10,8 +10,8 @@ use super::error::is_conflict;
 use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow, run_record};
 use super::{CreateRunError, Statement, Store, StoreError};
 use crate::domain::{
-    Counts, ENVIRONMENT_MAX, ENVIRONMENT_MIN, Enforcement, EnvironmentHold, LogChunk, NewRun, ResourceUsage, Run,
-    RunId, RunStatus, TestResult,
+    Counts, ENVIRONMENT_MAX, ENVIRONMENT_MIN, Enforcement, EnvironmentHold, LogChunk, NewRun, RUN_RECORD_BYTES,
+    ResourceUsage, Run, RunId, RunStatus, TestResult,
 };
 
 /// How often a transaction that lost a write race is tried again before giving up.
@@ -44,6 +44,7 @@ pub struct Finish {
     pub counts: Counts,
     pub log_bytes: u64,
     pub log_truncated: bool,
+    pub stored_bytes: u64,
     pub seq: i64,
     pub resources: ResourceUsage,
     /// Log events of the run not stored yet, stored with its end.
@@ -60,6 +61,7 @@ pub struct Progress {
     pub counts: Counts,
     pub log_bytes: u64,
     pub log_truncated: bool,
+    pub stored_bytes: u64,
     pub seq: i64,
 }
 
@@ -76,6 +78,7 @@ impl Store {
             counts: Counts::default().into(),
             log_bytes: 0,
             log_truncated: false,
+            stored_bytes: RUN_RECORD_BYTES as i64,
             node: node.to_owned(),
             seq: 1,
             limits: new.limits.into(),
@@ -162,7 +165,7 @@ impl Store {
                 "BEGIN TRANSACTION;
                  LET $ended = (UPDATE $run SET status = $status, exit_code = $exit_code, message = $message,
                      finished_at = $finished_at, counts = $counts, log_bytes = $log_bytes,
-                     log_truncated = $log_truncated, seq = $seq, resources = $resources
+                     log_truncated = $log_truncated, stored_bytes = $stored_bytes, seq = $seq, resources = $resources
                      WHERE status IN ['queued', 'running'] RETURN AFTER);
                  IF array::len($ended) > 0 {
                      UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
@@ -180,6 +183,7 @@ impl Store {
             .bind("counts", CountsRow::from(finish.counts))
             .bind("log_bytes", finish.log_bytes as i64)
             .bind("log_truncated", finish.log_truncated)
+            .bind("stored_bytes", finish.stored_bytes as i64)
             .bind("seq", finish.seq)
             .bind("resources", ResourcesRow::from(finish.resources))
             .bind("log", LogChunkRow::batch(id, &finish.log))
@@ -283,6 +287,7 @@ mod tests {
             counts: Counts::default(),
             log_bytes: 0,
             log_truncated: false,
+            stored_bytes: 0,
             seq: 2,
             resources: ResourceUsage { peak_memory_bytes: Some(1000), cpu_seconds: Some(0.5), oom_killed: false },
             log: Vec::new(),
@@ -337,6 +342,7 @@ mod tests {
             counts: Counts { failed: 1, total: 1, ..Counts::default() },
             log_bytes: 12,
             log_truncated: false,
+            stored_bytes: 0,
             seq: 5,
         };
         store.record_progress(run.id, &progress).await.expect("progress");

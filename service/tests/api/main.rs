@@ -7,6 +7,7 @@ mod cli;
 mod execution;
 mod live;
 mod restart;
+mod retention;
 mod runs;
 mod sandbox;
 mod security;

@@ -3,6 +3,8 @@
 from .counts_view import CountsView
 from .create_run_request import CreateRunRequest
 from .create_run_request_variables import CreateRunRequestVariables
+from .database_kind import DatabaseKind
+from .database_view import DatabaseView
 from .enforcement_view import EnforcementView
 from .environment_list import EnvironmentList
 from .environment_view import EnvironmentView
@@ -20,6 +22,7 @@ from .problem import Problem
 from .reload import Reload
 from .rerun_request import RerunRequest
 from .resources_view import ResourcesView
+from .retention_view import RetentionView
 from .run_changed import RunChanged
 from .run_listed import RunListed
 from .run_page import RunPage
@@ -50,6 +53,8 @@ __all__ = (
     "CountsView",
     "CreateRunRequest",
     "CreateRunRequestVariables",
+    "DatabaseKind",
+    "DatabaseView",
     "EnforcementView",
     "EnvironmentList",
     "EnvironmentView",
@@ -67,6 +72,7 @@ __all__ = (
     "Reload",
     "RerunRequest",
     "ResourcesView",
+    "RetentionView",
     "RunChanged",
     "RunListed",
     "RunPage",

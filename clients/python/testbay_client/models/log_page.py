@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LogPage")
 
@@ -19,6 +22,7 @@ class LogPage:
         next_offset (int): Ask for this offset to continue.
         complete (bool): The run has ended and `next_offset` is the end of its log.
         truncated (bool): The log was cut at the log cap.
+        pruned_at (datetime.datetime | None | Unset): When the retention setting removed this log; `text` is then empty.
     """
 
     offset: int
@@ -26,6 +30,7 @@ class LogPage:
     next_offset: int
     complete: bool
     truncated: bool
+    pruned_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,6 +44,14 @@ class LogPage:
 
         truncated = self.truncated
 
+        pruned_at: None | str | Unset
+        if isinstance(self.pruned_at, Unset):
+            pruned_at = UNSET
+        elif isinstance(self.pruned_at, datetime.datetime):
+            pruned_at = self.pruned_at.isoformat()
+        else:
+            pruned_at = self.pruned_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -50,6 +63,8 @@ class LogPage:
                 "truncated": truncated,
             }
         )
+        if pruned_at is not UNSET:
+            field_dict["pruned_at"] = pruned_at
 
         return field_dict
 
@@ -66,12 +81,30 @@ class LogPage:
 
         truncated = d.pop("truncated")
 
+        def _parse_pruned_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                pruned_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return pruned_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        pruned_at = _parse_pruned_at(d.pop("pruned_at", UNSET))
+
         log_page = cls(
             offset=offset,
             text=text,
             next_offset=next_offset,
             complete=complete,
             truncated=truncated,
+            pruned_at=pruned_at,
         )
 
         log_page.additional_properties = d

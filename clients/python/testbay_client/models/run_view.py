@@ -38,6 +38,7 @@ class RunView:
             is an error (so one test may count as both passed and error).
         log_bytes (int): Bytes of log stored so far.
         log_truncated (bool): The log reached the log cap and the rest of the output was dropped.
+        stored_bytes (int): About how many bytes the run's record, test results and log take in the database.
         node (str): The Testbay node that executes the run.
         limits (LimitsView): Limits applied to a run.
         resources (ResourcesView): What a run used, from its cgroup's accounting (absent under rlimits).
@@ -46,6 +47,8 @@ class RunView:
         started_at (datetime.datetime | None | Unset):
         finished_at (datetime.datetime | None | Unset):
         duration_s (float | None | Unset): Seconds from start to end (or to now, while running).
+        log_pruned_at (datetime.datetime | None | Unset): When the retention setting removed the run's log (its record
+            and test results stay).
         enforcement (EnforcementView | None | Unset): How the limits were enforced; known once the run has started.
         queue_position (int | None | Unset): While queued: the run's place in the queue, 1 being next.
         template (None | str | Unset): The saved template the run was started from.
@@ -62,6 +65,7 @@ class RunView:
     counts: CountsView
     log_bytes: int
     log_truncated: bool
+    stored_bytes: int
     node: str
     limits: LimitsView
     resources: ResourcesView
@@ -70,6 +74,7 @@ class RunView:
     started_at: datetime.datetime | None | Unset = UNSET
     finished_at: datetime.datetime | None | Unset = UNSET
     duration_s: float | None | Unset = UNSET
+    log_pruned_at: datetime.datetime | None | Unset = UNSET
     enforcement: EnforcementView | None | Unset = UNSET
     queue_position: int | None | Unset = UNSET
     template: None | str | Unset = UNSET
@@ -96,6 +101,8 @@ class RunView:
         log_bytes = self.log_bytes
 
         log_truncated = self.log_truncated
+
+        stored_bytes = self.stored_bytes
 
         node = self.node
 
@@ -137,6 +144,14 @@ class RunView:
         else:
             duration_s = self.duration_s
 
+        log_pruned_at: None | str | Unset
+        if isinstance(self.log_pruned_at, Unset):
+            log_pruned_at = UNSET
+        elif isinstance(self.log_pruned_at, datetime.datetime):
+            log_pruned_at = self.log_pruned_at.isoformat()
+        else:
+            log_pruned_at = self.log_pruned_at
+
         enforcement: None | str | Unset
         if isinstance(self.enforcement, Unset):
             enforcement = UNSET
@@ -177,6 +192,7 @@ class RunView:
                 "counts": counts,
                 "log_bytes": log_bytes,
                 "log_truncated": log_truncated,
+                "stored_bytes": stored_bytes,
                 "node": node,
                 "limits": limits,
                 "resources": resources,
@@ -192,6 +208,8 @@ class RunView:
             field_dict["finished_at"] = finished_at
         if duration_s is not UNSET:
             field_dict["duration_s"] = duration_s
+        if log_pruned_at is not UNSET:
+            field_dict["log_pruned_at"] = log_pruned_at
         if enforcement is not UNSET:
             field_dict["enforcement"] = enforcement
         if queue_position is not UNSET:
@@ -230,6 +248,8 @@ class RunView:
         log_bytes = d.pop("log_bytes")
 
         log_truncated = d.pop("log_truncated")
+
+        stored_bytes = d.pop("stored_bytes")
 
         node = d.pop("node")
 
@@ -298,6 +318,23 @@ class RunView:
 
         duration_s = _parse_duration_s(d.pop("duration_s", UNSET))
 
+        def _parse_log_pruned_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                log_pruned_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return log_pruned_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        log_pruned_at = _parse_log_pruned_at(d.pop("log_pruned_at", UNSET))
+
         def _parse_enforcement(data: object) -> EnforcementView | None | Unset:
             if data is None:
                 return data
@@ -353,6 +390,7 @@ class RunView:
             counts=counts,
             log_bytes=log_bytes,
             log_truncated=log_truncated,
+            stored_bytes=stored_bytes,
             node=node,
             limits=limits,
             resources=resources,
@@ -361,6 +399,7 @@ class RunView:
             started_at=started_at,
             finished_at=finished_at,
             duration_s=duration_s,
+            log_pruned_at=log_pruned_at,
             enforcement=enforcement,
             queue_position=queue_position,
             template=template,

@@ -10,7 +10,9 @@ from ..models.enforcement_view import EnforcementView
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.database_view import DatabaseView
     from ..models.limits_view import LimitsView
+    from ..models.retention_view import RetentionView
 
 
 T = TypeVar("T", bound="SystemView")
@@ -31,6 +33,9 @@ class SystemView:
         max_concurrent_runs (int): Runs executed at once; more wait as queued.
         python (str):
         tests_root (str):
+        retention (RetentionView): How long runs and their logs are kept: by age, by count, or both (whichever lets go
+            first). Absent fields keep without that limit.
+        database (DatabaseView): Where the runs are stored.
         sandbox_warning (None | str | Unset): Set when limits cannot be fully enforced (no writable cgroup): why, and
             what it means.
     """
@@ -43,6 +48,8 @@ class SystemView:
     max_concurrent_runs: int
     python: str
     tests_root: str
+    retention: RetentionView
+    database: DatabaseView
     sandbox_warning: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -63,6 +70,10 @@ class SystemView:
 
         tests_root = self.tests_root
 
+        retention = self.retention.to_dict()
+
+        database = self.database.to_dict()
+
         sandbox_warning: None | str | Unset
         if isinstance(self.sandbox_warning, Unset):
             sandbox_warning = UNSET
@@ -81,6 +92,8 @@ class SystemView:
                 "max_concurrent_runs": max_concurrent_runs,
                 "python": python,
                 "tests_root": tests_root,
+                "retention": retention,
+                "database": database,
             }
         )
         if sandbox_warning is not UNSET:
@@ -90,7 +103,9 @@ class SystemView:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.database_view import DatabaseView  # noqa: PLC0415
         from ..models.limits_view import LimitsView  # noqa: PLC0415
+        from ..models.retention_view import RetentionView  # noqa: PLC0415
 
         d = dict(src_dict)
         version = d.pop("version")
@@ -108,6 +123,10 @@ class SystemView:
         python = d.pop("python")
 
         tests_root = d.pop("tests_root")
+
+        retention = RetentionView.from_dict(d.pop("retention"))
+
+        database = DatabaseView.from_dict(d.pop("database"))
 
         def _parse_sandbox_warning(data: object) -> None | str | Unset:
             if data is None:
@@ -127,6 +146,8 @@ class SystemView:
             max_concurrent_runs=max_concurrent_runs,
             python=python,
             tests_root=tests_root,
+            retention=retention,
+            database=database,
             sandbox_warning=sandbox_warning,
         )
 

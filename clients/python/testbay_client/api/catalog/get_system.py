@@ -47,7 +47,8 @@ def sync_detailed(
     """Describe this service
 
      How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
-    fully enforced), the default limits, the longest timeout and the concurrency.
+    fully enforced), the default limits, the longest timeout, the concurrency, how long
+    runs and logs are kept, and what the database takes on disk.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -73,7 +74,8 @@ def sync(
     """Describe this service
 
      How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
-    fully enforced), the default limits, the longest timeout and the concurrency.
+    fully enforced), the default limits, the longest timeout, the concurrency, how long
+    runs and logs are kept, and what the database takes on disk.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,7 +97,8 @@ async def asyncio_detailed(
     """Describe this service
 
      How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
-    fully enforced), the default limits, the longest timeout and the concurrency.
+    fully enforced), the default limits, the longest timeout, the concurrency, how long
+    runs and logs are kept, and what the database takes on disk.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -119,7 +122,8 @@ async def asyncio(
     """Describe this service
 
      How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
-    fully enforced), the default limits, the longest timeout and the concurrency.
+    fully enforced), the default limits, the longest timeout, the concurrency, how long
+    runs and logs are kept, and what the database takes on disk.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

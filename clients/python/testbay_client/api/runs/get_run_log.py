@@ -80,7 +80,7 @@ def sync_detailed(
      stdout and stderr of pytest in one ordered log, from byte `offset`, at most `limit`
     bytes (1 KiB to 4 MiB, default 1 MiB) or somewhat more to end on a stored piece. Follow a
     log by asking again from `next_offset`; `complete` says the run has ended and the whole
-    log has been read.
+    log has been read. A log the retention setting removed has `pruned_at` and no text.
 
     Args:
         id (int):
@@ -120,7 +120,7 @@ def sync(
      stdout and stderr of pytest in one ordered log, from byte `offset`, at most `limit`
     bytes (1 KiB to 4 MiB, default 1 MiB) or somewhat more to end on a stored piece. Follow a
     log by asking again from `next_offset`; `complete` says the run has ended and the whole
-    log has been read.
+    log has been read. A log the retention setting removed has `pruned_at` and no text.
 
     Args:
         id (int):
@@ -155,7 +155,7 @@ async def asyncio_detailed(
      stdout and stderr of pytest in one ordered log, from byte `offset`, at most `limit`
     bytes (1 KiB to 4 MiB, default 1 MiB) or somewhat more to end on a stored piece. Follow a
     log by asking again from `next_offset`; `complete` says the run has ended and the whole
-    log has been read.
+    log has been read. A log the retention setting removed has `pruned_at` and no text.
 
     Args:
         id (int):
@@ -193,7 +193,7 @@ async def asyncio(
      stdout and stderr of pytest in one ordered log, from byte `offset`, at most `limit`
     bytes (1 KiB to 4 MiB, default 1 MiB) or somewhat more to end on a stored piece. Follow a
     log by asking again from `next_offset`; `complete` says the run has ended and the whole
-    log has been read.
+    log has been read. A log the retention setting removed has `pruned_at` and no text.
 
     Args:
         id (int):

@@ -1,0 +1,281 @@
+//! Keeps the history to its settings: a task that, every `interval`, removes the logs and then
+//! the runs that are past keeping, oldest first, in small steps with pauses between them, so
+//! that requests are served at their usual speed meanwhile.
+//!
+//! Run ids grow with time, so the runs past keeping are the oldest ids: a pass walks up from
+//! where the previous one stopped (marks kept in the database) and stops at the first run that
+//! is still kept. An active run is skipped and looked at again by the next pass.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::watch;
+use tracing::{error, info};
+
+use crate::domain::{Keep, RetentionPolicy, RunId};
+use crate::store::{RetentionMarks, RunAge, Store, StoreError};
+
+/// Runs looked at per step.
+const STEP_RUNS: i64 = 50;
+/// The pause between two steps, which leaves the database to requests.
+const STEP_PAUSE: Duration = Duration::from_millis(20);
+
+/// What one pass removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PassReport {
+    pub logs_pruned: u64,
+    pub runs_deleted: u64,
+}
+
+/// Which removal a walk does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Removal {
+    Logs,
+    Runs,
+}
+
+/// Starts the retention task; it stops when `stop_rx` changes.
+pub fn start(
+    store: Store,
+    policy: RetentionPolicy,
+    interval: Duration,
+    mut stop_rx: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        if policy.runs.is_forever() && policy.logs.is_forever() {
+            return;
+        }
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                _ = stop_rx.changed() => return,
+            }
+            let pass = tokio::select! {
+                pass = run_pass(&store, policy) => pass,
+                _ = stop_rx.changed() => return,
+            };
+            match pass {
+                Ok(report) if report != PassReport::default() => info!(
+                    logs_pruned = report.logs_pruned,
+                    runs_deleted = report.runs_deleted,
+                    "retention removed what is past keeping"
+                ),
+                Ok(_) => {}
+                Err(err) => error!(error = ?err, "retention could not finish its pass; the next one goes on"),
+            }
+        }
+    })
+}
+
+/// Removes every log and run that is past keeping now.
+pub async fn run_pass(store: &Store, policy: RetentionPolicy) -> Result<PassReport, StoreError> {
+    let Some(newest) = store.newest_run_id().await? else { return Ok(PassReport::default()) };
+    let mut marks = store.retention_marks().await?;
+    let mut report = PassReport::default();
+    // Whole runs first: their logs go with them.
+    if !policy.runs.is_forever() {
+        report.runs_deleted = walk(store, policy.runs, Removal::Runs, newest, &mut marks).await?;
+    }
+    if !policy.logs.is_forever() {
+        marks.logs_from = marks.logs_from.max(marks.runs_from);
+        report.logs_pruned = walk(store, policy.logs, Removal::Logs, newest, &mut marks).await?;
+    }
+    Ok(report)
+}
+
+/// Walks up from the removal's mark, removing what `keep` lets go, until a run that is kept.
+async fn walk(
+    store: &Store,
+    keep: Keep,
+    removal: Removal,
+    newest: RunId,
+    marks: &mut RetentionMarks,
+) -> Result<u64, StoreError> {
+    let mut removed = 0;
+    loop {
+        let from = match removal {
+            Removal::Logs => marks.logs_from,
+            Removal::Runs => marks.runs_from,
+        };
+        if from > newest {
+            return Ok(removed);
+        }
+        let now = Utc::now();
+        let runs = store.run_ages(from, STEP_RUNS).await?;
+        // Past the window unless a run in it is kept or still active.
+        let mut next = RunId(from.0 + STEP_RUNS);
+        let mut done = false;
+        for run in &runs {
+            let outcome = if keep.expired(run.id, run.created_at, newest, now) {
+                remove(store, removal, run).await?
+            } else {
+                Outcome::Kept
+            };
+            match outcome {
+                Outcome::Removed => removed += 1,
+                Outcome::AlreadyGone => {}
+                Outcome::Kept | Outcome::Active => {
+                    next = run.id;
+                    done = true;
+                    break;
+                }
+            }
+        }
+        match removal {
+            Removal::Logs => marks.logs_from = next,
+            Removal::Runs => marks.runs_from = next,
+        }
+        store.set_retention_marks(*marks).await?;
+        if done {
+            return Ok(removed);
+        }
+        tokio::time::sleep(STEP_PAUSE).await;
+    }
+}
+
+/// What became of one run.
+enum Outcome {
+    Removed,
+    /// Its log was removed by an earlier pass.
+    AlreadyGone,
+    /// Still kept by the settings.
+    Kept,
+    /// Expired but active: looked at again by the next pass.
+    Active,
+}
+
+/// Removes what `removal` says of one expired run.
+async fn remove(store: &Store, removal: Removal, run: &RunAge) -> Result<Outcome, StoreError> {
+    let removed = match removal {
+        _ if run.status.is_active() => return Ok(Outcome::Active),
+        Removal::Logs if run.log_pruned => return Ok(Outcome::AlreadyGone),
+        Removal::Runs => store.delete_run(run.id).await?,
+        Removal::Logs => store.prune_log(run.id, Utc::now()).await?,
+    };
+    Ok(if removed { Outcome::Removed } else { Outcome::Active })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::{DateTime, Duration as Days, Utc};
+
+    use super::*;
+    use crate::domain::{
+        Counts, Enforcement, Limits, LogChunk, NewRun, ResourceUsage, RunStatus, TestOutcome, TestResult,
+    };
+    use crate::store::{EmbeddedSizes, Finish};
+
+    /// A finished run created `days` ago, with a log and one test result.
+    async fn finished_run(store: &Store, days: i64) -> RunId {
+        let created_at: DateTime<Utc> = Utc::now() - Days::days(days);
+        let new = NewRun {
+            user: "ada".into(),
+            environment: 5,
+            paths: vec!["math".into()],
+            variables: BTreeMap::new(),
+            limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
+            template: None,
+            rerun_of: None,
+        };
+        let run = store.create_run(&new, "n", created_at).await.expect("create");
+        store.mark_running(run.id, created_at, Enforcement::Rlimit, 2).await.expect("start");
+        let text = format!("the log of a run {days} days old\n");
+        let finish = Finish {
+            status: RunStatus::Passed,
+            exit_code: Some(0),
+            message: None,
+            finished_at: created_at,
+            counts: Counts { passed: 1, total: 1, ..Counts::default() },
+            log_bytes: text.len() as u64,
+            log_truncated: false,
+            stored_bytes: 2000 + text.len() as u64,
+            seq: 5,
+            resources: ResourceUsage::default(),
+            log: vec![LogChunk { seq: 3, byte_offset: 0, text }],
+            results: vec![TestResult {
+                seq: 4,
+                node_id: "t.py::test".into(),
+                outcome: TestOutcome::Passed,
+                phase: "call".into(),
+                duration_s: 0.1,
+                failure: None,
+            }],
+        };
+        store.finish_run(run.id, &finish).await.expect("finish").expect("was active");
+        run.id
+    }
+
+    async fn kept(store: &Store, id: RunId) -> (bool, bool, usize) {
+        let run = store.run(id).await.expect("read");
+        let log = store.log_chunks_from(id, 0, 10).await.expect("log");
+        let results = store.test_results(id, 0, i64::MAX).await.expect("results");
+        (run.is_some(), !log.is_empty(), results.len())
+    }
+
+    #[tokio::test]
+    async fn old_runs_go_whole_older_logs_go_alone_and_recent_runs_stay() {
+        let store = Store::connect("mem://", None, EmbeddedSizes::default()).await.expect("store");
+        let ancient = finished_run(&store, 400).await;
+        let old = finished_run(&store, 100).await;
+        let recent = finished_run(&store, 10).await;
+        let policy = RetentionPolicy {
+            runs: Keep { days: Some(365), newest: None },
+            logs: Keep { days: Some(90), newest: None },
+        };
+        let report = run_pass(&store, policy).await.expect("pass");
+        assert_eq!(report, PassReport { logs_pruned: 1, runs_deleted: 1 });
+        assert_eq!(kept(&store, ancient).await, (false, false, 0), "a run past a year goes with its log and results");
+        assert_eq!(kept(&store, old).await, (true, false, 1), "a log past 90 days goes; the run and its results stay");
+        let pruned = store.run(old).await.expect("read").expect("kept");
+        assert!(pruned.log_pruned_at.is_some());
+        assert_eq!(pruned.stored_bytes, 2000, "what the run stores no longer counts its log");
+        assert_eq!(kept(&store, recent).await, (true, true, 1), "a recent run keeps everything");
+        assert_eq!(run_pass(&store, policy).await.expect("again"), PassReport::default(), "nothing more to do");
+    }
+
+    #[tokio::test]
+    async fn a_count_keeps_the_newest_and_an_active_run_waits_for_its_end() {
+        let store = Store::connect("mem://", None, EmbeddedSizes::default()).await.expect("store");
+        let first = finished_run(&store, 1).await;
+        // Active (queued) and old enough to go, in the other environment.
+        let active_new = NewRun {
+            user: "ada".into(),
+            environment: 6,
+            paths: vec!["math".into()],
+            variables: BTreeMap::new(),
+            limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
+            template: None,
+            rerun_of: None,
+        };
+        let active = store.create_run(&active_new, "n", Utc::now()).await.expect("create").id;
+        let third = finished_run(&store, 1).await;
+        let fourth = finished_run(&store, 1).await;
+        let policy = RetentionPolicy { runs: Keep { days: None, newest: Some(2) }, logs: Keep::default() };
+        let report = run_pass(&store, policy).await.expect("pass");
+        assert_eq!(report.runs_deleted, 1, "only the run before the active one");
+        assert!(!kept(&store, first).await.0);
+        assert!(kept(&store, active).await.0, "an active run is not removed");
+        assert!(kept(&store, third).await.0 && kept(&store, fourth).await.0, "the two newest stay");
+        assert_eq!(store.retention_marks().await.expect("marks").runs_from, active, "the next pass starts there");
+
+        let end = Finish {
+            status: RunStatus::Cancelled,
+            exit_code: None,
+            message: None,
+            finished_at: Utc::now(),
+            counts: Counts::default(),
+            log_bytes: 0,
+            log_truncated: false,
+            stored_bytes: 512,
+            seq: 2,
+            resources: ResourceUsage::default(),
+            log: Vec::new(),
+            results: Vec::new(),
+        };
+        store.finish_run(active, &end).await.expect("finish");
+        assert_eq!(run_pass(&store, policy).await.expect("pass").runs_deleted, 1);
+        assert!(!kept(&store, active).await.0);
+    }
+}

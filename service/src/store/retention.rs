@@ -1,0 +1,165 @@
+//! What the retention setting removes: a run's log, or a whole run. Everything is removed in
+//! small transactions (an embedded database refuses one larger than its memtable, and requests
+//! should not wait behind a long one), oldest runs first, from marks kept in `meta:retention`
+//! so that a pass goes on where the previous one stopped.
+
+use chrono::{DateTime, Utc};
+use surrealdb::IndexedResults;
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::rows::{run_id_of, run_record};
+use super::run_list::window;
+use super::{Store, StoreError};
+use crate::domain::{RUN_RECORD_BYTES, RunId, RunStatus};
+
+/// Records removed per transaction.
+const DELETE_BATCH: i64 = 500;
+
+/// How far each kind of removal has got: every run below the mark has been dealt with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetentionMarks {
+    pub logs_from: RunId,
+    pub runs_from: RunId,
+}
+
+impl Default for RetentionMarks {
+    /// Nothing dealt with yet: run ids start at 1.
+    fn default() -> Self {
+        RetentionMarks { logs_from: RunId(1), runs_from: RunId(1) }
+    }
+}
+
+/// What retention needs to know of a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunAge {
+    pub id: RunId,
+    pub created_at: DateTime<Utc>,
+    pub status: RunStatus,
+    pub log_pruned: bool,
+}
+
+#[derive(Debug, SurrealValue)]
+struct RunAgeRow {
+    id: RecordId,
+    created_at: DateTime<Utc>,
+    status: String,
+    log_pruned_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Default, SurrealValue)]
+struct MarksRow {
+    logs_from: Option<i64>,
+    runs_from: Option<i64>,
+}
+
+impl Store {
+    /// The id of the newest run, if there is any.
+    pub async fn newest_run_id(&self) -> Result<Option<RunId>, StoreError> {
+        let mut response = self
+            .query("SELECT VALUE record::id(id) FROM run ORDER BY id DESC LIMIT 1")
+            .await
+            .map_err(StoreError::query("find the newest run"))?;
+        let newest: Vec<i64> = response.take(0).map_err(StoreError::query("find the newest run"))?;
+        Ok(newest.first().copied().map(RunId))
+    }
+
+    /// The runs with ids in `from..from + count`, oldest first.
+    pub async fn run_ages(&self, from: RunId, count: i64) -> Result<Vec<RunAge>, StoreError> {
+        let mut response = self
+            .query("SELECT id, created_at, status, log_pruned_at FROM $window")
+            .bind("window", window(from.0, from.0.saturating_add(count)))
+            .await
+            .map_err(StoreError::query("read runs' ages"))?;
+        let rows: Vec<RunAgeRow> = response.take(0).map_err(StoreError::query("read runs' ages"))?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(RunAge {
+                    id: run_id_of(&row.id)?,
+                    created_at: row.created_at,
+                    status: row.status.parse::<RunStatus>().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    log_pruned: row.log_pruned_at.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    pub async fn retention_marks(&self) -> Result<RetentionMarks, StoreError> {
+        let mut response = self
+            .query("SELECT logs_from, runs_from FROM meta:retention")
+            .await
+            .map_err(StoreError::query("read the retention marks"))?;
+        let rows: Vec<MarksRow> = response.take(0).map_err(StoreError::query("read the retention marks"))?;
+        let row = rows.into_iter().next().unwrap_or_default();
+        let start = RetentionMarks::default();
+        Ok(RetentionMarks {
+            logs_from: row.logs_from.map_or(start.logs_from, RunId),
+            runs_from: row.runs_from.map_or(start.runs_from, RunId),
+        })
+    }
+
+    pub async fn set_retention_marks(&self, marks: RetentionMarks) -> Result<(), StoreError> {
+        self.query("UPSERT meta:retention SET logs_from = $logs_from, runs_from = $runs_from RETURN NONE")
+            .bind("logs_from", marks.logs_from.0)
+            .bind("runs_from", marks.runs_from.0)
+            .await
+            .and_then(IndexedResults::check)
+            .map_err(StoreError::query("keep the retention marks"))?;
+        Ok(())
+    }
+
+    /// Removes a finished run's log and notes when; its record and results stay. `false` when
+    /// the run is active (or gone).
+    pub async fn prune_log(&self, id: RunId, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.delete_of_run("log_chunk", id).await?;
+        let mut response = self
+            .query(
+                "UPDATE $run SET log_pruned_at = $now,
+                     stored_bytes = math::max([(stored_bytes ?? 0) - log_bytes, $record_bytes])
+                 WHERE status NOT IN ['queued', 'running'] RETURN VALUE id",
+            )
+            .bind("run", run_record(id))
+            .bind("now", now)
+            .bind("record_bytes", RUN_RECORD_BYTES as i64)
+            .await
+            .map_err(StoreError::query("note a pruned log"))?;
+        let pruned: Vec<RecordId> = response.take(0).map_err(StoreError::query("note a pruned log"))?;
+        Ok(!pruned.is_empty())
+    }
+
+    /// Removes a finished run with its log and results. `false` when the run is active.
+    pub async fn delete_run(&self, id: RunId) -> Result<bool, StoreError> {
+        if self.run(id).await?.is_some_and(|run| run.status.is_active()) {
+            return Ok(false);
+        }
+        self.delete_of_run("log_chunk", id).await?;
+        self.delete_of_run("test_result", id).await?;
+        self.query("DELETE $run WHERE status NOT IN ['queued', 'running'] RETURN NONE")
+            .bind("run", run_record(id))
+            .await
+            .and_then(IndexedResults::check)
+            .map_err(StoreError::query("delete a run"))?;
+        Ok(true)
+    }
+
+    /// Deletes the records of `table` that belong to run `id`, a batch per transaction.
+    async fn delete_of_run(&self, table: &'static str, id: RunId) -> Result<(), StoreError> {
+        let select = format!("SELECT VALUE id FROM {table} WHERE run = $run LIMIT $batch");
+        loop {
+            let mut response = self
+                .query(select.clone())
+                .bind("run", run_record(id))
+                .bind("batch", DELETE_BATCH)
+                .await
+                .map_err(StoreError::query("find a run's records"))?;
+            let ids: Vec<RecordId> = response.take(0).map_err(StoreError::query("find a run's records"))?;
+            if ids.is_empty() {
+                return Ok(());
+            }
+            self.query("DELETE $ids RETURN NONE")
+                .bind("ids", ids)
+                .await
+                .and_then(IndexedResults::check)
+                .map_err(StoreError::query("delete a run's records"))?;
+        }
+    }
+}
