@@ -3,6 +3,8 @@
 //! ```text
 //! testbay-bench seed --data-dir DIR --runs 100000
 //! testbay-bench figures --binary target/release/testbay --levels 1000,10000,100000
+//! testbay-bench retention --binary target/debug/testbay --runs 100000
+//! testbay-bench soak --binary target/debug/testbay --runs 10000
 //! ```
 //!
 //! `figures` seeds a data dir per level once (kept in `--work-dir` for the next time), starts
@@ -12,8 +14,10 @@
 mod figures;
 mod live;
 mod overhead;
+mod retention;
 mod seed;
 mod service;
+mod soak;
 mod stats;
 mod table;
 
@@ -25,7 +29,7 @@ use clap::{Parser, Subcommand};
 use crate::service::ServiceSpec;
 
 /// Bumped when the seeder writes different history, so that kept data dirs are seeded anew.
-const SEED_FORMAT: &str = "1";
+const SEED_FORMAT: &str = "2";
 
 #[derive(Parser)]
 #[command(name = "testbay-bench", about = "Testbay's benchmarks: seed a data dir, measure a service.")]
@@ -67,6 +71,31 @@ enum Command {
         #[arg(long)]
         costs_only: bool,
     },
+    /// Start the service on a seeded year of history with settings that keep a tenth of it, and
+    /// time requests while it prunes.
+    Retention {
+        #[arg(long)]
+        binary: PathBuf,
+        /// The history size, in runs.
+        #[arg(long, default_value_t = 100_000)]
+        runs: i64,
+        #[arg(long, default_value = "/var/tmp/testbay-bench")]
+        work_dir: PathBuf,
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
+    /// Real one-test runs, two at a time, reading the service's memory as they go.
+    Soak {
+        #[arg(long)]
+        binary: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        runs: usize,
+        /// Runs before the memory is expected to stay flat.
+        #[arg(long, default_value_t = 1000)]
+        warm_up: usize,
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -86,15 +115,36 @@ fn main() -> anyhow::Result<()> {
             }
             Command::Figures { binary, levels, work_dir, python, history_only, costs_only } => {
                 let levels = if costs_only { Vec::new() } else { levels };
-                let repository = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("repository")?.to_path_buf();
-                let spec = ServiceSpec {
-                    binary: std::path::absolute(&binary)?,
-                    python: python.unwrap_or_else(|| repository.join(".venv/bin/python")),
-                    tests_root: repository.join("bench/pytest"),
-                };
-                figures_table(&spec, &levels, &work_dir, history_only).await
+                figures_table(&spec_of(&binary, python)?, &levels, &work_dir, history_only).await
+            }
+            Command::Retention { binary, runs, work_dir, python } => {
+                let spec = spec_of(&binary, python)?;
+                let seeded = seeded_dir(&work_dir, runs).await?;
+                let scratch = work_dir.join("scratch");
+                copy_dir(&seeded, &scratch)?;
+                settle(&spec, &scratch)?;
+                let figures = retention::prune_while_serving(&spec, &scratch, runs).await?;
+                std::fs::remove_dir_all(&scratch)?;
+                print!("{}", table::render_retention(&spec, &figures));
+                Ok(())
+            }
+            Command::Soak { binary, runs, warm_up, python } => {
+                let spec = spec_of(&binary, python)?;
+                let soak = soak::real_runs(&spec, tempfile::tempdir()?.path(), runs).await?;
+                print!("{}", table::render_soak(&spec, &soak, warm_up));
+                Ok(())
             }
         }
+    })
+}
+
+/// How to start the service under test: `binary` on the bench's own pytest files.
+fn spec_of(binary: &Path, python: Option<PathBuf>) -> anyhow::Result<ServiceSpec> {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("repository")?.to_path_buf();
+    Ok(ServiceSpec {
+        binary: std::path::absolute(binary)?,
+        python: python.unwrap_or_else(|| repository.join(".venv/bin/python")),
+        tests_root: repository.join("bench/pytest"),
     })
 }
 
@@ -111,6 +161,7 @@ async fn figures_table(spec: &ServiceSpec, levels: &[i64], work_dir: &Path, hist
         let seeded = seeded_dir(work_dir, runs).await?;
         let scratch = work_dir.join("scratch");
         copy_dir(&seeded, &scratch)?;
+        settle(spec, &scratch)?;
         eprintln!("measuring at {runs} runs");
         measured.push(figures::measure(spec, &scratch, runs).await?);
         std::fs::remove_dir_all(&scratch)?;
@@ -144,6 +195,13 @@ async fn seeded_dir(work_dir: &Path, runs: i64) -> anyhow::Result<PathBuf> {
     eprintln!("seeded {} runs in {:.0} s", seeded.runs, seeded.seconds);
     std::fs::write(&marker, SEED_FORMAT)?;
     Ok(dir)
+}
+
+/// Starts the service on `data_dir` once and stops it, so that whatever it does once to a data
+/// dir written by other code (a migration, an index of an older version) is done before the
+/// figures.
+fn settle(spec: &ServiceSpec, data_dir: &Path) -> anyhow::Result<()> {
+    service::Service::start(spec, data_dir, &[])?.stop()
 }
 
 fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {

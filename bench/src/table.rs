@@ -4,7 +4,9 @@ use std::fmt::Write;
 
 use crate::figures::LevelFigures;
 use crate::overhead::Overhead;
+use crate::retention::{KEEP_LOGS_DAYS, KEEP_RUNS_DAYS, RetentionFigures};
 use crate::service::{Rss, ServiceSpec};
+use crate::soak::Soak;
 use crate::stats::Samples;
 
 /// Picks one figure's samples out of a level's.
@@ -105,6 +107,53 @@ fn thousands(n: i64) -> String {
             out.push(',');
         }
         out.push(digit);
+    }
+    out
+}
+
+pub fn render_retention(spec: &ServiceSpec, figures: &RetentionFigures) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "binary: `{}`", spec.binary.display());
+    let _ = writeln!(
+        out,
+        "retention (runs kept {KEEP_RUNS_DAYS} days, logs {KEEP_LOGS_DAYS} days) on {} runs over 365 days: \
+         done in {:.0} s, {} runs left",
+        thousands(figures.runs),
+        figures.prune_seconds,
+        thousands(figures.runs_left as i64)
+    );
+    let _ = writeln!(
+        out,
+        "while it pruned: `GET /api/runs` p50 {:.2} ms, p99 {:.2} ms ({} requests); \
+         `GET /api/environments` p50 {:.2} ms, p99 {:.2} ms",
+        figures.list_during.p50(),
+        figures.list_during.p99(),
+        figures.list_during.len(),
+        figures.environments_during.p50(),
+        figures.environments_during.p99()
+    );
+    out
+}
+
+pub fn render_soak(spec: &ServiceSpec, soak: &Soak, warm_up: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "binary: `{}`", spec.binary.display());
+    let _ = writeln!(out, "{} real runs in {:.0} s; service RSS, anonymous / total (MB):", soak.runs, soak.seconds);
+    for (runs, rss) in &soak.samples {
+        let _ = writeln!(out, "  after {runs:>6} runs: {:>6.1} / {:>6.1}", mb(rss.anonymous), mb(rss.total));
+    }
+    let settled: Vec<f64> =
+        soak.samples.iter().filter(|(runs, _)| *runs >= warm_up).map(|(_, rss)| mb(rss.total)).collect();
+    if let (Some(min), Some(max)) = (settled.iter().copied().reduce(f64::min), settled.iter().copied().reduce(f64::max))
+    {
+        let mut sorted = settled.clone();
+        sorted.sort_by(f64::total_cmp);
+        let median = sorted[sorted.len() / 2];
+        let spread = ((max - median).max(median - min)) / median * 100.0;
+        let _ = writeln!(
+            out,
+            "after {warm_up} runs: total RSS {min:.1} to {max:.1} MB, median {median:.1} MB: within ±{spread:.1} % of the median"
+        );
     }
     out
 }
