@@ -1,5 +1,6 @@
 //! Several Testbay nodes on one SurrealDB server (`--database ws://`): the environment hold and
-//! the runs are shared, so no two nodes can start runs in one environment.
+//! the runs are shared, so no two nodes can start runs in one environment, and any node follows
+//! any run.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -94,4 +95,36 @@ async fn nodes_on_one_database_share_runs_and_environment_holds() {
     let seen = b.get_json(&format!("/api/runs/{}", run["id"])).await;
     assert_eq!(seen["status"], "cancelled");
     assert_eq!(b.create_run("bob", 5, &["math/test_arithmetic.py"]).await.status(), 201, "the environment is free");
+}
+
+/// A node follows a run that another node executes, live and to its end: what the executing
+/// node stores, the following node reads by sequence number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_follows_a_run_another_node_executes() {
+    let Some(server) = SurrealServer::start().await else { return };
+    let (a, b) = (server.node("node-a").await, server.node("node-b").await);
+    let run = a.start_run(7, &["slow/test_slow.py::test_takes_a_while[1]", "text/test_output.py"]).await;
+    let id = run["id"].as_i64().expect("id");
+    let mut events = b.events(&format!("/api/runs/{id}/events"), None).await;
+    let mut log = String::new();
+    let mut heard_while_running = false;
+    let mut ids = Vec::new();
+    let last = loop {
+        let event = events.next().await;
+        ids.push(event.id.clone().expect("id").parse::<i64>().expect("numeric id"));
+        if event.data["type"] == "log" {
+            assert_eq!(event.data["offset"].as_u64(), Some(log.len() as u64), "contiguous");
+            log.push_str(event.data["text"].as_str().expect("text"));
+            let state = a.get_json(&format!("/api/runs/{id}")).await;
+            heard_while_running |= state["status"] == "running";
+        }
+        if event.data["type"] == "run" && event.data["run"]["finished_at"].is_string() {
+            break event;
+        }
+    };
+    assert!(heard_while_running, "node b heard the log while node a still ran the run");
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "in order, none twice: {ids:?}");
+    assert_eq!(last.data["run"]["status"], "passed");
+    let stored = a.get_json(&format!("/api/runs/{id}/log")).await;
+    assert_eq!(log, stored["text"].as_str().expect("text"));
 }
