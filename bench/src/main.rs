@@ -29,7 +29,7 @@ use clap::{Parser, Subcommand};
 use crate::service::ServiceSpec;
 
 /// Bumped when the seeder writes different history, so that kept data dirs are seeded anew.
-const SEED_FORMAT: &str = "2";
+const SEED_FORMAT: &str = "3";
 
 #[derive(Parser)]
 #[command(name = "testbay-bench", about = "Testbay's benchmarks: seed a data dir, measure a service.")]

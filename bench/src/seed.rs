@@ -127,9 +127,13 @@ pub async fn seed(database: &str, total: i64, workers: u8) -> anyhow::Result<See
                     return Ok::<(), anyhow::Error>(());
                 }
                 let created_at = first_at + Duration::milliseconds(index * step_ms);
-                // Environments w, w + workers, ... belong to this worker alone.
+                // Environments w, w + workers, ... belong to this worker alone. CI runs in
+                // environment 7 most: half of its worker's runs.
                 let slots = (100 - u64::from(worker)).div_ceil(u64::from(workers));
-                let environment = 1 + worker + u8::try_from(random.below(slots)).unwrap_or(0) * workers;
+                let mut environment = 1 + worker + u8::try_from(random.below(slots)).unwrap_or(0) * workers;
+                if workers > 6 && worker == 6 && random.chance(50) {
+                    environment = 7;
+                }
                 store_one_run(&store, &mut random, environment, created_at).await?;
                 if index % 5000 == 0 && index > 0 {
                     eprintln!("seeded {index} runs");
@@ -152,7 +156,11 @@ async fn store_one_run(
     created_at: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let user = pick_user(random);
-    let template = random.chance(40).then(|| TEMPLATES[random.below(TEMPLATES.len() as u64) as usize].to_owned());
+    // Four runs in ten come from a template, a third of them from the nightly one.
+    let template = random.chance(40).then(|| {
+        let index = if random.chance(33) { 0 } else { random.below(TEMPLATES.len() as u64) as usize };
+        TEMPLATES[index].to_owned()
+    });
     let files: Vec<&str> = (0..1 + random.below(4)).map(|_| FILES[random.below(FILES.len() as u64) as usize]).collect();
     let new_run = NewRun {
         user: user.to_owned(),

@@ -60,7 +60,7 @@ impl Service {
                 .with_context(|| format!("{name} in /proc/PID/status"))?;
             Ok(kib * 1024)
         };
-        Ok(Rss { total: field("VmRSS:")?, anonymous: field("RssAnon:")? })
+        Ok(Rss { total: field("VmRSS:")?, anonymous: field("RssAnon:")?, peak: field("VmHWM:")? })
     }
 
     /// SIGTERM, as systemd stops it, and the wait for its end.
@@ -85,4 +85,6 @@ impl Drop for Service {
 pub struct Rss {
     pub total: u64,
     pub anonymous: u64,
+    /// The most the process has had resident so far.
+    pub peak: u64,
 }

@@ -60,16 +60,21 @@ pub fn render(
         }
     }
     let mut pages = "| deep page read |".to_owned();
-    let mut rss = "| service RSS after the figures, anonymous / total (MB) |".to_owned();
+    let mut rss = "| service RSS right after the figures, anonymous / total (MB) |".to_owned();
+    let mut settled = "| … 30 s later, anonymous / total (MB) |".to_owned();
+    let mut peak = "| … highest total (MB) |".to_owned();
     for level in levels {
         let _ = write!(pages, " {} |", level.deep_page.0);
         let _ = write!(rss, " {:.0} / {:.0} |", mb(level.rss_after.anonymous), mb(level.rss_after.total));
+        let _ = write!(settled, " {:.0} / {:.0} |", mb(level.rss_settled.anonymous), mb(level.rss_settled.total));
+        let _ = write!(peak, " {:.0} |", mb(level.rss_settled.peak));
     }
     if levels.len() > 1 {
-        pages.push_str(" |");
-        rss.push_str(" |");
+        for line in [&mut pages, &mut rss, &mut settled, &mut peak] {
+            line.push_str(" |");
+        }
     }
-    let _ = writeln!(out, "{pages}\n{rss}");
+    let _ = writeln!(out, "{pages}\n{rss}\n{settled}\n{peak}");
     let _ =
         writeln!(out, "\nidle service RSS, anonymous / total: {:.0} / {:.0} MB", mb(idle.anonymous), mb(idle.total));
     if let Some(latency) = latency {

@@ -10,6 +10,11 @@ use testbay::app::Application;
 use testbay::config::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
+/// The embedded database's compactions hold much memory for a while; jemalloc returns it to the
+/// system once they are done, where glibc's allocator would keep the service at its peak.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// SurrealQL's parser recurses deeply; the default 2 MiB worker stack is not enough.
 const WORKER_STACK_BYTES: usize = 10 * 1024 * 1024;
 

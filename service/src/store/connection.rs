@@ -30,7 +30,7 @@ pub struct EmbeddedSizes {
 
 impl Default for EmbeddedSizes {
     fn default() -> Self {
-        EmbeddedSizes { memtable_bytes: 8 << 20, block_cache_bytes: 32 << 20 }
+        EmbeddedSizes { memtable_bytes: 8 << 20, block_cache_bytes: 16 << 20 }
     }
 }
 
@@ -96,7 +96,11 @@ async fn open_datastore(address: &str, sizes: EmbeddedSizes) -> Result<Arc<Datas
         .with_key_value("surrealkv_block_cache_capacity", sizes.block_cache_bytes.to_string());
     // What the SDK's own `connect` does for an embedded engine, with the sizes set.
     let capabilities = surrealdb::opt::capabilities::Capabilities::new().into();
-    let datastore = Datastore::builder()
+    let mut builder = Datastore::builder();
+    if let Some(folder) = address.strip_prefix("surrealkv://") {
+        builder = builder.with_id(node_id_of(folder));
+    }
+    let datastore = builder
         .with_config(config)
         .with_capabilities(capabilities)
         .without_maintenance_tasks()
@@ -107,6 +111,15 @@ async fn open_datastore(address: &str, sizes: EmbeddedSizes) -> Result<Arc<Datas
     datastore.bootstrap().await.map_err(|error| format!("{error:#}"))?;
     datastore.start_maintenance_tasks();
     Ok(datastore)
+}
+
+/// The database node id of the embedded database in `folder`, the same at every start: a
+/// sequence hands out its numbers in windows claimed per node, and a node that comes back under
+/// its own id goes on in its window instead of leaving the rest of it unused.
+fn node_id_of(folder: &str) -> uuid::Uuid {
+    let folder = std::path::Path::new(folder.split_once('?').map_or(folder, |(path, _)| path));
+    let canonical = folder.canonicalize().unwrap_or_else(|_| folder.to_path_buf());
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("testbay:{}", canonical.display()).as_bytes())
 }
 
 /// A query with its parameters, sent when awaited.

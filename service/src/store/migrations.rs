@@ -10,7 +10,7 @@ use super::run_list::window;
 use super::{Store, StoreError};
 
 /// The version the schema in `schema.surql` is at.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 /// Runs rewritten per transaction.
 const BATCH: i64 = 1000;
 
@@ -20,6 +20,9 @@ impl Store {
         let version = self.schema_version().await?;
         if version < 2 {
             self.number_every_run().await?;
+        }
+        if version < 3 {
+            self.claim_run_numbers_in_windows().await?;
         }
         if version < SCHEMA_VERSION {
             self.query("UPSERT meta:schema SET version = $version RETURN NONE")
@@ -38,6 +41,23 @@ impl Store {
             .map_err(StoreError::query("read the schema version"))?;
         let version: Option<i64> = response.take(0).map_err(StoreError::query("read the schema version"))?;
         Ok(version.unwrap_or(1))
+    }
+
+    /// Version 3: the run number sequence claims a thousand numbers at a time (it claimed one
+    /// at a time before, which grows slower with the history). A sequence's batch cannot be
+    /// changed, so it is defined anew, going on after the newest run.
+    async fn claim_run_numbers_in_windows(&self) -> Result<(), StoreError> {
+        self.query(
+            "BEGIN TRANSACTION;
+             LET $next = ((SELECT VALUE record::id(id) FROM run ORDER BY id DESC LIMIT 1)[0] ?? 0) + 1;
+             REMOVE SEQUENCE IF EXISTS run_id;
+             DEFINE SEQUENCE run_id BATCH 1000 START $next;
+             COMMIT TRANSACTION;",
+        )
+        .await
+        .and_then(surrealdb::IndexedResults::check)
+        .map_err(StoreError::query("redefine the run number sequence"))?;
+        Ok(())
     }
 
     /// Version 2: every run carries its number, which the runs list's indexes hold. Writing a
@@ -107,6 +127,55 @@ mod tests {
             store.list_runs(&deep, 2).await.expect("list").iter().map(|run| run.id.0).collect::<Vec<_>>(),
             [1000, 999]
         );
+        // The run number sequence goes on after the newest run, in windows now.
+        let next = store.create_run(&new_run(), "n", chrono::Utc::now()).await.expect("create");
+        assert_eq!(next.id.0, 2501);
         store.close().await;
+    }
+
+    fn new_run() -> crate::domain::NewRun {
+        crate::domain::NewRun {
+            user: "ada".into(),
+            environment: 9,
+            paths: vec!["math".into()],
+            variables: Default::default(),
+            limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
+            template: None,
+            rerun_of: None,
+        }
+    }
+
+    /// Run numbers have no gaps, also across a restart of an embedded database.
+    #[tokio::test]
+    async fn run_numbers_go_on_without_a_gap_after_a_restart() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let address = format!("surrealkv://{}", dir.path().join("db").display());
+        let mut numbers = Vec::new();
+        for _ in 0..3 {
+            let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("open");
+            for environment in [1, 2] {
+                let mut run = new_run();
+                run.environment = environment;
+                let created = store.create_run(&run, "n", chrono::Utc::now()).await.expect("create");
+                numbers.push(created.id.0);
+                let finish = crate::store::Finish {
+                    status: crate::domain::RunStatus::Cancelled,
+                    exit_code: None,
+                    message: None,
+                    finished_at: chrono::Utc::now(),
+                    counts: Default::default(),
+                    log_bytes: 0,
+                    log_truncated: false,
+                    stored_bytes: 0,
+                    seq: 2,
+                    resources: Default::default(),
+                    log: Vec::new(),
+                    results: Vec::new(),
+                };
+                store.finish_run(created.id, &finish).await.expect("finish");
+            }
+            store.close().await;
+        }
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
     }
 }
