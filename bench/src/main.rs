@@ -29,7 +29,7 @@ use clap::{Parser, Subcommand};
 use crate::service::ServiceSpec;
 
 /// Bumped when the seeder writes different history, so that kept data dirs are seeded anew.
-const SEED_FORMAT: &str = "3";
+const SEED_FORMAT: &str = "4";
 
 #[derive(Parser)]
 #[command(name = "testbay-bench", about = "Testbay's benchmarks: seed a data dir, measure a service.")]
@@ -70,6 +70,9 @@ enum Command {
         /// Only the live-log latency and the cost of a run.
         #[arg(long)]
         costs_only: bool,
+        /// An argument for `testbay serve` (repeat it for several), e.g. `--serve-arg=--database-cache-mb=8`.
+        #[arg(long = "serve-arg", allow_hyphen_values = true)]
+        serve_args: Vec<String>,
     },
     /// Start the service on a seeded year of history with settings that keep a tenth of it, and
     /// time requests while it prunes.
@@ -113,9 +116,10 @@ fn main() -> anyhow::Result<()> {
                 println!("added {} runs in {:.1} s", seeded.runs, seeded.seconds);
                 Ok(())
             }
-            Command::Figures { binary, levels, work_dir, python, history_only, costs_only } => {
+            Command::Figures { binary, levels, work_dir, python, history_only, costs_only, serve_args } => {
                 let levels = if costs_only { Vec::new() } else { levels };
-                figures_table(&spec_of(&binary, python)?, &levels, &work_dir, history_only).await
+                let spec = ServiceSpec { extra_args: serve_args, ..spec_of(&binary, python)? };
+                figures_table(&spec, &levels, &work_dir, history_only).await
             }
             Command::Retention { binary, runs, work_dir, python } => {
                 let spec = spec_of(&binary, python)?;
@@ -145,6 +149,7 @@ fn spec_of(binary: &Path, python: Option<PathBuf>) -> anyhow::Result<ServiceSpec
         binary: std::path::absolute(binary)?,
         python: python.unwrap_or_else(|| repository.join(".venv/bin/python")),
         tests_root: repository.join("bench/pytest"),
+        extra_args: Vec::new(),
     })
 }
 

@@ -13,6 +13,8 @@ pub struct ServiceSpec {
     pub binary: PathBuf,
     pub python: PathBuf,
     pub tests_root: PathBuf,
+    /// More arguments for `testbay serve`, e.g. `--database-cache-mb 8`.
+    pub extra_args: Vec<String>,
 }
 
 pub struct Service {
@@ -31,6 +33,7 @@ impl Service {
             .arg(&spec.tests_root)
             .arg("--python")
             .arg(&spec.python)
+            .args(&spec.extra_args)
             .args(extra)
             .stderr(Stdio::piped())
             .spawn()

@@ -20,7 +20,7 @@ pub fn render(
     overhead: Option<&Overhead>,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "binary: `{}`", spec.binary.display());
+    let _ = writeln!(out, "binary: `{}` {}", spec.binary.display(), spec.extra_args.join(" "));
     let _ = writeln!(out, "date: {}\n", chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
     let mut header = "| figure (ms unless said) |".to_owned();
     let mut rule = "| --- |".to_owned();

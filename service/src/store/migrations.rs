@@ -6,13 +6,19 @@
 
 use std::time::Instant;
 
+use surrealdb::types::{RecordId, RecordIdKey};
+
+use super::rows::{TestResultRow, run_record};
 use super::run_list::window;
 use super::{Store, StoreError};
+use crate::domain::RunId;
 
 /// The version the schema in `schema.surql` is at.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 /// Runs rewritten per transaction.
 const BATCH: i64 = 1000;
+/// Runs whose results are keyed anew per transaction.
+const RESULTS_BATCH_RUNS: i64 = 50;
 
 impl Store {
     /// Brings the data up to `SCHEMA_VERSION`.
@@ -23,6 +29,9 @@ impl Store {
         }
         if version < 3 {
             self.claim_run_numbers_in_windows().await?;
+        }
+        if version < 4 {
+            self.key_results_by_run().await?;
         }
         if version < SCHEMA_VERSION {
             self.query("UPSERT meta:schema SET version = $version RETURN NONE")
@@ -41,6 +50,59 @@ impl Store {
             .map_err(StoreError::query("read the schema version"))?;
         let version: Option<i64> = response.take(0).map_err(StoreError::query("read the schema version"))?;
         Ok(version.unwrap_or(1))
+    }
+
+    /// Version 4: test results are keyed by their run and sequence number. Results stored
+    /// before carry random keys: each run's are found by the index earlier versions kept on
+    /// `run, seq`, written anew under their keys, and then the index goes.
+    async fn key_results_by_run(&self) -> Result<(), StoreError> {
+        let mut response = self
+            .query("RETURN object::keys((INFO FOR TABLE test_result).indexes ?? {})")
+            .await
+            .map_err(StoreError::query("read the results' indexes"))?;
+        let indexes: Vec<String> = response.take(0).map_err(StoreError::query("read the results' indexes"))?;
+        if !indexes.iter().any(|index| index == "test_result_run") {
+            return Ok(());
+        }
+        let newest = self.newest_run_id().await?.map_or(0, |id| id.0);
+        let started = Instant::now();
+        tracing::info!(runs = newest, "keying the test results of an earlier version by their runs");
+        let mut low = 1;
+        while low <= newest {
+            let high = low + RESULTS_BATCH_RUNS;
+            let mut response = self
+                .query("SELECT * FROM test_result WHERE run >= $low AND run < $high")
+                .bind("low", run_record(RunId(low)))
+                .bind("high", run_record(RunId(high)))
+                .await
+                .map_err(StoreError::query("read results to key anew"))?;
+            let rows: Vec<TestResultRow> = response.take(0).map_err(StoreError::query("read results to key anew"))?;
+            // Results of runs keyed already (by a migration that stopped half-way) stay.
+            let old: Vec<TestResultRow> =
+                rows.into_iter().filter(|row| !matches!(row.id.key, RecordIdKey::Array(_))).collect();
+            if !old.is_empty() {
+                let old_ids: Vec<RecordId> = old.iter().map(|row| row.id.clone()).collect();
+                let keyed: Vec<TestResultRow> = old.into_iter().map(TestResultRow::keyed).collect::<Result<_, _>>()?;
+                self.query(
+                    "BEGIN TRANSACTION;
+                     DELETE $old RETURN NONE;
+                     INSERT INTO test_result $keyed RETURN NONE;
+                     COMMIT TRANSACTION;",
+                )
+                .bind("old", old_ids)
+                .bind("keyed", keyed)
+                .await
+                .and_then(surrealdb::IndexedResults::check)
+                .map_err(StoreError::query("key results anew"))?;
+            }
+            low = high;
+        }
+        self.query("REMOVE INDEX IF EXISTS test_result_run ON test_result")
+            .await
+            .and_then(surrealdb::IndexedResults::check)
+            .map_err(StoreError::query("remove the results' index"))?;
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "the test results are keyed by their runs");
+        Ok(())
     }
 
     /// Version 3: the run number sequence claims a thousand numbers at a time (it claimed one
@@ -114,6 +176,16 @@ mod tests {
             let copy = format!("CREATE run:{id} CONTENT object::remove((SELECT * FROM ONLY run:1), 'id')");
             Statement::new(&old, copy).await.and_then(surrealdb::IndexedResults::check).expect("copy");
         }
+        // Results as version 1 keyed them: at random.
+        for id in [1_i64, 77, 2500] {
+            for seq in [4_i64, 6] {
+                let result = format!(
+                    "CREATE test_result CONTENT {{ run: run:{id}, seq: {seq}, node_id: 't.py::test_{seq}', outcome: 'passed',
+                     phase: 'call', duration_s: 0.5, failure: NONE }}"
+                );
+                Statement::new(&old, result).await.and_then(surrealdb::IndexedResults::check).expect("result");
+            }
+        }
         old.close().await;
         drop(old);
 
@@ -127,6 +199,18 @@ mod tests {
             store.list_runs(&deep, 2).await.expect("list").iter().map(|run| run.id.0).collect::<Vec<_>>(),
             [1000, 999]
         );
+        // Results are found under their runs' keys, and the old index is gone.
+        for id in [1_i64, 77, 2500] {
+            let results = store.test_results(crate::domain::RunId(id), 0, i64::MAX).await.expect("results");
+            assert_eq!(
+                results.iter().map(|r| (r.seq, r.node_id.as_str())).collect::<Vec<_>>(),
+                [(4, "t.py::test_4"), (6, "t.py::test_6")]
+            );
+        }
+        let mut response =
+            store.query("RETURN object::keys((INFO FOR TABLE test_result).indexes)").await.expect("info");
+        let indexes: Vec<String> = response.take(0).expect("indexes");
+        assert!(indexes.is_empty(), "{indexes:?}");
         // The run number sequence goes on after the newest run, in windows now.
         let next = store.create_run(&new_run(), "n", chrono::Utc::now()).await.expect("create");
         assert_eq!(next.id.0, 2501);

@@ -75,7 +75,7 @@ async fn the_runs_list_reads_one_page_by_index_or_id_range() {
 async fn a_runs_events_and_log_are_read_by_index_in_order() {
     let store = store_with_runs().await;
     let results = plan(store.test_results_statement(RunId(1), 10, 20)).await;
-    assert_plan(&results, &["IndexScan", "test_result_run", "[run:1] MoreThan 10"], &["TableScan", "Sort"]);
+    assert_plan(&results, &["RecordIdScan", "test_result:[1, 10]>..=[1, 20]"], &GROWS);
     let log = plan(store.log_after_seq_statement(RunId(1), 10, 20, 256)).await;
     assert_plan(&log, &["IndexScan", "log_chunk_run", "[run:1] MoreThan 10"], &["TableScan", "Sort"]);
     let from = plan(store.log_from_statement(RunId(1), 4096, 64)).await;

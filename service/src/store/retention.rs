@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use surrealdb::IndexedResults;
 use surrealdb::types::{RecordId, SurrealValue};
 
-use super::rows::{run_id_of, run_record};
+use super::rows::{run_id_of, run_record, test_results_of};
 use super::run_list::window;
 use super::{Store, StoreError};
 use crate::domain::{RUN_RECORD_BYTES, RunId, RunStatus};
@@ -132,13 +132,31 @@ impl Store {
             return Ok(false);
         }
         self.delete_of_run("log_chunk", id).await?;
-        self.delete_of_run("test_result", id).await?;
+        self.delete_results(id).await?;
         self.query("DELETE $run WHERE status NOT IN ['queued', 'running'] RETURN NONE")
             .bind("run", run_record(id))
             .await
             .and_then(IndexedResults::check)
             .map_err(StoreError::query("delete a run"))?;
         Ok(true)
+    }
+
+    /// Deletes a run's test results, a batch per transaction.
+    async fn delete_results(&self, id: RunId) -> Result<(), StoreError> {
+        let mut response = self
+            .query("SELECT VALUE id FROM $results")
+            .bind("results", test_results_of(id, i64::MIN, i64::MAX))
+            .await
+            .map_err(StoreError::query("find a run's results"))?;
+        let ids: Vec<RecordId> = response.take(0).map_err(StoreError::query("find a run's results"))?;
+        for batch in ids.chunks(usize::try_from(DELETE_BATCH).unwrap_or(500)) {
+            self.query("DELETE $ids RETURN NONE")
+                .bind("ids", batch.to_vec())
+                .await
+                .and_then(IndexedResults::check)
+                .map_err(StoreError::query("delete a run's results"))?;
+        }
+        Ok(())
     }
 
     /// Deletes the records of `table` that belong to run `id`, a batch per transaction.

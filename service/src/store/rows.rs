@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
+use std::ops::Bound;
+
+use surrealdb::types::{Array, RecordId, RecordIdKey, RecordIdKeyRange, SurrealValue};
 
 use super::StoreError;
 use crate::domain::{
@@ -13,6 +15,21 @@ use crate::domain::{
 
 pub(super) fn run_record(id: RunId) -> RecordId {
     RecordId::new("run", id.0)
+}
+
+pub(super) fn test_result_record(run: RunId, seq: i64) -> RecordId {
+    RecordId::new("test_result", Array::from(vec![run.0, seq]))
+}
+
+/// The results of run `run` with sequence numbers `after < seq <= upto`, as one range of keys.
+pub(super) fn test_results_of(run: RunId, after: i64, upto: i64) -> RecordId {
+    RecordId {
+        table: "test_result".into(),
+        key: RecordIdKey::Range(Box::new(RecordIdKeyRange {
+            start: Bound::Excluded(RecordIdKey::Array(Array::from(vec![run.0, after]))),
+            end: Bound::Included(RecordIdKey::Array(Array::from(vec![run.0, upto]))),
+        })),
+    }
 }
 
 pub(super) fn run_id_of(record: &RecordId) -> Result<RunId, StoreError> {
@@ -205,8 +222,11 @@ impl TryFrom<RunRow> for Run {
     }
 }
 
+/// A test result, keyed by its run and its sequence number (`test_result:[run, seq]`), so that a
+/// run's results are one range of keys: no index is needed to find them, and none is written.
 #[derive(Debug, SurrealValue)]
 pub(super) struct TestResultRow {
+    pub id: RecordId,
     pub run: RecordId,
     pub seq: i64,
     pub node_id: String,
@@ -219,6 +239,7 @@ pub(super) struct TestResultRow {
 impl TestResultRow {
     pub fn new(run: RunId, result: &TestResult) -> Self {
         TestResultRow {
+            id: test_result_record(run, result.seq),
             run: run_record(run),
             seq: result.seq,
             node_id: result.node_id.clone(),
@@ -227,6 +248,14 @@ impl TestResultRow {
             duration_s: result.duration_s,
             failure: result.failure.clone(),
         }
+    }
+}
+
+impl TestResultRow {
+    /// The same result under the key of its run and sequence number.
+    pub fn keyed(self) -> Result<TestResultRow, StoreError> {
+        let run = run_id_of(&self.run)?;
+        Ok(TestResultRow { id: test_result_record(run, self.seq), ..self })
     }
 }
 

@@ -4,7 +4,7 @@
 
 use surrealdb::IndexedResults;
 
-use super::rows::{CountsRow, LogChunkRow, TestResultRow, run_record};
+use super::rows::{CountsRow, LogChunkRow, TestResultRow, run_record, test_results_of};
 use super::runs::Progress;
 use super::{Statement, Store, StoreError};
 use crate::domain::{LogChunk, RunId, TestResult};
@@ -71,11 +71,9 @@ impl Store {
         Ok(rows.into_iter().map(LogChunk::from).collect())
     }
 
+    /// A run's results are one range of keys, read in order.
     pub(super) fn test_results_statement(&self, id: RunId, after_seq: i64, upto_seq: i64) -> Statement<'_> {
-        self.query("SELECT * FROM test_result WHERE run = $run AND seq > $after AND seq <= $upto ORDER BY seq")
-            .bind("run", run_record(id))
-            .bind("after", after_seq)
-            .bind("upto", upto_seq)
+        self.query("SELECT * FROM $results").bind("results", test_results_of(id, after_seq, upto_seq))
     }
 
     pub(super) fn log_after_seq_statement(
