@@ -20,6 +20,7 @@ mod service;
 mod soak;
 mod stats;
 mod table;
+mod upgrade;
 
 use std::path::{Path, PathBuf};
 
@@ -87,6 +88,12 @@ enum Command {
         #[arg(long)]
         python: Option<PathBuf>,
     },
+    /// Open a data dir of `runs` runs written as Testbay's first version wrote them, as an
+    /// upgraded service does (migrations included), and time it.
+    Upgrade {
+        #[arg(long, default_value_t = 100_000)]
+        runs: i64,
+    },
     /// Real one-test runs, two at a time, reading the service's memory as they go.
     Soak {
         #[arg(long)]
@@ -103,6 +110,14 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // What Testbay's own store code says while seeding or upgrading (RUST_LOG to change).
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,testbay=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -130,6 +145,15 @@ fn main() -> anyhow::Result<()> {
                 let figures = retention::prune_while_serving(&spec, &scratch, runs).await?;
                 std::fs::remove_dir_all(&scratch)?;
                 print!("{}", table::render_retention(&spec, &figures));
+                Ok(())
+            }
+            Command::Upgrade { runs } => {
+                let upgrade = upgrade::from_version_1(runs).await?;
+                println!(
+                    "a data dir of {} runs of version 1 ({} results each): written in {:.0} s, \
+                     opened and migrated with the service's default sizes in {:.1} s",
+                    upgrade.runs, 20, upgrade.write_seconds, upgrade.migrate_seconds
+                );
                 Ok(())
             }
             Command::Soak { binary, runs, warm_up, python } => {

@@ -16,6 +16,8 @@ const PAIRS: usize = 21;
 pub struct Overhead {
     pub testbay: Samples,
     pub bare: Samples,
+    /// What each step around pytest took in the service, by step.
+    pub steps: Vec<(String, Samples)>,
 }
 
 pub fn run_wait_against_bare_pytest(spec: &ServiceSpec, data_dir: &Path) -> anyhow::Result<Overhead> {
@@ -58,6 +60,18 @@ pub fn run_wait_against_bare_pytest(spec: &ServiceSpec, data_dir: &Path) -> anyh
             bare.push(bare_ms);
         }
     }
+    let steps = service
+        .run_steps()
+        .into_iter()
+        .map(|(step, values)| {
+            let mut samples = Samples::default();
+            // The first run is the warm-up.
+            for value in values.into_iter().skip(1) {
+                samples.push(value);
+            }
+            (step, samples)
+        })
+        .collect();
     service.stop()?;
-    Ok(Overhead { testbay, bare })
+    Ok(Overhead { testbay, bare, steps })
 }

@@ -144,7 +144,10 @@ pub async fn seed(database: &str, total: i64, workers: u8) -> anyhow::Result<See
     for task in tasks {
         task.await.context("a seeding worker")??;
     }
-    store.close().await;
+    match Arc::try_unwrap(store) {
+        Ok(store) => store.close().await,
+        Err(_) => anyhow::bail!("a seeding worker still holds the store"),
+    }
     Ok(Seeded { runs: to_add, seconds: started.elapsed().as_secs_f64() })
 }
 
@@ -249,6 +252,7 @@ async fn store_one_run(
                 })
                 .sum::<u64>(),
         log: tail.log,
+        log_maybe_stored_to: None,
         results: tail.results,
     };
     store.finish_run(run.id, &finish).await?;

@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Context;
 
@@ -20,6 +21,8 @@ pub struct ServiceSpec {
 pub struct Service {
     child: Child,
     pub url: String,
+    /// The service's `run ended` log lines, with what each step of a run took.
+    run_ends: Arc<Mutex<Vec<String>>>,
 }
 
 impl Service {
@@ -46,9 +49,34 @@ impl Service {
                 break rest.split_whitespace().next().unwrap_or_default().trim_end_matches('/').to_owned();
             }
         };
-        // The service logs every request; keep its pipe drained.
-        std::thread::spawn(move || lines.for_each(drop));
-        Ok(Service { child, url })
+        // The service logs every request; keep its pipe drained, and its runs' ends.
+        let run_ends = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&run_ends);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if line.contains("run ended") {
+                    kept.lock().unwrap_or_else(PoisonError::into_inner).push(line);
+                }
+            }
+        });
+        Ok(Service { child, url, run_ends })
+    }
+
+    /// What each step of the runs that ended so far took, by step (`start_ms`, `spawn_ms`,
+    /// `clear_ms`, `store_end_ms`), from the service's log.
+    pub fn run_steps(&self) -> Vec<(String, Vec<f64>)> {
+        let lines = self.run_ends.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        ["start_ms", "spawn_ms", "pytest_ms", "clear_ms", "store_end_ms"]
+            .into_iter()
+            .map(|step| {
+                let values = lines
+                    .iter()
+                    .filter_map(|line| line.split(&format!("{step}=")).nth(1))
+                    .filter_map(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+                    .collect();
+                (step.to_owned(), values)
+            })
+            .collect()
     }
 
     /// Resident memory of the process now, in bytes: all of it, and its anonymous part

@@ -96,6 +96,9 @@ pub fn render(
             overhead.testbay.p50() - overhead.bare.p50(),
             overhead.bare.len()
         );
+        let steps: Vec<String> =
+            overhead.steps.iter().map(|(step, samples)| format!("{step} {:.1}", samples.p50())).collect();
+        let _ = writeln!(out, "the service's steps of those runs, medians in ms: {}", steps.join(", "));
     }
     out
 }

@@ -84,7 +84,11 @@ impl Application {
         let store = Store::connect(&address, credentials.as_ref(), config.database_sizes()).await?;
         let node = config.node();
         let hub = EventHub::new();
-        let journal = Journal::new(store.clone(), hub.clone(), JournalSettings::default());
+        let journal = Journal::new(
+            store.clone(),
+            hub.clone(),
+            JournalSettings::for_database(config.database_sizes().memtable_bytes),
+        );
         // First end what a killed predecessor left running, then mark its runs.
         let sandbox = Sandbox::detect(config.sandbox, &instance_name(&data_dir));
         sandbox.reclaim_leftovers();

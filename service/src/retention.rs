@@ -4,7 +4,7 @@
 //!
 //! Run ids grow with time, so the runs past keeping are the oldest ids: a pass walks up from
 //! where the previous one stopped (marks kept in the database) and stops at the first run that
-//! is still kept. An active run is skipped and looked at again by the next pass.
+//! is still kept. An active run is stepped over; the next pass starts at it again.
 
 use std::time::Duration;
 
@@ -91,22 +91,24 @@ async fn walk(
     newest: RunId,
     marks: &mut RetentionMarks,
 ) -> Result<u64, StoreError> {
+    let oldest_of_newest = match keep.newest {
+        Some(count) => store.nth_newest_run_id(count).await?,
+        None => None,
+    };
     let mut removed = 0;
-    loop {
-        let from = match removal {
-            Removal::Logs => marks.logs_from,
-            Removal::Runs => marks.runs_from,
-        };
-        if from > newest {
-            return Ok(removed);
-        }
+    let mut from = match removal {
+        Removal::Logs => marks.logs_from,
+        Removal::Runs => marks.runs_from,
+    };
+    // The first run stepped over because it is active: the next pass starts there.
+    let mut first_active: Option<RunId> = None;
+    let mut done = false;
+    while !done && from <= newest {
         let now = Utc::now();
         let runs = store.run_ages(from, STEP_RUNS).await?;
-        // Past the window unless a run in it is kept or still active.
         let mut next = RunId(from.0 + STEP_RUNS);
-        let mut done = false;
         for run in &runs {
-            let outcome = if keep.expired(run.id, run.created_at, newest, now) {
+            let outcome = if keep.expired(run.id, run.created_at, now, oldest_of_newest) {
                 remove(store, removal, run).await?
             } else {
                 Outcome::Kept
@@ -114,23 +116,28 @@ async fn walk(
             match outcome {
                 Outcome::Removed => removed += 1,
                 Outcome::AlreadyGone => {}
-                Outcome::Kept | Outcome::Active => {
+                Outcome::Active => {
+                    first_active.get_or_insert(run.id);
+                }
+                Outcome::Kept => {
                     next = run.id;
                     done = true;
                     break;
                 }
             }
         }
+        let mark = first_active.unwrap_or(next);
         match removal {
-            Removal::Logs => marks.logs_from = next,
-            Removal::Runs => marks.runs_from = next,
+            Removal::Logs => marks.logs_from = mark,
+            Removal::Runs => marks.runs_from = mark,
         }
         store.set_retention_marks(*marks).await?;
-        if done {
-            return Ok(removed);
+        from = next;
+        if !done {
+            tokio::time::sleep(STEP_PAUSE).await;
         }
-        tokio::time::sleep(STEP_PAUSE).await;
     }
+    Ok(removed)
 }
 
 /// What became of one run.
@@ -194,6 +201,7 @@ mod tests {
             seq: 5,
             resources: ResourceUsage::default(),
             log: vec![LogChunk { seq: 3, byte_offset: 0, text }],
+            log_maybe_stored_to: None,
             results: vec![TestResult {
                 seq: 4,
                 node_id: "t.py::test".into(),
@@ -252,12 +260,12 @@ mod tests {
         let active = store.create_run(&active_new, "n", Utc::now()).await.expect("create").id;
         let third = finished_run(&store, 1).await;
         let fourth = finished_run(&store, 1).await;
-        let policy = RetentionPolicy { runs: Keep { days: None, newest: Some(2) }, logs: Keep::default() };
+        let policy = RetentionPolicy { runs: Keep { days: None, newest: Some(1) }, logs: Keep::default() };
         let report = run_pass(&store, policy).await.expect("pass");
-        assert_eq!(report.runs_deleted, 1, "only the run before the active one");
-        assert!(!kept(&store, first).await.0);
+        assert_eq!(report.runs_deleted, 2, "the runs before and after the active one");
+        assert!(!kept(&store, first).await.0 && !kept(&store, third).await.0);
         assert!(kept(&store, active).await.0, "an active run is not removed");
-        assert!(kept(&store, third).await.0 && kept(&store, fourth).await.0, "the two newest stay");
+        assert!(kept(&store, fourth).await.0, "the newest stays");
         assert_eq!(store.retention_marks().await.expect("marks").runs_from, active, "the next pass starts there");
 
         let end = Finish {
@@ -272,6 +280,7 @@ mod tests {
             seq: 2,
             resources: ResourceUsage::default(),
             log: Vec::new(),
+            log_maybe_stored_to: None,
             results: Vec::new(),
         };
         store.finish_run(active, &end).await.expect("finish");

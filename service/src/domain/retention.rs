@@ -16,12 +16,18 @@ pub struct Keep {
 }
 
 impl Keep {
-    /// Whether a run created at `created_at` with id `id` is past keeping, when the newest run
-    /// is `newest` and it is `now`.
-    pub fn expired(&self, id: RunId, created_at: DateTime<Utc>, newest: RunId, now: DateTime<Utc>) -> bool {
+    /// Whether a run created at `created_at` with id `id` is past keeping at `now`, when the
+    /// oldest of the newest `self.newest` runs is `oldest_of_newest` (none when there are not
+    /// that many runs). Run ids may have gaps, so the count is of runs, not of ids.
+    pub fn expired(
+        &self,
+        id: RunId,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        oldest_of_newest: Option<RunId>,
+    ) -> bool {
         let too_old = self.days.is_some_and(|days| created_at < now - Duration::days(i64::from(days)));
-        let too_many =
-            self.newest.is_some_and(|count| newest.0.saturating_sub(id.0) >= i64::try_from(count).unwrap_or(i64::MAX));
+        let too_many = self.newest.is_some() && oldest_of_newest.is_some_and(|oldest| id < oldest);
         too_old || too_many
     }
 
@@ -54,13 +60,15 @@ mod tests {
     fn a_run_expires_by_age_or_by_count_whichever_comes_first() {
         let now = Utc::now();
         let keep = Keep { days: Some(30), newest: Some(100) };
-        let newest = RunId(1000);
-        assert!(!keep.expired(RunId(990), now - Duration::days(29), newest, now));
-        assert!(keep.expired(RunId(990), now - Duration::days(31), newest, now), "too old");
-        assert!(keep.expired(RunId(900), now, newest, now), "the 101st newest");
-        assert!(!keep.expired(RunId(901), now, newest, now), "the 100th newest");
+        // The 100th newest run is run 901.
+        let oldest_kept = Some(RunId(901));
+        assert!(!keep.expired(RunId(990), now - Duration::days(29), now, oldest_kept));
+        assert!(keep.expired(RunId(990), now - Duration::days(31), now, oldest_kept), "too old");
+        assert!(keep.expired(RunId(900), now, now, oldest_kept), "older than the 100 newest");
+        assert!(!keep.expired(RunId(901), now, now, oldest_kept), "the 100th newest");
+        assert!(!keep.expired(RunId(1), now, now, None), "fewer than 100 runs");
         let forever = Keep::default();
         assert!(forever.is_forever());
-        assert!(!forever.expired(RunId(1), now - Duration::days(10_000), newest, now));
+        assert!(!forever.expired(RunId(1), now - Duration::days(10_000), now, Some(RunId(5))));
     }
 }

@@ -17,8 +17,20 @@ const LIVE_CAPACITY: usize = 1024;
 pub(super) struct ActiveRun {
     state: Mutex<RunState>,
     live_tx: broadcast::Sender<Arc<RunEvent>>,
-    /// Wakes the run's persister before its interval, when much log has gathered.
+    /// Wakes the run's persister before its interval, when much has gathered.
     pub(super) wake: Notify,
+    /// Told when stored events leave the tail, for a writer waiting for room.
+    pub(super) drained: Notify,
+}
+
+/// A batch of the tail on its way to the store. A batch that failed is tried again as it is
+/// (the store skips one it already holds), so that a retry is never larger than the first try
+/// and never stores an event twice.
+#[derive(Clone, Debug)]
+pub(super) struct Batch {
+    pub progress: crate::store::Progress,
+    /// Its state's counts differ from what the runs list last heard.
+    pub counts_moved: bool,
 }
 
 pub(super) struct RunState {
@@ -29,10 +41,12 @@ pub(super) struct RunState {
     pub tail: VecDeque<Arc<RunEvent>>,
     /// Everything up to this sequence number is in the store.
     pub stored_seq: i64,
-    /// Log bytes in the tail.
-    pub tail_log_bytes: usize,
+    /// The bytes of log text and test results in the tail.
+    pub tail_bytes: usize,
     /// The counts listeners last heard of.
     pub published_counts: Counts,
+    /// The batch being stored (or that failed and waits to be tried again).
+    pub pending: Option<Batch>,
 }
 
 impl RunState {
@@ -66,9 +80,17 @@ impl ActiveRun {
         let stored_seq = run.seq;
         let published_counts = run.counts;
         ActiveRun {
-            state: Mutex::new(RunState { run, tail: VecDeque::new(), stored_seq, tail_log_bytes: 0, published_counts }),
+            state: Mutex::new(RunState {
+                run,
+                tail: VecDeque::new(),
+                stored_seq,
+                tail_bytes: 0,
+                published_counts,
+                pending: None,
+            }),
             live_tx: broadcast::channel(LIVE_CAPACITY).0,
             wake: Notify::new(),
+            drained: Notify::new(),
         }
     }
 
@@ -81,9 +103,7 @@ impl ActiveRun {
     pub fn publish(&self, state: &mut RunState, seq: i64, kind: RunEventKind, stored: bool) {
         let event = Arc::new(RunEvent { seq, kind });
         if !stored {
-            if let RunEventKind::Log(chunk) = &event.kind {
-                state.tail_log_bytes += chunk.text.len();
-            }
+            state.tail_bytes += event_bytes(&event.kind);
             state.tail.push_back(Arc::clone(&event));
         }
         // No listener is not an error.
@@ -105,12 +125,24 @@ impl ActiveRun {
     pub fn stored(&self, seq: i64) {
         let mut state = self.lock();
         state.stored_seq = state.stored_seq.max(seq);
+        if state.pending.as_ref().is_some_and(|batch| batch.progress.seq <= seq) {
+            state.pending = None;
+        }
         while state.tail.front().is_some_and(|event| event.seq <= seq) {
-            if let Some(event) = state.tail.pop_front()
-                && let RunEventKind::Log(chunk) = &event.kind
-            {
-                state.tail_log_bytes -= chunk.text.len();
+            if let Some(event) = state.tail.pop_front() {
+                state.tail_bytes -= event_bytes(&event.kind);
             }
         }
+        drop(state);
+        self.drained.notify_waiters();
+    }
+}
+
+/// What an event weighs in a stored batch.
+fn event_bytes(kind: &RunEventKind) -> usize {
+    match kind {
+        RunEventKind::Log(chunk) => chunk.text.len(),
+        RunEventKind::Test(result) => result.node_id.len() + result.failure.as_ref().map_or(0, String::len) + 64,
+        RunEventKind::State(_) => 0,
     }
 }

@@ -18,8 +18,8 @@ use crate::store::{Store, StoreError};
 
 /// Events buffered per listener before the journal waits for it.
 const LISTENER_BUFFER: usize = 256;
-/// Stored log batches read at once while replaying.
-const REPLAY_PAGE: usize = 256;
+/// Stored log batches read at once while replaying (each at most 256 KiB of text).
+const REPLAY_PAGE: usize = 32;
 /// How often a run active on another node is read from the store again.
 const REMOTE_POLL: Duration = Duration::from_millis(250);
 

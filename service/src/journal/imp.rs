@@ -15,9 +15,10 @@ use crate::domain::{Enforcement, NewRun, RUN_RECORD_BYTES, Run, RunId, RunStatus
 use crate::events::{EventHub, ListChange};
 use crate::store::{CreateRunError, Finish, Store, StoreError};
 
-/// Sequence numbers a run may hand out beyond what is stored. More events than this between two
-/// stored batches would take a database that stays down for a long time and a log cap far above
-/// the default (one event is at least one byte of log); the journal says so if it happens.
+/// Sequence numbers a run may hand out beyond what is stored. Its tail is bounded in bytes (a
+/// writer with no room waits, and a failed batch is retried under its own number), and each
+/// event but a batch's own state weighs at least a byte, so the unstored numbers stay far below
+/// this; the journal says so should they ever reach it.
 pub const UNSTORED_SEQ_LIMIT: i64 = 1 << 24;
 
 /// How the journal stores a running run's events.
@@ -25,13 +26,28 @@ pub const UNSTORED_SEQ_LIMIT: i64 = 1 << 24;
 pub struct JournalSettings {
     /// How long events wait in the tail before they are stored.
     pub persist_interval: Duration,
-    /// Log bytes in the tail that are stored at once, whatever the interval.
+    /// Bytes in the tail that are stored at once, whatever the interval.
     pub persist_bytes: usize,
+    /// Bytes the tail holds at most: a batch must fit in one transaction of the database.
+    pub tail_max_bytes: usize,
+}
+
+impl JournalSettings {
+    /// Settings for a database that takes transactions up to `largest_write_bytes`.
+    pub fn for_database(largest_write_bytes: u64) -> JournalSettings {
+        // A batch's records weigh more than their texts: keys, fields, index entries.
+        let tail_max_bytes = usize::try_from(largest_write_bytes / 4).unwrap_or(usize::MAX).max(512 * 1024);
+        JournalSettings { tail_max_bytes, ..JournalSettings::default() }
+    }
 }
 
 impl Default for JournalSettings {
     fn default() -> Self {
-        JournalSettings { persist_interval: Duration::from_millis(100), persist_bytes: 256 * 1024 }
+        JournalSettings {
+            persist_interval: Duration::from_millis(100),
+            persist_bytes: 256 * 1024,
+            tail_max_bytes: 2 * 1024 * 1024,
+        }
     }
 }
 
@@ -108,6 +124,7 @@ impl Journal {
             seq,
             resources,
             log: Vec::new(),
+            log_maybe_stored_to: None,
             results: Vec::new(),
         };
         let ended = self.inner.end(id, &active, &finish).await;
@@ -137,6 +154,7 @@ impl Journal {
                 seq: run.seq + UNSTORED_SEQ_LIMIT + 1,
                 resources: run.resources,
                 log: Vec::new(),
+                log_maybe_stored_to: None,
                 results: Vec::new(),
             };
             if let Some(ended) = self.inner.store.finish_run(run.id, &finish).await? {
@@ -163,7 +181,7 @@ impl Inner {
         self.active().get(&id).cloned()
     }
 
-    fn forget(&self, id: RunId) {
+    pub(super) fn forget(&self, id: RunId) {
         self.active().remove(&id);
     }
 
@@ -171,7 +189,8 @@ impl Inner {
     /// forgets the run: from now on its listeners read it from the store. A database that fails
     /// for a moment is tried again, since a run that never ends holds its environment.
     pub(super) async fn end(&self, id: RunId, active: &ActiveRun, finish: &Finish) -> Option<Run> {
-        const ATTEMPTS: u32 = 4;
+        // About 17 s in all; after that the next start of the service marks the run interrupted.
+        const ATTEMPTS: u32 = 5;
         let mut attempt = 1;
         let ended = loop {
             match self.store.finish_run(id, finish).await {

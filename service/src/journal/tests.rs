@@ -58,7 +58,8 @@ async fn heard(journal: &Journal, id: crate::domain::RunId, after: i64) -> Vec<(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_listener_from_any_point_hears_exactly_the_rest() {
     let store = Store::connect("mem://", None, EmbeddedSizes::default()).await.expect("store");
-    let settings = JournalSettings { persist_interval: Duration::from_millis(15), persist_bytes: 64 };
+    let settings =
+        JournalSettings { persist_interval: Duration::from_millis(15), persist_bytes: 64, tail_max_bytes: 1 << 20 };
     let journal = Journal::new(store, EventHub::new(), settings);
     let run = journal.create(&new_run(), "n", Utc::now()).await.expect("create");
     let writer = journal.start(run.id, Enforcement::Rlimit).await.expect("start").expect("queued");
@@ -115,4 +116,29 @@ async fn a_listener_from_any_point_hears_exactly_the_rest() {
         assert_eq!(essentials(&replayed, after), essentials(&everything, after), "a replay from {after}");
         assert_eq!(replayed.last().map(|(seq, _)| *seq), Some(last), "the end, under its own number");
     }
+}
+
+/// A run that prints faster than the database stores is held back, not lost: once the tail is
+/// full the writer has no room until a batch is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_tail_leaves_no_room_until_a_batch_is_stored() {
+    let store = Store::connect("mem://", None, EmbeddedSizes::default()).await.expect("store");
+    let settings =
+        JournalSettings { persist_interval: Duration::from_secs(3600), persist_bytes: 1 << 30, tail_max_bytes: 1000 };
+    let journal = Journal::new(store.clone(), EventHub::new(), settings);
+    let run = journal.create(&new_run(), "n", Utc::now()).await.expect("create");
+    let writer = journal.start(run.id, Enforcement::Rlimit).await.expect("start").expect("queued");
+    writer.log("x".repeat(600));
+    assert!(writer.has_room());
+    writer.log("y".repeat(600));
+    assert!(!writer.has_room(), "1200 bytes wait in a tail of 1000");
+    // The persister is asleep for an hour: asking for room wakes it, and the batch it stores
+    // makes room.
+    tokio::time::timeout(Duration::from_secs(10), writer.room()).await.expect("room once the batch is stored");
+    assert!(writer.has_room());
+    let stored = store.log_chunks_from(run.id, 0, 10).await.expect("log");
+    assert_eq!(stored.iter().map(|chunk| chunk.text.len()).sum::<usize>(), 1200);
+    let ending =
+        Ending { status: RunStatus::Passed, exit_code: Some(0), message: None, resources: ResourceUsage::default() };
+    writer.finish(ending).await.expect("ended");
 }

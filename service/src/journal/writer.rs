@@ -1,21 +1,31 @@
 //! What a running run's supervisor emits into: log text, test results, the collected count and
 //! the run's end. Each event is numbered and published at once; a persister task of the run
 //! stores the tail in batches.
+//!
+//! The tail is bounded: once it holds `tail_max_bytes`, the writer has no room and the
+//! supervisor stops reading the run's output until stored events leave the tail (pytest then
+//! waits on its pipe). So a batch always fits in one transaction of the database, and a run
+//! that prints faster than the database stores is slowed down rather than lost.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tracing::error;
+use tracing::{error, warn};
 
-use super::active::ActiveRun;
+use super::active::{ActiveRun, Batch};
 use super::event::{RunEvent, RunEventKind};
 use super::imp::Inner;
 use crate::domain::{LogChunk, ResourceUsage, Run, RunId, RunStatus, TEST_RESULT_RECORD_BYTES, TestResult};
 use crate::events::ListChange;
 use crate::store::{Finish, Progress};
+
+/// How often a batch that cannot be stored is tried again when the run ends, before its end is
+/// stored without it.
+const END_ATTEMPTS: u32 = 5;
 
 /// How a run ended, as its supervisor saw it.
 #[derive(Clone, Debug)]
@@ -33,18 +43,37 @@ pub struct RunWriter {
     active: Arc<ActiveRun>,
     stop_tx: watch::Sender<bool>,
     persister: Option<JoinHandle<()>>,
+    finished: bool,
 }
 
 impl RunWriter {
     pub(super) fn start(inner: Arc<Inner>, id: RunId, active: Arc<ActiveRun>) -> RunWriter {
         let (stop_tx, stop_rx) = watch::channel(false);
         let persister = tokio::spawn(persist_until_stopped(Arc::clone(&inner), id, Arc::clone(&active), stop_rx));
-        RunWriter { inner, id, active, stop_tx, persister: Some(persister) }
+        RunWriter { inner, id, active, stop_tx, persister: Some(persister), finished: false }
     }
 
     /// The run as it is now.
     pub fn run(&self) -> Run {
         self.active.lock().run.clone()
+    }
+
+    /// Whether the tail has room for more; when it has not, read no more output until `room`.
+    pub fn has_room(&self) -> bool {
+        self.active.lock().tail_bytes < self.inner.settings.tail_max_bytes
+    }
+
+    /// Completes when stored events have left the tail.
+    pub async fn room(&self) {
+        // Registered before the check, so that a drain between the two is not missed.
+        let drained = self.active.drained.notified();
+        tokio::pin!(drained);
+        drained.as_mut().enable();
+        if self.has_room() {
+            return;
+        }
+        self.active.wake.notify_one();
+        drained.await;
     }
 
     /// Appends text to the run's log.
@@ -58,7 +87,7 @@ impl RunWriter {
         state.run.log_bytes += text.len() as u64;
         state.run.stored_bytes += text.len() as u64;
         self.active.publish(&mut state, seq, RunEventKind::Log(LogChunk { seq, byte_offset, text }), false);
-        if state.tail_log_bytes >= self.inner.settings.persist_bytes {
+        if state.tail_bytes >= self.inner.settings.persist_bytes {
             self.active.wake.notify_one();
         }
     }
@@ -82,17 +111,33 @@ impl RunWriter {
             + result.node_id.len() as u64
             + result.failure.as_ref().map_or(0, |failure| failure.len() as u64);
         self.active.publish(&mut state, seq, RunEventKind::Test(TestResult { seq, ..result }), false);
+        if state.tail_bytes >= self.inner.settings.persist_bytes {
+            self.active.wake.notify_one();
+        }
     }
 
     /// Stores the rest of the tail with the run's end, in one transaction, and publishes it.
-    /// `None` when the run had already ended.
+    /// `None` when the run had already ended, or its end could not be stored.
     pub async fn finish(mut self, ending: Ending) -> Option<Run> {
+        self.finished = true;
         let _ = self.stop_tx.send(true);
         if let Some(persister) = self.persister.take() {
             let _ = persister.await;
         }
+        // A batch that failed is stored first, as it was: the end stores only what follows.
+        let mut attempt = 0;
+        while self.active.lock().pending.is_some() && attempt < END_ATTEMPTS {
+            if !persist(&self.inner, self.id, &self.active).await {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(200) * 4_u32.pow(attempt.min(4))).await;
+            }
+        }
         let finish = {
             let mut state = self.active.lock();
+            let abandoned = state.pending.take();
+            if abandoned.is_some() {
+                warn!(run_id = %self.id, "a batch of the run may not have been stored; storing it with the run's end");
+            }
             let unstored = unstored(&state.tail);
             Finish {
                 status: ending.status,
@@ -106,6 +151,7 @@ impl RunWriter {
                 seq: state.next_seq(),
                 resources: ending.resources,
                 log: unstored.log,
+                log_maybe_stored_to: abandoned.map(|batch| batch.progress.seq),
                 results: unstored.results,
             }
         };
@@ -114,9 +160,15 @@ impl RunWriter {
 }
 
 impl Drop for RunWriter {
+    /// A writer dropped before its run's end (its supervisor failed): its listeners go on from
+    /// the store, and the next start of the service marks the run interrupted.
     fn drop(&mut self) {
         if let Some(persister) = self.persister.take() {
             persister.abort();
+        }
+        if !self.finished {
+            error!(run_id = %self.id, "a run's writer went away before the run's end");
+            self.inner.forget(self.id);
         }
     }
 }
@@ -151,40 +203,50 @@ async fn persist_until_stopped(
     }
 }
 
-/// Stores the tail as one batch, ending with the run's state under a sequence number of its
-/// own, which becomes the run record's `seq`. Listeners hear that state only when the counts
-/// moved. Events that could not be stored stay in the tail for the next batch.
-async fn persist(inner: &Inner, id: RunId, active: &ActiveRun) {
-    let (progress, counts_moved) = {
+/// Stores one batch: the pending one again if it failed, else the tail, ending with the run's
+/// state under a sequence number of its own, which becomes the run record's `seq`. Listeners
+/// hear that state only when the counts moved. `false` when the store failed; the batch is then
+/// kept, to be tried again as it is.
+async fn persist(inner: &Inner, id: RunId, active: &ActiveRun) -> bool {
+    let batch = {
         let mut state = active.lock();
-        let counts_moved = state.run.counts != state.published_counts;
-        let stored_run_is_current = state.tail.is_empty() && state.run.seq == state.stored_seq;
-        if stored_run_is_current && !counts_moved {
-            return;
-        }
-        let mut progress = unstored(&state.tail);
-        let seq = state.next_seq();
-        progress.counts = state.run.counts;
-        progress.log_bytes = state.run.log_bytes;
-        progress.log_truncated = state.run.log_truncated;
-        progress.stored_bytes = state.run.stored_bytes;
-        progress.seq = seq;
-        if counts_moved {
-            state.published_counts = state.run.counts;
-            let run = Box::new(state.run.clone());
-            active.publish(&mut state, seq, RunEventKind::State(run), false);
-        }
-        (progress, counts_moved)
-    };
-    match inner.store.record_progress(id, &progress).await {
-        Ok(()) => {
-            active.stored(progress.seq);
-            if counts_moved {
-                inner.hub.publish_list(ListChange::Changed, active.lock().run.clone());
+        match &state.pending {
+            Some(batch) => batch.clone(),
+            None => {
+                let counts_moved = state.run.counts != state.published_counts;
+                let stored_run_is_current = state.tail.is_empty() && state.run.seq == state.stored_seq;
+                if stored_run_is_current && !counts_moved {
+                    return true;
+                }
+                let mut progress = unstored(&state.tail);
+                let seq = state.next_seq();
+                progress.counts = state.run.counts;
+                progress.log_bytes = state.run.log_bytes;
+                progress.log_truncated = state.run.log_truncated;
+                progress.stored_bytes = state.run.stored_bytes;
+                progress.seq = seq;
+                if counts_moved {
+                    state.published_counts = state.run.counts;
+                    let run = Box::new(state.run.clone());
+                    active.publish(&mut state, seq, RunEventKind::State(run), false);
+                }
+                let batch = Batch { progress, counts_moved };
+                state.pending = Some(batch.clone());
+                batch
             }
         }
+    };
+    match inner.store.record_progress(id, &batch.progress).await {
+        Ok(()) => {
+            active.stored(batch.progress.seq);
+            if batch.counts_moved {
+                inner.hub.publish_list(ListChange::Changed, active.lock().run.clone());
+            }
+            true
+        }
         Err(err) => {
-            error!(run_id = %id, error = ?err, "cannot store the run's progress; trying again with the next batch")
+            error!(run_id = %id, error = ?err, "cannot store the run's progress; trying the batch again");
+            false
         }
     }
 }

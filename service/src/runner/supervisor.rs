@@ -67,12 +67,14 @@ pub(super) async fn supervise(
     let span = info_span!("run", run_id = %run.id, environment = run.environment);
     async move {
         let began = Instant::now();
+        let id = run.id;
         match Supervisor::start(context, run, began).await {
             Ok(Some(supervisor)) => supervisor.run_to_end(stop_rx).await,
             Ok(None) => None,
             Err(err) => {
                 error!(error = ?err, "cannot start the run");
-                None
+                let message = format!("Testbay could not start the run: {err}");
+                context.journal.end_queued(id, RunStatus::Error, Some(message)).await
             }
         }
     }
@@ -248,15 +250,17 @@ impl<'a> Supervisor<'a> {
         let exit = loop {
             tokio::select! {
                 status = process.child.wait() => break status,
-                read = process.output.read(&mut buffer), if output_open => match read {
+                // While the journal has no room for more, pytest waits on its pipes.
+                read = process.output.read(&mut buffer), if output_open && self.writer.has_room() => match read {
                     Ok(0) | Err(_) => output_open = false,
                     Ok(n) => self.output(&buffer[..n]),
                 },
-                line = process.report.next_line() => {
+                line = process.report.next_line(), if self.writer.has_room() => {
                     if let Ok(Some(line)) = line {
                         self.report(&line);
                     }
                 }
+                () = self.writer.room(), if !self.writer.has_room() => {}
                 changed = stop_rx.changed(), if stop.is_none() => {
                     let reason = if changed.is_ok() { *stop_rx.borrow() } else { Some(StopReason::Shutdown) };
                     if let Some(reason) = reason {
@@ -305,18 +309,27 @@ impl<'a> Supervisor<'a> {
     /// Reads what is left of the output and the report log once the run's processes are gone:
     /// both end when the last process holding them has closed them.
     async fn drain(&mut self, process: &mut Process, buffer: &mut [u8], output_open: bool) {
-        let deadline = Instant::now() + DRAIN_TIMEOUT;
         if output_open {
+            let deadline = Instant::now() + DRAIN_TIMEOUT;
             while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, process.output.read(buffer)).await {
                 if n == 0 {
                     break;
                 }
                 self.output(&buffer[..n]);
+                if !self.writer.has_room() {
+                    self.writer.room().await;
+                }
             }
         }
         drop(process.report_hold.take());
+        // A deadline of its own: a process that escaped and holds the output must not cost the
+        // run its last results.
+        let deadline = Instant::now() + DRAIN_TIMEOUT;
         while let Ok(Ok(Some(line))) = tokio::time::timeout_at(deadline, process.report.next_line()).await {
             self.report(&line);
+            if !self.writer.has_room() {
+                self.writer.room().await;
+            }
         }
         if let Some(text) = self.log.finish() {
             self.writer.log(text);

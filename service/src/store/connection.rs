@@ -8,6 +8,7 @@
 //! environments) would slow down with every version of them the memtable keeps.
 
 use std::future::{Future, IntoFuture};
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,9 +41,17 @@ const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub(super) enum Connection {
-    Embedded { db: Surreal<Db>, datastore: Arc<Datastore> },
+    /// The datastore closes itself (flushing its memory to its files and releasing its lock)
+    /// once the last handle on it is gone; `folder` holds its lock file.
+    Embedded {
+        db: Surreal<Db>,
+        folder: Option<PathBuf>,
+    },
     Server(Surreal<Any>),
 }
+
+/// How long closing waits for an embedded database to release its lock.
+const CLOSE_WAIT: Duration = Duration::from_secs(10);
 
 impl Connection {
     /// Opens `address`: `surrealkv://DIR` or `mem://` embedded, anything else as a server.
@@ -61,8 +70,9 @@ impl Connection {
                 Ok(datastore) => break datastore,
             }
         };
-        let db = Surreal::<Db>::unstable_from_datastore(Arc::clone(&datastore), None).await?;
-        Ok(Connection::Embedded { db, datastore })
+        let db = Surreal::<Db>::unstable_from_datastore(datastore, None).await?;
+        let folder = address.strip_prefix("surrealkv://").map(|folder| PathBuf::from(without_query(folder)));
+        Ok(Connection::Embedded { db, folder })
     }
 
     pub(super) async fn signin(&self, username: &str, password: &str) -> Result<(), surrealdb::Error> {
@@ -80,12 +90,15 @@ impl Connection {
         }
     }
 
-    /// Closes an embedded datastore: flushes its memory to its files and releases its lock.
-    pub(super) async fn close(&self) {
-        if let Connection::Embedded { datastore, .. } = self
-            && let Err(error) = datastore.shutdown().await
-        {
-            tracing::warn!(error = %error, "the database did not close cleanly");
+    /// Lets go of this handle and, for an embedded database of files, waits until it has closed
+    /// (its lock released), so that the next process, or the next service in this process,
+    /// can open it. It closes only once every other handle is gone too.
+    pub(super) async fn close(self) {
+        if let Connection::Embedded { db, folder: Some(folder) } = self {
+            drop(db);
+            if !wait_until_unlocked(&folder, CLOSE_WAIT).await {
+                tracing::warn!(folder = %folder.display(), "the database did not close in time");
+            }
         }
     }
 }
@@ -113,11 +126,33 @@ async fn open_datastore(address: &str, sizes: EmbeddedSizes) -> Result<Arc<Datas
     Ok(datastore)
 }
 
+fn without_query(folder: &str) -> &str {
+    folder.split_once('?').map_or(folder, |(path, _)| path)
+}
+
+/// Waits until nobody holds the lock of the embedded database in `folder`; `false` when `limit`
+/// passed first.
+async fn wait_until_unlocked(folder: &Path, limit: Duration) -> bool {
+    let Ok(mut lock) = std::fs::File::open(folder.join("LOCK")) else { return true };
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusiveNonblock) {
+            // Dropping the lock releases it again.
+            Ok(_taken) => return true,
+            Err((file, _held)) if tokio::time::Instant::now() < deadline => {
+                lock = file;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(_) => return false,
+        }
+    }
+}
+
 /// The database node id of the embedded database in `folder`, the same at every start: a
 /// sequence hands out its numbers in windows claimed per node, and a node that comes back under
 /// its own id goes on in its window instead of leaving the rest of it unused.
 fn node_id_of(folder: &str) -> uuid::Uuid {
-    let folder = std::path::Path::new(folder.split_once('?').map_or(folder, |(path, _)| path));
+    let folder = Path::new(without_query(folder));
     let canonical = folder.canonicalize().unwrap_or_else(|_| folder.to_path_buf());
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("testbay:{}", canonical.display()).as_bytes())
 }

@@ -17,8 +17,10 @@ use crate::domain::RunId;
 const SCHEMA_VERSION: i64 = 4;
 /// Runs rewritten per transaction.
 const BATCH: i64 = 1000;
-/// Runs whose results are keyed anew per transaction.
-const RESULTS_BATCH_RUNS: i64 = 50;
+/// Results keyed anew per transaction.
+const RESULTS_BATCH: usize = 500;
+/// Results read at once while keying them anew.
+const RESULTS_WINDOW_MAX: usize = 5000;
 
 impl Store {
     /// Brings the data up to `SCHEMA_VERSION`.
@@ -67,9 +69,11 @@ impl Store {
         let newest = self.newest_run_id().await?.map_or(0, |id| id.0);
         let started = Instant::now();
         tracing::info!(runs = newest, "keying the test results of an earlier version by their runs");
-        let mut low = 1;
+        // Windows of runs, as wide as keeps a window's results few enough to hold at once;
+        // each transaction writes a bounded number of them.
+        let (mut low, mut width) = (1, 64_i64);
         while low <= newest {
-            let high = low + RESULTS_BATCH_RUNS;
+            let high = low + width;
             let mut response = self
                 .query("SELECT * FROM test_result WHERE run >= $low AND run < $high")
                 .bind("low", run_record(RunId(low)))
@@ -77,12 +81,19 @@ impl Store {
                 .await
                 .map_err(StoreError::query("read results to key anew"))?;
             let rows: Vec<TestResultRow> = response.take(0).map_err(StoreError::query("read results to key anew"))?;
-            // Results of runs keyed already (by a migration that stopped half-way) stay.
+            if rows.len() > RESULTS_WINDOW_MAX && width > 1 {
+                width /= 2;
+                continue;
+            }
+            // Results keyed already (by a migration that stopped half-way) stay.
             let old: Vec<TestResultRow> =
                 rows.into_iter().filter(|row| !matches!(row.id.key, RecordIdKey::Array(_))).collect();
-            if !old.is_empty() {
-                let old_ids: Vec<RecordId> = old.iter().map(|row| row.id.clone()).collect();
-                let keyed: Vec<TestResultRow> = old.into_iter().map(TestResultRow::keyed).collect::<Result<_, _>>()?;
+            let found = old.len();
+            let mut old = old.into_iter().peekable();
+            while old.peek().is_some() {
+                let batch: Vec<TestResultRow> = old.by_ref().take(RESULTS_BATCH).collect();
+                let old_ids: Vec<RecordId> = batch.iter().map(|row| row.id.clone()).collect();
+                let keyed = batch.into_iter().map(TestResultRow::keyed).collect::<Result<Vec<_>, _>>()?;
                 self.query(
                     "BEGIN TRANSACTION;
                      DELETE $old RETURN NONE;
@@ -95,7 +106,13 @@ impl Store {
                 .and_then(surrealdb::IndexedResults::check)
                 .map_err(StoreError::query("key results anew"))?;
             }
+            if low / 10_000 != high / 10_000 {
+                tracing::info!(runs = high - 1, of = newest, "keying test results");
+            }
             low = high;
+            if found < RESULTS_WINDOW_MAX / 4 {
+                width = (width * 2).min(4096);
+            }
         }
         self.query("REMOVE INDEX IF EXISTS test_result_run ON test_result")
             .await
@@ -187,7 +204,6 @@ mod tests {
             }
         }
         old.close().await;
-        drop(old);
 
         let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("migrate");
         assert_eq!(store.schema_version().await.expect("version"), SCHEMA_VERSION);
@@ -254,6 +270,7 @@ mod tests {
                     seq: 2,
                     resources: Default::default(),
                     log: Vec::new(),
+                    log_maybe_stored_to: None,
                     results: Vec::new(),
                 };
                 store.finish_run(created.id, &finish).await.expect("finish");

@@ -62,9 +62,10 @@ impl Store {
         Ok(store)
     }
 
-    /// Flushes and closes an embedded database, releasing its files for the next process; a
+    /// Lets go of this handle and waits until an embedded database has flushed its memory to its
+    /// files and released them for the next process (once every handle on it is gone); a
     /// server connection just ends with the last handle.
-    pub async fn close(&self) {
+    pub async fn close(self) {
         self.connection.close().await;
     }
 

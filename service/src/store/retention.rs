@@ -63,6 +63,17 @@ impl Store {
         Ok(newest.first().copied().map(RunId))
     }
 
+    /// The id of the `n`th newest run (1 is the newest), if there are that many.
+    pub async fn nth_newest_run_id(&self, n: u64) -> Result<Option<RunId>, StoreError> {
+        let mut response = self
+            .query("SELECT VALUE record::id(id) FROM run ORDER BY id DESC LIMIT 1 START $skip")
+            .bind("skip", i64::try_from(n.saturating_sub(1)).unwrap_or(i64::MAX))
+            .await
+            .map_err(StoreError::query("find the oldest run kept by count"))?;
+        let found: Vec<i64> = response.take(0).map_err(StoreError::query("find the oldest run kept by count"))?;
+        Ok(found.first().copied().map(RunId))
+    }
+
     /// The runs with ids in `from..from + count`, oldest first.
     pub async fn run_ages(&self, from: RunId, count: i64) -> Result<Vec<RunAge>, StoreError> {
         let mut response = self

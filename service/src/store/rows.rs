@@ -312,6 +312,16 @@ impl LogChunkRow {
         rows
     }
 
+    /// Rows for consecutive log events, none holding events on both sides of `apart_after`.
+    pub fn batch_apart(run: RunId, events: &[LogChunk], apart_after: Option<i64>) -> Vec<LogChunkRow> {
+        let Some(apart_after) = apart_after else { return LogChunkRow::batch(run, events) };
+        let split = events.partition_point(|event| event.seq <= apart_after);
+        let (before, after) = events.split_at(split);
+        let mut rows = LogChunkRow::batch(run, before);
+        rows.extend(LogChunkRow::batch(run, after));
+        rows
+    }
+
     fn merged(run: RunId, pieces: &[LogChunk]) -> LogChunkRow {
         let first = &pieces[0];
         let last = &pieces[pieces.len() - 1];

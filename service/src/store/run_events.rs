@@ -11,15 +11,19 @@ use crate::domain::{LogChunk, RunId, TestResult};
 
 impl Store {
     /// Stores a batch of log text and test results with the run's counts, in one transaction.
+    /// A batch stored already (its sequence number is not above the run's) is skipped, so that
+    /// a batch whose answer was lost can be sent again.
     pub async fn record_progress(&self, id: RunId, progress: &Progress) -> Result<(), StoreError> {
         let log = LogChunkRow::batch(id, &progress.log);
         let results: Vec<TestResultRow> = progress.results.iter().map(|r| TestResultRow::new(id, r)).collect();
         self.query(
             "BEGIN TRANSACTION;
-                 IF array::len($log) > 0 { INSERT INTO log_chunk $log RETURN NONE; };
-                 IF array::len($results) > 0 { INSERT INTO test_result $results RETURN NONE; };
-                 UPDATE $run SET counts = $counts, log_bytes = $log_bytes, log_truncated = $log_truncated,
-                     stored_bytes = $stored_bytes, seq = $seq RETURN NONE;
+                 IF (SELECT VALUE seq FROM ONLY $run) < $seq {
+                     IF array::len($log) > 0 { INSERT INTO log_chunk $log RETURN NONE; };
+                     IF array::len($results) > 0 { INSERT INTO test_result $results RETURN NONE; };
+                     UPDATE $run SET counts = $counts, log_bytes = $log_bytes, log_truncated = $log_truncated,
+                         stored_bytes = $stored_bytes, seq = $seq RETURN NONE;
+                 };
                  COMMIT TRANSACTION;",
         )
         .bind("run", run_record(id))

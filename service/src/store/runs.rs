@@ -49,6 +49,10 @@ pub struct Finish {
     pub resources: ResourceUsage,
     /// Log events of the run not stored yet, stored with its end.
     pub log: Vec<LogChunk>,
+    /// Log events up to this sequence number may be stored already (a batch whose answer was
+    /// lost): they are kept apart from later ones, so that the end stores exactly those it has
+    /// to.
+    pub log_maybe_stored_to: Option<i64>,
     /// Test results of the run not stored yet, stored with its end.
     pub results: Vec<TestResult>,
 }
@@ -157,20 +161,24 @@ impl Store {
         rows.into_iter().next().map(Run::try_from).transpose()
     }
 
-    /// Ends an active run and frees its environment in one transaction. `None` when the run
-    /// had already ended, so a run is finished exactly once.
+    /// Ends an active run and frees its environment in one transaction, with its events not
+    /// stored yet (those a batch stored already are skipped). `None` when the run had already
+    /// ended, so a run is finished exactly once.
     pub async fn finish_run(&self, id: RunId, finish: &Finish) -> Result<Option<Run>, StoreError> {
         let mut response = self
             .query(
                 "BEGIN TRANSACTION;
+                 LET $stored = (SELECT VALUE seq FROM ONLY $run) ?? 0;
                  LET $ended = (UPDATE $run SET status = $status, exit_code = $exit_code, message = $message,
                      finished_at = $finished_at, counts = $counts, log_bytes = $log_bytes,
                      log_truncated = $log_truncated, stored_bytes = $stored_bytes, seq = $seq, resources = $resources
                      WHERE status IN ['queued', 'running'] RETURN AFTER);
                  IF array::len($ended) > 0 {
                      UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
-                     IF array::len($log) > 0 { INSERT INTO log_chunk $log RETURN NONE; };
-                     IF array::len($results) > 0 { INSERT INTO test_result $results RETURN NONE; };
+                     LET $new_log = $log[WHERE seq > $stored];
+                     LET $new_results = $results[WHERE seq > $stored];
+                     IF array::len($new_log) > 0 { INSERT INTO log_chunk $new_log RETURN NONE; };
+                     IF array::len($new_results) > 0 { INSERT INTO test_result $new_results RETURN NONE; };
                  };
                  RETURN $ended;
                  COMMIT TRANSACTION;",
@@ -186,7 +194,7 @@ impl Store {
             .bind("stored_bytes", finish.stored_bytes as i64)
             .bind("seq", finish.seq)
             .bind("resources", ResourcesRow::from(finish.resources))
-            .bind("log", LogChunkRow::batch(id, &finish.log))
+            .bind("log", LogChunkRow::batch_apart(id, &finish.log, finish.log_maybe_stored_to))
             .bind("results", finish.results.iter().map(|result| TestResultRow::new(id, result)).collect::<Vec<_>>())
             .await
             .and_then(IndexedResults::check)
@@ -291,6 +299,7 @@ mod tests {
             seq: 2,
             resources: ResourceUsage { peak_memory_bytes: Some(1000), cpu_seconds: Some(0.5), oom_killed: false },
             log: Vec::new(),
+            log_maybe_stored_to: None,
             results: Vec::new(),
         };
         let done = store.finish_run(first.id, &finish).await.expect("finish").expect("was active");
@@ -346,6 +355,8 @@ mod tests {
             seq: 5,
         };
         store.record_progress(run.id, &progress).await.expect("progress");
+        // Sent again (its answer was lost, say): the store holds it once.
+        store.record_progress(run.id, &progress).await.expect("progress again");
         let from = store.log_chunks_from(run.id, 7, 10).await.expect("log");
         assert_eq!(from.iter().map(|c| c.seq).collect::<Vec<_>>(), [5]);
         let after = store.log_chunks_after_seq(run.id, 0, i64::MAX, 10).await.expect("log");
@@ -361,5 +372,30 @@ mod tests {
             .await
             .expect("list");
         assert_eq!(listed.len(), 1);
+
+        // The end comes with the events not stored yet, and some that were (a batch whose
+        // answer was lost): those are not stored twice.
+        let late = TestResult { seq: 6, node_id: "t.py::b".into(), ..progress.results[0].clone() };
+        let finish = Finish {
+            status: RunStatus::Failed,
+            exit_code: Some(1),
+            message: None,
+            finished_at: Utc::now(),
+            counts: Counts { failed: 2, total: 2, ..Counts::default() },
+            log_bytes: 16,
+            log_truncated: false,
+            stored_bytes: 0,
+            seq: 8,
+            resources: ResourceUsage::default(),
+            log: vec![progress.log[1].clone(), LogChunk { seq: 7, byte_offset: 12, text: "bye\n".into() }],
+            log_maybe_stored_to: Some(5),
+            results: vec![progress.results[0].clone(), late.clone()],
+        };
+        store.finish_run(run.id, &finish).await.expect("finish").expect("was active");
+        let log: String =
+            store.log_chunks_from(run.id, 0, 10).await.expect("log").into_iter().map(|chunk| chunk.text).collect();
+        assert_eq!(log, "hello world\nbye\n");
+        let results = store.test_results(run.id, 0, i64::MAX).await.expect("results");
+        assert_eq!(results, vec![progress.results[0].clone(), late]);
     }
 }
