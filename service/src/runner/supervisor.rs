@@ -317,7 +317,7 @@ impl<'a> Supervisor<'a> {
                 }
                 self.output(&buffer[..n]);
                 if !self.writer.has_room() {
-                    self.writer.room().await;
+                    let _ = tokio::time::timeout_at(deadline, self.writer.room()).await;
                 }
             }
         }
@@ -328,7 +328,7 @@ impl<'a> Supervisor<'a> {
         while let Ok(Ok(Some(line))) = tokio::time::timeout_at(deadline, process.report.next_line()).await {
             self.report(&line);
             if !self.writer.has_room() {
-                self.writer.room().await;
+                let _ = tokio::time::timeout_at(deadline, self.writer.room()).await;
             }
         }
         if let Some(text) = self.log.finish() {
