@@ -74,7 +74,7 @@ pub struct ServeConfig {
     pub database_memtable_mb: u64,
 
     /// Memory the embedded database keeps file blocks in for reads, in MiB.
-    #[arg(long, env = "TESTBAY_DATABASE_CACHE_MB", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    #[arg(long, env = "TESTBAY_DATABASE_CACHE_MB", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub database_cache_mb: u64,
 
     /// Days a run (its record and test results) is kept after it was created; 0 keeps runs for
@@ -180,7 +180,7 @@ impl ServeConfig {
             database_user: None,
             database_password: None,
             database_memtable_mb: 8,
-            database_cache_mb: 16,
+            database_cache_mb: 8,
             keep_runs_days: 365,
             keep_runs: 0,
             keep_logs_days: 90,

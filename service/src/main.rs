@@ -15,6 +15,12 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// jemalloc's settings: pages freed after a burst go back to the system within a second, not the
+/// default ten, so the service's resident memory follows what it holds.
+#[allow(unsafe_code, non_upper_case_globals)]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+pub static malloc_conf: &[u8] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+
 /// SurrealQL's parser recurses deeply; the default 2 MiB worker stack is not enough.
 const WORKER_STACK_BYTES: usize = 10 * 1024 * 1024;
 

@@ -31,7 +31,7 @@ pub struct EmbeddedSizes {
 
 impl Default for EmbeddedSizes {
     fn default() -> Self {
-        EmbeddedSizes { memtable_bytes: 8 << 20, block_cache_bytes: 16 << 20 }
+        EmbeddedSizes { memtable_bytes: 8 << 20, block_cache_bytes: 8 << 20 }
     }
 }
 
