@@ -6,7 +6,7 @@
 //! where the previous one stopped (marks kept in the database) and stops at the first run that
 //! is still kept. An active run is stepped over; the next pass starts at it again.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tokio::sync::watch;
@@ -17,7 +17,9 @@ use crate::store::{RetentionMarks, RunAge, Store, StoreError};
 
 /// Runs looked at per step.
 const STEP_RUNS: i64 = 50;
-/// The pause between two steps, which leaves the database to requests.
+/// The shortest pause between two steps. A pause is at least as long as the step before it took,
+/// so that retention catching up on a large history (after an upgrade or a shorter setting)
+/// takes at most half of the database's time and leaves the rest to requests.
 const STEP_PAUSE: Duration = Duration::from_millis(20);
 
 /// What one pass removed.
@@ -104,6 +106,7 @@ async fn walk(
     let mut first_active: Option<RunId> = None;
     let mut done = false;
     while !done && from <= newest {
+        let step_started = Instant::now();
         let now = Utc::now();
         let runs = store.run_ages(from, STEP_RUNS).await?;
         let mut next = RunId(from.0 + STEP_RUNS);
@@ -134,7 +137,7 @@ async fn walk(
         store.set_retention_marks(*marks).await?;
         from = next;
         if !done {
-            tokio::time::sleep(STEP_PAUSE).await;
+            tokio::time::sleep(step_started.elapsed().max(STEP_PAUSE)).await;
         }
     }
     Ok(removed)
