@@ -12,10 +12,10 @@ use crate::service::{Rss, Service, ServiceSpec};
 use crate::stats::{Samples, timed};
 
 /// Requests per read figure.
-const READS: usize = 200;
+const READS: usize = 1000;
 /// Creates from one client, and from each of the eight.
-const CREATES: usize = 200;
-const CREATES_EACH_OF_EIGHT: usize = 50;
+const CREATES: usize = 1000;
+const CREATES_EACH_OF_EIGHT: usize = 125;
 /// The page the deep-page figure reads (or the last, when there are fewer).
 const DEEP_PAGE: usize = 100;
 /// The environment the run holding the only slot takes; creates use the others.
@@ -49,6 +49,7 @@ pub async fn measure(spec: &ServiceSpec, data_dir: &Path, runs: i64) -> anyhow::
     // One slot, held by a long run, so that created runs wait in the queue and are cancelled
     // there: run creation is measured, not pytest.
     let service = Service::start(spec, data_dir, &["--max-concurrent-runs", "1"])?;
+    service.wait_quiet(std::time::Duration::from_secs(600)).await?;
     let client = Client::new();
     let api = Api { client: &client, base: &service.url };
     for _ in 0..20 {

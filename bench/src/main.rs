@@ -71,7 +71,7 @@ enum Command {
         /// Only the live-log latency and the cost of a run.
         #[arg(long)]
         costs_only: bool,
-        /// An argument for `testbay serve` (repeat it for several), e.g. `--serve-arg=--database-cache-mb=8`.
+        /// An argument for `testbay serve` (repeat it for several), e.g. `--serve-arg=--database-cache-mb=16`.
         #[arg(long = "serve-arg", allow_hyphen_values = true)]
         serve_args: Vec<String>,
     },
@@ -141,7 +141,7 @@ fn main() -> anyhow::Result<()> {
                 let seeded = seeded_dir(&work_dir, runs).await?;
                 let scratch = work_dir.join("scratch");
                 copy_dir(&seeded, &scratch)?;
-                settle(&spec, &scratch)?;
+                settle(&spec, &scratch).await?;
                 let figures = retention::prune_while_serving(&spec, &scratch, runs).await?;
                 std::fs::remove_dir_all(&scratch)?;
                 print!("{}", table::render_retention(&spec, &figures));
@@ -190,7 +190,7 @@ async fn figures_table(spec: &ServiceSpec, levels: &[i64], work_dir: &Path, hist
         let seeded = seeded_dir(work_dir, runs).await?;
         let scratch = work_dir.join("scratch");
         copy_dir(&seeded, &scratch)?;
-        settle(spec, &scratch)?;
+        settle(spec, &scratch).await?;
         eprintln!("measuring at {runs} runs");
         measured.push(figures::measure(spec, &scratch, runs).await?);
         std::fs::remove_dir_all(&scratch)?;
@@ -207,6 +207,9 @@ async fn figures_table(spec: &ServiceSpec, levels: &[i64], work_dir: &Path, hist
     print!("{}", table::render(spec, idle, &measured, latency.as_ref(), overhead.as_ref()));
     Ok(())
 }
+
+/// The longest a service may take to finish what its first start on a seeded data dir sets off.
+const SETTLE_LONGEST: std::time::Duration = std::time::Duration::from_secs(1800);
 
 /// A data dir holding `runs` seeded runs, seeded now unless kept from an earlier invocation.
 async fn seeded_dir(work_dir: &Path, runs: i64) -> anyhow::Result<PathBuf> {
@@ -229,8 +232,11 @@ async fn seeded_dir(work_dir: &Path, runs: i64) -> anyhow::Result<PathBuf> {
 /// Starts the service on `data_dir` once and stops it, so that whatever it does once to a data
 /// dir written by other code (a migration, an index of an older version) is done before the
 /// figures.
-fn settle(spec: &ServiceSpec, data_dir: &Path) -> anyhow::Result<()> {
-    service::Service::start(spec, data_dir, &[])?.stop()
+async fn settle(spec: &ServiceSpec, data_dir: &Path) -> anyhow::Result<()> {
+    let service = service::Service::start(spec, data_dir, &[])?;
+    let busy = service.wait_quiet(SETTLE_LONGEST).await?;
+    eprintln!("the service was busy for {:.0} s after its first start on this data dir", busy.as_secs_f64());
+    service.stop()
 }
 
 fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {

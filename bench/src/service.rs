@@ -5,8 +5,16 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
+
+/// How long the service must stay quiet, how often its CPU time is read, and the most CPU time
+/// (in ticks of 10 ms) a quiet service may use between two reads: its idle timers and requests
+/// of the bench's own probes stay under it, a compaction does not.
+const QUIET_FOR: Duration = Duration::from_secs(3);
+const QUIET_POLL: Duration = Duration::from_millis(500);
+const QUIET_TICKS_PER_POLL: u64 = 2;
 
 /// How the service under test is started.
 #[derive(Clone, Debug)]
@@ -92,6 +100,37 @@ impl Service {
             Ok(kib * 1024)
         };
         Ok(Rss { total: field("VmRSS:")?, anonymous: field("RssAnon:")?, peak: field("VmHWM:")? })
+    }
+
+    /// Waits until the service has used almost no CPU for a while (at most `longest`), so that
+    /// background work its start set off (the database's compactions of what another process
+    /// wrote) is not measured as the cost of requests. Returns how long it was busy.
+    pub async fn wait_quiet(&self, longest: Duration) -> anyhow::Result<Duration> {
+        let started = Instant::now();
+        let mut quiet_since = Instant::now();
+        let mut before = self.cpu_ticks()?;
+        while quiet_since.elapsed() < QUIET_FOR {
+            anyhow::ensure!(started.elapsed() < longest, "the service was still busy after {longest:?}");
+            tokio::time::sleep(QUIET_POLL).await;
+            let now = self.cpu_ticks()?;
+            if now - before > QUIET_TICKS_PER_POLL {
+                quiet_since = Instant::now();
+            }
+            before = now;
+        }
+        Ok(started.elapsed().saturating_sub(QUIET_FOR))
+    }
+
+    /// User and system CPU time the process has used, in clock ticks (`/proc/PID/stat`).
+    fn cpu_ticks(&self) -> anyhow::Result<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
+        // The fields after the command's name, which may hold spaces, closed by its `)`.
+        let fields: Vec<&str> = stat.rsplit_once(')').context("/proc/PID/stat")?.1.split_whitespace().collect();
+        let ticks = |index: usize| -> anyhow::Result<u64> {
+            fields.get(index).and_then(|value| value.parse().ok()).context("CPU time in /proc/PID/stat")
+        };
+        // utime and stime, fields 14 and 15 of the line: the first after the name is field 3.
+        Ok(ticks(11)? + ticks(12)?)
     }
 
     /// SIGTERM, as systemd stops it, and the wait for its end.
