@@ -14,7 +14,9 @@ cd "$REPO_ROOT"
 command -v cargo-deb >/dev/null || { say "installing cargo-deb"; cargo install cargo-deb --locked --quiet; }
 
 fail() { printf 'deb test: FAILED: %s\n' "$*" >&2; exit 1; }
-check() { local what="$1"; shift; "$@" >/dev/null 2>&1 || fail "$what"; printf '  ok: %s\n' "$what"; }
+checks=0
+ok() { checks=$((checks + 1)); printf '  ok: %s\n' "$*"; }
+check() { local what="$1"; shift; "$@" >/dev/null 2>&1 || fail "$what"; ok "$what"; }
 
 say "building the Debian package (profile ${TESTBAY_DEB_PROFILE:-dev})"
 deb="$(cargo deb -p testbay --locked --profile "${TESTBAY_DEB_PROFILE:-dev}" 2>/dev/null | tail -n 1)"
@@ -55,14 +57,15 @@ log="$(mktemp)"
 cd /var/lib/testbay
 runuser -u testbay -- env $(grep -E '^[A-Z_]+=' /etc/default/testbay | xargs) \
     TESTBAY_LISTEN=127.0.0.1:0 /usr/bin/testbay serve 2>"$log" &
+runuser_pid=$!
 cd "$REPO_ROOT"
 for _ in $(seq 1 100); do service_pid="$(pgrep -u testbay -x testbay || true)"; [ -n "$service_pid" ] && break; sleep 0.1; done
 [ -n "$service_pid" ] || fail "the installed service did not start"
 for _ in $(seq 1 300); do grep -q 'url=' "$log" && break; sleep 0.1; done
 url="$(grep -o 'url=[^ ]*' "$log" | head -n 1 | cut -d= -f2 | sed 's#/$##')"
 [ -n "$url" ] || { cat "$log" >&2; fail "the installed service did not start"; }
-printf '  ok: the service listens on %s (%s)\n' "$url" \
-    "$(curl -s "$url/api/system" | python3 -c 'import json,sys; print("limits by", json.load(sys.stdin)["enforcement"])')"
+ok "$(printf 'the service listens on %s (%s)' "$url" \
+    "$(curl -s "$url/api/system" | python3 -c 'import json,sys; print("limits by", json.load(sys.stdin)["enforcement"])')")"
 run_id="$(curl -s -X POST "$url/api/runs" -H 'Content-Type: application/json' \
     -d '{"user": "packager", "environment": 1, "paths": ["math/test_arithmetic.py"]}' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
@@ -72,11 +75,12 @@ for _ in $(seq 1 600); do
     case "$status" in queued|running) sleep 0.1 ;; *) break ;; esac
 done
 [ "$status" = passed ] || { cat "$log" >&2; fail "run $run_id ended as '$status', not passed"; }
-printf '  ok: run %s passed\n' "$run_id"
+ok "run $run_id passed"
 kill -TERM "$service_pid"
-wait || fail "the service did not stop cleanly on SIGTERM"
+# runuser ends with the service's own exit status.
+wait "$runuser_pid" || fail "the service did not stop cleanly on SIGTERM (exit status $?)"
 grep -q 'stopped' "$log" || fail "the service did not log its stop"
-printf '  ok: the service stopped cleanly on SIGTERM\n'
+ok "the service stopped cleanly on SIGTERM"
 service_pid=""
 
 say "purging it"
@@ -96,4 +100,4 @@ check "the desktop package is testbay-desktop" test "$(dpkg-deb -f "$desktop_deb
 check "it depends on webkit2gtk 4.1" grep -q 'libwebkit2gtk-4.1-0' <<<"$(dpkg-deb -f "$desktop_deb" Depends)"
 check "it ships the app" grep -Eq ' (\./)?usr/bin/testbay-desktop$' <<<"$desktop_contents"
 check "it ships a menu entry" grep -Eq ' (\./)?usr/share/applications/.*\.desktop$' <<<"$desktop_contents"
-echo "packaging: 2 passed, 0 failed"
+echo "packaging: $checks checks passed (the service's package and the desktop app's)"

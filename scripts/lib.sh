@@ -89,3 +89,21 @@ ensure_base() {
     require_rust
     ensure_venv
 }
+
+# How the testbay binary $1 would contain runs on this machine, as its API says: the enforcement
+# (cgroup_v2, cgroup_v1 or rlimit), then why cgroups cannot be used, if they cannot.
+sandbox_of() {
+    local data pid url
+    data="$(mktemp -d)"
+    "$1" serve --listen 127.0.0.1:0 --data-dir "$data" --database mem:// --tests-root "$REPO_ROOT/sample_tests" \
+        2>"$data/log" &
+    pid=$!
+    for _ in $(seq 1 300); do grep -q 'url=' "$data/log" && break; sleep 0.1; done
+    url="$(grep -o 'url=[^ ]*' "$data/log" | head -n 1 | cut -d= -f2 | sed 's#/$##')"
+    [ -n "$url" ] || { cat "$data/log" >&2; die "$1 did not start"; }
+    curl -s "$url/api/system" \
+        | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["enforcement"], s.get("sandbox_warning") or "")'
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    rm -rf "$data"
+}

@@ -37,6 +37,31 @@ pub fn python() -> PathBuf {
     std::env::var_os("TESTBAY_TEST_PYTHON").map_or_else(|| workspace_root().join(".venv/bin/python"), PathBuf::from)
 }
 
+/// What a test needs that this machine may lack (cgroups, a SurrealDB server binary). A test
+/// without it fails, naming what is missing, unless the `opt_out` variable is `1`: then it is
+/// skipped on purpose, which is said on stderr and written to the file `TESTBAY_TEST_SKIPS`
+/// names, so that `scripts/test.sh` prints it in its summary. Returns whether to go on.
+pub fn prerequisite(present: bool, missing: &str, opt_out: &str) -> bool {
+    if present {
+        return true;
+    }
+    assert!(
+        std::env::var(opt_out).is_ok_and(|value| value == "1"),
+        "{missing}; set {opt_out}=1 to skip the tests that need it on purpose"
+    );
+    let line = format!("skipped on purpose ({opt_out}=1): {missing}");
+    eprintln!("{line}");
+    if let Some(path) = std::env::var_os("TESTBAY_TEST_SKIPS") {
+        use std::io::Write;
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
+        let _ = file.and_then(|mut file| writeln!(file, "{line}"));
+    }
+    false
+}
+
+/// The variable that skips the tests needing cgroups on a machine without them.
+pub const WITHOUT_CGROUPS: &str = "TESTBAY_TEST_WITHOUT_CGROUPS";
+
 /// Talks to a service at `address` as a client would.
 pub struct ServiceClient {
     pub address: String,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, misbehaving_tests};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_created_run_is_stored_and_listed() {
@@ -71,13 +71,13 @@ async fn a_busy_environment_is_refused_with_its_holder() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_many_concurrent_creates_for_one_environment_exactly_one_wins() {
-    let app = Arc::new(TestApp::spawn().await);
-    // The winner runs for ten seconds, so every loser meets it holding the environment.
+    let app = Arc::new(TestApp::spawn_with(|config| config.tests_root = misbehaving_tests()).await);
+    // The winner runs until it is cancelled, so every loser meets it holding the environment.
     let attempts: Vec<_> = (0..200)
         .map(|i| {
             let app = Arc::clone(&app);
             tokio::spawn(async move {
-                let response = app.create_run(&format!("user{i}"), 42, &["slow/test_slow.py"]).await;
+                let response = app.create_run(&format!("user{i}"), 42, &["test_wait.py"]).await;
                 let status = response.status().as_u16();
                 (status, response.json::<Value>().await.expect("json"))
             })
@@ -97,6 +97,8 @@ async fn of_many_concurrent_creates_for_one_environment_exactly_one_wins() {
     assert!(busy.iter().all(|problem| problem["run_id"] == created[0]["id"]));
     let stored = app.get_json("/api/runs?environment=42").await;
     assert_eq!(stored["items"].as_array().expect("items").len(), 1, "losers stored nothing");
+    let cancelled = app.post(&format!("/api/runs/{}/cancel", created[0]["id"]), &Value::Null).await;
+    assert_eq!(cancelled.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

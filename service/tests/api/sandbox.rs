@@ -6,7 +6,10 @@ use std::time::Duration;
 use chrono::DateTime;
 use serde_json::{Value, json};
 
-use crate::helpers::{ServiceProcess, TestApp, is_alive, misbehaving_tests, processes_of_run, read_pid_file};
+use crate::helpers::{
+    ServiceProcess, TestApp, WITHOUT_CGROUPS, is_alive, misbehaving_tests, prerequisite, processes_of_run,
+    read_pid_file,
+};
 
 async fn misbehaving_app(configure: impl FnOnce(&mut testbay::config::ServeConfig)) -> Option<TestApp> {
     let app = TestApp::spawn_with(|config| {
@@ -15,12 +18,9 @@ async fn misbehaving_app(configure: impl FnOnce(&mut testbay::config::ServeConfi
     })
     .await;
     let system = app.get_json("/api/system").await;
-    if system["enforcement"] == "rlimit" {
-        // Without a cgroup these tests would really hurt the machine.
-        eprintln!("SKIPPED: cgroups cannot be used here ({}); sandbox tests need them", system["sandbox_warning"]);
-        return None;
-    }
-    Some(app)
+    // Without a cgroup these tests would really hurt the machine.
+    let missing = format!("cgroups cannot be used here ({}); the sandbox tests need them", system["sandbox_warning"]);
+    prerequisite(system["enforcement"] != "rlimit", &missing, WITHOUT_CGROUPS).then_some(app)
 }
 
 async fn create(app: &TestApp, environment: u8, path: &str, extra: Value) -> Value {
@@ -189,11 +189,18 @@ async fn runs_beyond_the_limit_wait_in_creation_order() {
     }
 }
 
+/// The process group `pid` is in (`/proc/PID/stat`, the fifth field).
+fn process_group_of(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(2)?.parse().ok()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_service_leaves_nothing_running_after_its_restart() {
     let probe = TestApp::spawn().await;
-    if probe.get_json("/api/system").await["enforcement"] == "rlimit" {
-        eprintln!("SKIPPED: cgroups cannot be used here");
+    let system = probe.get_json("/api/system").await;
+    let missing = format!("cgroups cannot be used here ({}); the sandbox tests need them", system["sandbox_warning"]);
+    if !prerequisite(system["enforcement"] != "rlimit", &missing, WITHOUT_CGROUPS) {
         return;
     }
     let data_dir = tempfile::tempdir().expect("temp dir");
@@ -206,7 +213,19 @@ async fn a_killed_service_leaves_nothing_running_after_its_restart() {
         )
         .await;
     let daemon = read_pid_file(&pid_file).await;
+    // pytest itself: the leader of the run's process group.
+    let pytest = processes_of_run(data_dir.path(), id_of(&run))
+        .into_iter()
+        .filter_map(|pid| i32::try_from(pid).ok())
+        .find(|pid| process_group_of(*pid) == Some(*pid))
+        .expect("pytest leads the run's process group");
     service.kill();
+    // pytest dies with the service (its parent-death signal); the daemon left the process group.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while is_alive(pytest) {
+        assert!(tokio::time::Instant::now() < deadline, "pytest {pytest} outlived the service that started it");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(is_alive(daemon), "the daemon outlived the service that started it");
 
     let service = ServiceProcess::start(data_dir.path(), &misbehaving_tests(), &[]);

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, misbehaving_tests, prerequisite, sample_tests};
 
 /// A SurrealDB server in memory, from `tools/surrealdb-server` (built by `scripts/test.sh`).
 struct SurrealServer {
@@ -19,10 +19,12 @@ struct SurrealServer {
 
 impl SurrealServer {
     async fn start() -> Option<SurrealServer> {
-        let Some(binary) = std::env::var_os("TESTBAY_SURREALDB_SERVER") else {
-            eprintln!("SKIPPED: set TESTBAY_SURREALDB_SERVER to a SurrealDB server binary (scripts/test.sh does)");
+        let binary = std::env::var_os("TESTBAY_SURREALDB_SERVER");
+        let missing = "no SurrealDB server: set TESTBAY_SURREALDB_SERVER to its binary (scripts/test.sh builds one)";
+        if !prerequisite(binary.is_some(), missing, "TESTBAY_TEST_WITHOUT_SURREALDB_SERVER") {
             return None;
-        };
+        }
+        let binary = binary?;
         let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("address").port();
         let child = Command::new(binary)
             .args(["start", "--bind", &format!("127.0.0.1:{port}"), "--user", "root", "--pass", "root", "memory"])
@@ -39,10 +41,16 @@ impl SurrealServer {
         Some(server)
     }
 
+    /// A node serving the sample tests.
     async fn node(&self, name: &str) -> TestApp {
+        self.node_serving(name, sample_tests()).await
+    }
+
+    async fn node_serving(&self, name: &str, tests_root: std::path::PathBuf) -> TestApp {
         let address = format!("ws://{}", self.address);
         let name = name.to_owned();
         TestApp::spawn_with(move |config| {
+            config.tests_root = tests_root;
             config.database = Some(address);
             config.database_user = Some("root".into());
             config.database_password = Some("root".into());
@@ -62,11 +70,15 @@ impl Drop for SurrealServer {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nodes_on_one_database_share_runs_and_environment_holds() {
     let Some(server) = SurrealServer::start().await else { return };
-    let (a, b) = (Arc::new(server.node("node-a").await), Arc::new(server.node("node-b").await));
+    // Runs that hold their environment until they are cancelled, however slow the machine is.
+    let (a, b) = (
+        Arc::new(server.node_serving("node-a", misbehaving_tests()).await),
+        Arc::new(server.node_serving("node-b", misbehaving_tests()).await),
+    );
 
-    let run = a.start_run(5, &["slow/test_slow.py"]).await;
+    let run = a.start_run(5, &["test_wait.py"]).await;
     assert_eq!(run["node"], "node-a");
-    let busy = b.create_run("bob", 5, &["math"]).await;
+    let busy = b.create_run("bob", 5, &["test_sleep.py"]).await;
     assert_eq!(busy.status(), 409, "node b sees node a's hold");
     assert_eq!(busy.json::<Value>().await.expect("json")["run_id"], run["id"]);
     let listed = b.get_json("/api/runs").await;
@@ -76,7 +88,7 @@ async fn nodes_on_one_database_share_runs_and_environment_holds() {
     let attempts: Vec<_> = (0..40)
         .map(|i| {
             let node = Arc::clone(if i % 2 == 0 { &a } else { &b });
-            tokio::spawn(async move { node.create_run(&format!("user{i}"), 6, &["slow/test_slow.py"]).await.status() })
+            tokio::spawn(async move { node.create_run(&format!("user{i}"), 6, &["test_wait.py"]).await.status() })
         })
         .collect();
     let mut created = 0;
@@ -88,13 +100,17 @@ async fn nodes_on_one_database_share_runs_and_environment_holds() {
         }
     }
     assert_eq!(created, 1, "one create wins across nodes");
+    let winner = &b.get_json("/api/runs?environment=6").await["items"][0];
+    // Cancelled where it runs (a node cancels only what it executes, for now).
+    let executing = if winner["node"] == "node-a" { &a } else { &b };
+    assert_eq!(executing.post(&format!("/api/runs/{}/cancel", winner["id"]), &Value::Null).await.status(), 200);
 
     // Node b reads the run node a executes, to its end.
     let cancelled = a.post(&format!("/api/runs/{}/cancel", run["id"]), &Value::Null).await;
     assert_eq!(cancelled.status(), 200);
     let seen = b.get_json(&format!("/api/runs/{}", run["id"])).await;
     assert_eq!(seen["status"], "cancelled");
-    assert_eq!(b.create_run("bob", 5, &["math/test_arithmetic.py"]).await.status(), 201, "the environment is free");
+    assert_eq!(b.create_run("bob", 5, &["test_sleep.py"]).await.status(), 201, "the environment is free");
 }
 
 /// A node follows a run that another node executes, live and to its end: what the executing
