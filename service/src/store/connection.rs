@@ -46,6 +46,8 @@ pub(super) enum Connection {
     Embedded {
         db: Surreal<Db>,
         folder: Option<PathBuf>,
+        /// Where the datastore's flushes and compactions run.
+        background: Arc<BackgroundThreads>,
     },
     Server(Surreal<Any>),
 }
@@ -59,9 +61,14 @@ impl Connection {
         if !(address.starts_with("surrealkv://") || address.starts_with("mem://")) {
             return Ok(Connection::Server(any::connect(address).await?));
         }
+        let background =
+            Arc::new(BackgroundThreads::start().map_err(|error| surrealdb::Error::internal(error.to_string()))?);
         let deadline = tokio::time::Instant::now() + LOCK_WAIT;
         let datastore = loop {
-            match open_datastore(address, sizes).await {
+            // Opened on the background threads: the tasks it starts stay there.
+            let owned_address = address.to_owned();
+            let opened = background.spawn(async move { open_datastore(&owned_address, sizes).await }).await;
+            match opened.unwrap_or_else(|error| Err(format!("opening the database stopped: {error}"))) {
                 Err(error) if error.contains("already locked") && tokio::time::Instant::now() < deadline => {
                     tracing::info!(address, "the database is still locked by a stopping service; waiting");
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -72,7 +79,7 @@ impl Connection {
         };
         let db = Surreal::<Db>::unstable_from_datastore(datastore, None).await?;
         let folder = address.strip_prefix("surrealkv://").map(|folder| PathBuf::from(without_query(folder)));
-        Ok(Connection::Embedded { db, folder })
+        Ok(Connection::Embedded { db, folder, background })
     }
 
     pub(super) async fn signin(&self, username: &str, password: &str) -> Result<(), surrealdb::Error> {
@@ -94,11 +101,50 @@ impl Connection {
     /// (its lock released), so that the next process, or the next service in this process,
     /// can open it. It closes only once every other handle is gone too.
     pub(super) async fn close(self) {
-        if let Connection::Embedded { db, folder: Some(folder) } = self {
+        if let Connection::Embedded { db, folder: Some(folder), background } = self {
             drop(db);
             if !wait_until_unlocked(&folder, CLOSE_WAIT).await {
                 tracing::warn!(folder = %folder.display(), "the database did not close in time");
             }
+            // Only now: closing flushes on these threads.
+            drop(background);
+        }
+    }
+}
+
+/// Threads of their own for the embedded datastore's background work. SurrealKV flushes its
+/// memtable and compacts its files in tasks that hold the thread they run on for as long as
+/// the work takes (seconds, with a year of history); on the service's own runtime they would
+/// take a request worker (of two, on two cores) for that long.
+pub(super) struct BackgroundThreads(Option<tokio::runtime::Runtime>);
+
+/// The flush and the compaction each get a thread, so that neither waits for the other.
+const BACKGROUND_THREADS: usize = 2;
+
+impl BackgroundThreads {
+    fn start() -> std::io::Result<BackgroundThreads> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(BACKGROUND_THREADS)
+            .thread_name("database")
+            .enable_all()
+            .build()?;
+        Ok(BackgroundThreads(Some(runtime)))
+    }
+
+    fn spawn<F>(&self, work: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.0.as_ref().expect("running until dropped").spawn(work)
+    }
+}
+
+impl Drop for BackgroundThreads {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks, which an async caller must not; this does not.
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
         }
     }
 }
