@@ -45,7 +45,11 @@ async fn run_wait_exits_with_the_runs_outcome() {
     let app = TestApp::spawn().await;
     let passed =
         run_cli(&app.address, &["run", "--user", "ci", "--env", "31", "--wait", "math/test_arithmetic.py"]).await;
-    assert_eq!(passed.code, 0, "{}{}", passed.stdout, passed.stderr);
+    if passed.code != 0 {
+        // What the run itself printed says why.
+        let log = app.get_json("/api/runs/1/log").await;
+        panic!("exit {}: {}{}\nthe run's log:\n{}", passed.code, passed.stdout, passed.stderr, log["text"]);
+    }
     assert!(passed.stdout.contains("passed: 6 passed"), "{}", passed.stdout);
 
     let failed = run_cli(&app.address, &["run", "--user", "ci", "--env", "31", "--wait", "math/test_broken.py"]).await;
