@@ -65,6 +65,10 @@ enum Command {
         /// The Python with pytest [default: the repository's .venv].
         #[arg(long)]
         python: Option<PathBuf>,
+        /// Times each level is measured, each on a fresh copy of its data dir; a figure is the
+        /// median of its rounds.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..))]
+        rounds: u8,
         /// Skip the live-log latency and the cost of a run (they do not depend on history).
         #[arg(long, conflicts_with = "costs_only")]
         history_only: bool,
@@ -131,10 +135,10 @@ fn main() -> anyhow::Result<()> {
                 println!("added {} runs in {:.1} s", seeded.runs, seeded.seconds);
                 Ok(())
             }
-            Command::Figures { binary, levels, work_dir, python, history_only, costs_only, serve_args } => {
+            Command::Figures { binary, levels, work_dir, python, rounds, history_only, costs_only, serve_args } => {
                 let levels = if costs_only { Vec::new() } else { levels };
                 let spec = ServiceSpec { extra_args: serve_args, ..spec_of(&binary, python)? };
-                figures_table(&spec, &levels, &work_dir, history_only).await
+                figures_table(&spec, &levels, rounds, &work_dir, history_only).await
             }
             Command::Retention { binary, runs, work_dir, python } => {
                 let spec = spec_of(&binary, python)?;
@@ -182,18 +186,28 @@ fn database_of(data_dir: &Path) -> String {
     format!("surrealkv://{}", data_dir.join("db").display())
 }
 
-async fn figures_table(spec: &ServiceSpec, levels: &[i64], work_dir: &Path, history_only: bool) -> anyhow::Result<()> {
+async fn figures_table(
+    spec: &ServiceSpec,
+    levels: &[i64],
+    rounds: u8,
+    work_dir: &Path,
+    history_only: bool,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(work_dir)?;
     let idle = figures::idle_rss(spec, tempfile::tempdir()?.path()).await?;
     let mut measured = Vec::new();
     for &runs in levels {
         let seeded = seeded_dir(work_dir, runs).await?;
         let scratch = work_dir.join("scratch");
-        copy_dir(&seeded, &scratch)?;
-        settle(spec, &scratch).await?;
-        eprintln!("measuring at {runs} runs");
-        measured.push(figures::measure(spec, &scratch, runs).await?);
-        std::fs::remove_dir_all(&scratch)?;
+        let mut level = Vec::new();
+        for round in 1..=rounds {
+            copy_dir(&seeded, &scratch)?;
+            settle(spec, &scratch).await?;
+            eprintln!("measuring at {runs} runs, round {round} of {rounds}");
+            level.push(figures::measure(spec, &scratch, runs).await?);
+            std::fs::remove_dir_all(&scratch)?;
+        }
+        measured.push(level);
     }
     let (latency, overhead) = if history_only {
         (None, None)

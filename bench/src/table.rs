@@ -12,10 +12,11 @@ use crate::stats::Samples;
 /// Picks one figure's samples out of a level's.
 type Pick = fn(&LevelFigures) -> &Samples;
 
+/// `levels` holds each level's rounds; a figure is the median of its rounds.
 pub fn render(
     spec: &ServiceSpec,
     idle: Rss,
-    levels: &[LevelFigures],
+    levels: &[Vec<LevelFigures>],
     latency: Option<&Samples>,
     overhead: Option<&Overhead>,
 ) -> String {
@@ -24,8 +25,11 @@ pub fn render(
     let _ = writeln!(out, "date: {}\n", chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
     let mut header = "| figure (ms unless said) |".to_owned();
     let mut rule = "| --- |".to_owned();
+    let rounds = levels.first().map_or(0, Vec::len);
+    let _ = writeln!(out, "each figure: the median of {rounds} rounds, each on a fresh copy of the data dir\n");
     for level in levels {
-        let _ = write!(header, " {} runs |", thousands(level.runs));
+        let runs = level.first().map_or(0, |round| round.runs);
+        let _ = write!(header, " {} runs |", thousands(runs));
         rule.push_str(" ---: |");
     }
     if levels.len() > 1 {
@@ -47,7 +51,8 @@ pub fn render(
     for (name, samples_of) in rows {
         for (label, pick) in [("p50", Samples::p50 as fn(&Samples) -> f64), ("p99", Samples::p99)] {
             let mut line = format!("| {name} {label} |");
-            let values: Vec<f64> = levels.iter().map(|level| pick(samples_of(level))).collect();
+            let values: Vec<f64> =
+                levels.iter().map(|level| median(level.iter().map(|round| pick(samples_of(round))))).collect();
             for value in &values {
                 let _ = write!(line, " {value:.2} |");
             }
@@ -64,10 +69,11 @@ pub fn render(
     let mut settled = "| … 30 s later, anonymous / total (MB) |".to_owned();
     let mut peak = "| … highest total (MB) |".to_owned();
     for level in levels {
-        let _ = write!(pages, " {} |", level.deep_page.0);
-        let _ = write!(rss, " {:.0} / {:.0} |", mb(level.rss_after.anonymous), mb(level.rss_after.total));
-        let _ = write!(settled, " {:.0} / {:.0} |", mb(level.rss_settled.anonymous), mb(level.rss_settled.total));
-        let _ = write!(peak, " {:.0} |", mb(level.rss_settled.peak));
+        let of = |value: fn(&LevelFigures) -> u64| median(level.iter().map(|round| value(round) as f64)) / 1e6;
+        let _ = write!(pages, " {} |", level.first().map_or(0, |round| round.deep_page.0));
+        let _ = write!(rss, " {:.0} / {:.0} |", of(|l| l.rss_after.anonymous), of(|l| l.rss_after.total));
+        let _ = write!(settled, " {:.0} / {:.0} |", of(|l| l.rss_settled.anonymous), of(|l| l.rss_settled.total));
+        let _ = write!(peak, " {:.0} |", of(|l| l.rss_settled.peak));
     }
     if levels.len() > 1 {
         for line in [&mut pages, &mut rss, &mut settled, &mut peak] {
@@ -101,6 +107,17 @@ pub fn render(
         let _ = writeln!(out, "the service's steps of those runs, medians in ms: {}", steps.join(", "));
     }
     out
+}
+
+/// The middle value (the mean of the two middle ones for an even count); 0 for none.
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
 }
 
 fn mb(bytes: u64) -> f64 {
