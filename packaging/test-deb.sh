@@ -61,9 +61,7 @@ runuser_pid=$!
 cd "$REPO_ROOT"
 for _ in $(seq 1 100); do service_pid="$(pgrep -u testbay -x testbay || true)"; [ -n "$service_pid" ] && break; sleep 0.1; done
 [ -n "$service_pid" ] || fail "the installed service did not start"
-for _ in $(seq 1 300); do grep -q 'url=' "$log" && break; sleep 0.1; done
-url="$(grep -o 'url=[^ ]*' "$log" | head -n 1 | cut -d= -f2 | sed 's#/$##')"
-[ -n "$url" ] || { cat "$log" >&2; fail "the installed service did not start"; }
+url="$(service_url "$log")" || { cat "$log" >&2; fail "the installed service did not start"; }
 ok "$(printf 'the service listens on %s (%s)' "$url" \
     "$(curl -s "$url/api/system" | python3 -c 'import json,sys; print("limits by", json.load(sys.stdin)["enforcement"])')")"
 run_id="$(curl -s -X POST "$url/api/runs" -H 'Content-Type: application/json' \

@@ -90,6 +90,15 @@ ensure_base() {
     ensure_venv
 }
 
+# The address a starting service writes to its log $1 (`url=...`), without the trailing slash;
+# fails when none is there within 30 s.
+service_url() {
+    for _ in $(seq 1 300); do grep -q 'url=' "$1" && break; sleep 0.1; done
+    local url
+    url="$(grep -o 'url=[^ ]*' "$1" | head -n 1 | cut -d= -f2 | sed 's#/$##')"
+    [ -n "$url" ] && echo "$url"
+}
+
 # How the testbay binary $1 would contain runs on this machine, as its API says: the enforcement
 # (cgroup_v2, cgroup_v1 or rlimit), then why cgroups cannot be used, if they cannot.
 sandbox_of() {
@@ -98,9 +107,7 @@ sandbox_of() {
     "$1" serve --listen 127.0.0.1:0 --data-dir "$data" --database mem:// --tests-root "$REPO_ROOT/sample_tests" \
         2>"$data/log" &
     pid=$!
-    for _ in $(seq 1 300); do grep -q 'url=' "$data/log" && break; sleep 0.1; done
-    url="$(grep -o 'url=[^ ]*' "$data/log" | head -n 1 | cut -d= -f2 | sed 's#/$##')"
-    [ -n "$url" ] || { cat "$data/log" >&2; die "$1 did not start"; }
+    url="$(service_url "$data/log")" || { cat "$data/log" >&2; die "$1 did not start"; }
     curl -s "$url/api/system" \
         | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["enforcement"], s.get("sandbox_warning") or "")'
     kill "$pid"

@@ -142,12 +142,7 @@ impl Store {
     /// Version 2: every run carries its number, which the runs list's indexes hold. Writing a
     /// run computes it (the field's `VALUE`); runs stored before that are written once here.
     async fn number_every_run(&self) -> Result<(), StoreError> {
-        let mut response = self
-            .query("SELECT VALUE record::id(id) FROM run ORDER BY id DESC LIMIT 1")
-            .await
-            .map_err(StoreError::query("find the newest run"))?;
-        let newest: Vec<i64> = response.take(0).map_err(StoreError::query("find the newest run"))?;
-        let Some(&newest) = newest.first() else { return Ok(()) };
+        let Some(RunId(newest)) = self.newest_run_id().await? else { return Ok(()) };
         let started = Instant::now();
         tracing::info!(runs = newest, "numbering the runs of an earlier version for the runs list's indexes");
         let mut low = 1;
