@@ -2,7 +2,8 @@
 # Installs what the tests need (idempotently) and runs every test: formatting and lints, the web
 # page's unit tests and type checks, the service's unit and integration tests (real SurrealDB,
 # embedded and as a server; real pytest; real cgroups), the desktop app in a real window under
-# Xvfb, the Debian package installed and purged for real (as root), the OpenAPI spec's freshness, end-to-end tests of the page in
+# Xvfb, the Debian package installed and purged for real (as root), the OpenAPI spec's freshness and truth
+# (schemathesis against the real service, every check), end-to-end tests of the page in
 # Debian's Chromium against the real service, the command-line client against the real service, and the generated Python
 # client's freshness and example.
 set -euo pipefail
@@ -41,6 +42,7 @@ TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" TESTBAY_SURREALDB_SERVER="$ser
     TESTBAY_TEST_SKIPS="$skips" cargo test --workspace --locked
 say "running the end-to-end tests in Chromium"
 (cd web && TESTBAY_BIN="$target_dir/debug/testbay" TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" npm run --silent e2e)
+TESTBAY_BIN="$target_dir/debug/testbay" scripts/test-api-spec.sh
 say "testing the generated Python client and its example"
 TESTBAY_BIN="$target_dir/debug/testbay" scripts/test-python-client.sh
 if [ "$(id -u)" -eq 0 ]; then

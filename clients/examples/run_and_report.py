@@ -16,7 +16,7 @@ import time
 import httpx
 from testbay_client import AuthenticatedClient, Client, errors
 from testbay_client.api.runs import create_run, get_run, list_run_tests
-from testbay_client.models import CreateRunRequest, Problem, RunStatusView, TestOutcomeView
+from testbay_client.models import Problem, RunFromPathsRequest, RunStatusView, TestOutcomeView
 
 
 def main() -> int:
@@ -35,12 +35,12 @@ def main() -> int:
         client = Client(base_url=base_url, raise_on_unexpected_status=True)
 
     with client:
-        request = CreateRunRequest(user=args.user, environment=args.env, paths=args.paths)
+        request = RunFromPathsRequest(user=args.user, environment=args.env, paths=args.paths)
         response = create_run.sync_detailed(client=client, body=request)
         run = response.parsed
-        if isinstance(run, Problem):  # 409 environment_busy, 422 invalid_field, 500
+        if isinstance(run, Problem):  # e.g. 401 without the token, 409 environment_busy, 422, 500
             print(f"testbay: {run.message}", file=sys.stderr)
-            return 3 if response.status_code in (409, 422) else 4
+            return 3 if 400 <= response.status_code < 500 else 4
 
         while run.status in (RunStatusView.QUEUED, RunStatusView.RUNNING):
             time.sleep(0.5)
@@ -72,7 +72,7 @@ def main() -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except errors.UnexpectedStatus as error:  # e.g. 401 without the token
+    except errors.UnexpectedStatus as error:  # a status the spec does not document
         print(f"testbay: {error}", file=sys.stderr)
         sys.exit(3 if 400 <= error.status_code < 500 else 4)
     except httpx.HTTPError as error:

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::{Keep, LimitPolicy, Limits, RetentionPolicy};
+use crate::domain::{
+    CPU_MIN_MILLICORES, Keep, LimitPolicy, Limits, MEMORY_MIN_MB, MIB, PIDS_MIN, RetentionPolicy, TIMEOUT_MIN_S,
+};
 use crate::runner::SandboxChoice;
 use crate::store::EmbeddedSizes;
 
@@ -135,25 +137,27 @@ pub struct ServeConfig {
     pub sandbox: SandboxChoice,
 
     /// Memory a run may use (all its processes together), in MiB; a run may ask for less.
-    #[arg(long, env = "TESTBAY_MEMORY_LIMIT_MB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(16..))]
+    #[arg(long, env = "TESTBAY_MEMORY_LIMIT_MB", default_value_t = DEFAULT_LIMITS.memory_bytes / MIB, value_parser = clap::value_parser!(u64).range(MEMORY_MIN_MB..))]
     pub memory_limit_mb: u64,
 
     /// CPU a run may use, in thousandths of a core (1000 = one core); a run may ask for less.
-    #[arg(long, env = "TESTBAY_CPU_LIMIT_MILLICORES", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..))]
+    #[arg(long, env = "TESTBAY_CPU_LIMIT_MILLICORES", default_value_t = DEFAULT_LIMITS.cpu_millicores, value_parser = clap::value_parser!(u32).range(i64::from(CPU_MIN_MILLICORES)..))]
     pub cpu_limit_millicores: u32,
 
     /// Processes and threads a run may have at once; a run may ask for fewer.
-    #[arg(long, env = "TESTBAY_PIDS_LIMIT", default_value_t = 512, value_parser = clap::value_parser!(u32).range(8..))]
+    #[arg(long, env = "TESTBAY_PIDS_LIMIT", default_value_t = DEFAULT_LIMITS.pids, value_parser = clap::value_parser!(u32).range(i64::from(PIDS_MIN)..))]
     pub pids_limit: u32,
 
     /// Seconds a run may take before it is stopped as timed out.
-    #[arg(long, env = "TESTBAY_TIMEOUT_S", default_value_t = 3600, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "TESTBAY_TIMEOUT_S", default_value_t = DEFAULT_LIMITS.timeout_s, value_parser = clap::value_parser!(u32).range(i64::from(TIMEOUT_MIN_S)..))]
     pub timeout_s: u32,
 
     /// The longest timeout a run may ask for, in seconds.
-    #[arg(long, env = "TESTBAY_MAX_TIMEOUT_S", default_value_t = 4 * 3600, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "TESTBAY_MAX_TIMEOUT_S", default_value_t = LimitPolicy::DEFAULT.max_timeout_s, value_parser = clap::value_parser!(u32).range(i64::from(TIMEOUT_MIN_S)..))]
     pub max_timeout_s: u32,
 }
+
+const DEFAULT_LIMITS: Limits = LimitPolicy::DEFAULT.defaults;
 
 /// The configuration does not make sense.
 #[derive(Debug, thiserror::Error)]
@@ -194,18 +198,18 @@ impl ServeConfig {
             allowed_origins: Vec::new(),
             node: None,
             sandbox: SandboxChoice::Auto,
-            memory_limit_mb: 2048,
-            cpu_limit_millicores: 1000,
-            pids_limit: 512,
-            timeout_s: 3600,
-            max_timeout_s: 4 * 3600,
+            memory_limit_mb: DEFAULT_LIMITS.memory_bytes / MIB,
+            cpu_limit_millicores: DEFAULT_LIMITS.cpu_millicores,
+            pids_limit: DEFAULT_LIMITS.pids,
+            timeout_s: DEFAULT_LIMITS.timeout_s,
+            max_timeout_s: LimitPolicy::DEFAULT.max_timeout_s,
         }
     }
 
     pub fn limit_policy(&self) -> LimitPolicy {
         LimitPolicy {
             defaults: Limits {
-                memory_bytes: self.memory_limit_mb * 1024 * 1024,
+                memory_bytes: self.memory_limit_mb * MIB,
                 cpu_millicores: self.cpu_limit_millicores,
                 pids: self.pids_limit,
                 timeout_s: self.timeout_s.min(self.max_timeout_s),

@@ -2,6 +2,7 @@
 //! spec (`/openapi.json`, Swagger UI at `/docs`), and the web page at every other path. poem
 //! types stay inside this module.
 
+mod allow;
 mod catalog;
 mod guard;
 mod json_body;
@@ -11,11 +12,14 @@ mod models;
 mod page;
 mod problem;
 mod runs;
+mod spec;
 mod templates;
 
 use std::sync::Arc;
 
+use poem::endpoint::make_sync;
 use poem::middleware::Tracing;
+use poem::web::{Html, Json};
 use poem::{Endpoint, EndpointExt, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
@@ -27,6 +31,7 @@ use crate::journal::Journal;
 use crate::runner::Runner;
 use crate::store::Store;
 use crate::test_tree::TestTree;
+use allow::AllowedMethods;
 
 /// Facts about this service that the API reports.
 #[derive(Clone, Debug)]
@@ -81,24 +86,38 @@ fn api_service() -> OpenApiService<Apis, ()> {
         .server("/api")
 }
 
-/// The OpenAPI spec as JSON, as served at `/openapi.json`.
+/// The OpenAPI spec of a service with `limits`, as served at `/openapi.json`.
+pub fn spec(limits: &LimitPolicy) -> serde_json::Value {
+    let mut spec = serde_json::from_str(&api_service().spec()).expect("poem-openapi writes JSON");
+    spec::complete(&mut spec, limits);
+    spec
+}
+
+/// The spec of a service with the default settings, as `openapi/openapi.json` holds it.
 pub fn spec_json() -> String {
-    api_service().spec()
+    serde_json::to_string_pretty(&spec(&LimitPolicy::DEFAULT)).expect("a JSON value serializes")
 }
 
 /// Every route of the service, guarded by `policy`.
 pub fn routes(state: Arc<AppState>, policy: AccessPolicy) -> impl Endpoint {
+    let spec = spec(&state.system.limit_policy);
+    let methods = Arc::new(AllowedMethods::from_spec(&spec, "/api"));
     let api = api_service();
-    let docs = api.swagger_ui();
-    let spec = api.spec_endpoint();
+    // Swagger UI embeds the spec it is given: the completed one.
+    let docs = Html(api.swagger_ui_html().replace(&api.spec(), &spec.to_string()));
+    let spec = Json(spec);
     Route::new()
         .nest("/api", api)
-        .nest("/docs", docs)
-        .at("/openapi.json", spec)
+        .at("/docs", get(make_sync(move |_| docs.clone())))
+        .at("/openapi.json", get(make_sync(move |_| spec.clone())))
         .at("/", get(page::page))
         .at("/*path", get(page::page))
         .data(state)
         .with(guard::Guard(Arc::new(policy)))
         .catch_all_error(problem::to_problem)
+        .around(move |endpoint, request| {
+            let methods = Arc::clone(&methods);
+            async move { methods.call(&endpoint, request).await }
+        })
         .with(Tracing)
 }

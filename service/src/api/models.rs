@@ -58,28 +58,24 @@ impl From<RunStatusView> for RunStatus {
 }
 
 /// A request for a run. `environment` and `paths` are required unless `template` gives them.
+/// The body's rules (lengths, patterns, bounds) are in the spec's schema (see `api::spec`).
 #[derive(Debug, Object)]
 #[oai(rename_all = "snake_case")]
 pub struct CreateRunRequest {
     /// Who asks for the run: 1 to 64 characters, surrounding spaces are dropped.
-    #[oai(validator(min_length = 1, max_length = 64))]
     pub user: String,
     /// The test environment the run acts on, 1 to 100. One active run per environment.
-    #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
     pub environment: Option<u8>,
     /// 1 to 50 test files, folders or pytest node ids (`file.py::test_name`), relative to the
-    /// test tree. No `..`, no absolute paths, no leading `-`; each at most 1024 bytes and
+    /// test tree. No `..`, no absolute paths, no leading `-`; each at most 1024 characters and
     /// inside the test tree once symbolic links are followed.
-    #[oai(validator(min_items = 1, max_items = 50))]
     pub paths: Option<Vec<String>>,
     /// Start from this saved template: it gives the environment, paths, variables and timeout
     /// that the request leaves out (the request's variables are added to the template's).
     /// The run remembers the template's name.
-    #[oai(validator(min_length = 1, max_length = 64))]
     pub template: Option<String>,
     /// Extra environment variables for pytest: at most 32; names are letters, digits and `_`
-    /// (at most 64, not starting with `TESTBAY_`); values at most 4096 bytes.
-    #[oai(validator(max_properties = 32))]
+    /// (at most 64, not starting with `TESTBAY_`); values at most 4096 characters, no NUL.
     pub variables: Option<BTreeMap<String, String>>,
     /// Tighter limits than the service's defaults, or a longer timeout up to its maximum
     /// (see `GET /system`). Omitted fields take the defaults.
@@ -91,16 +87,12 @@ pub struct CreateRunRequest {
 #[oai(rename_all = "snake_case")]
 pub struct LimitsRequest {
     /// Memory for all the run's processes together, in MiB: 16 up to the default.
-    #[oai(validator(minimum(value = "16")))]
     pub memory_mb: Option<u64>,
     /// CPU in thousandths of a core (1000 = one core): 10 up to the default.
-    #[oai(validator(minimum(value = "10")))]
     pub cpu_millicores: Option<u32>,
     /// Processes and threads at once: 8 up to the default.
-    #[oai(validator(minimum(value = "8")))]
     pub pids: Option<u32>,
     /// Seconds before the run is stopped as `timed_out`: 1 up to the maximum.
-    #[oai(validator(minimum(value = "1")))]
     pub timeout_s: Option<u32>,
 }
 
@@ -294,7 +286,6 @@ pub struct RerunRequest {
     /// Run only the tests that failed or errored, by node id (at most 50, as any run's paths).
     pub failed_only: Option<bool>,
     /// Who asks for the new run; the original run's user when absent.
-    #[oai(validator(min_length = 1, max_length = 64))]
     pub user: Option<String>,
 }
 
@@ -303,19 +294,14 @@ pub struct RerunRequest {
 #[oai(rename_all = "snake_case")]
 pub struct TemplateRequest {
     /// What the template is for, at most 500 characters.
-    #[oai(validator(max_length = 500))]
     pub description: Option<String>,
     /// The test environment, 1 to 100; a run from the template may choose another.
-    #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
     pub environment: u8,
     /// Test files, folders or node ids, as in a run.
-    #[oai(validator(min_items = 1, max_items = 50))]
     pub paths: Vec<String>,
     /// Environment variables for pytest, as in a run.
-    #[oai(validator(max_properties = 32))]
     pub variables: Option<BTreeMap<String, String>>,
     /// The run's timeout in seconds, up to the service's maximum; the default when absent.
-    #[oai(validator(minimum(value = "1")))]
     pub timeout_s: Option<u32>,
 }
 

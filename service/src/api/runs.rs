@@ -220,7 +220,7 @@ impl RunsApi {
         #[oai(validator(min_length = 1, max_length = 64))]
         template: Query<Option<String>>,
         /// The `next_cursor` of the previous page.
-        #[oai(validator(max_length = 32))]
+        #[oai(validator(pattern = "^[0-9]{1,18}$"))]
         cursor: Query<Option<String>>,
         /// Runs per page, 1-200.
         #[oai(validator(minimum(value = "1"), maximum(value = "200")))]

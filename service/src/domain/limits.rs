@@ -23,6 +23,22 @@ pub struct LimitPolicy {
     pub max_timeout_s: u32,
 }
 
+// The least a run may ask for, or a service be set to: below these, pytest itself cannot start.
+pub const MEMORY_MIN_MB: u64 = 16;
+pub const CPU_MIN_MILLICORES: u32 = 10;
+pub const PIDS_MIN: u32 = 8;
+pub const TIMEOUT_MIN_S: u32 = 1;
+
+pub const MIB: u64 = 1024 * 1024;
+
+impl LimitPolicy {
+    /// The service's settings unless it is told otherwise.
+    pub const DEFAULT: LimitPolicy = LimitPolicy {
+        defaults: Limits { memory_bytes: 2048 * MIB, cpu_millicores: 1000, pids: 512, timeout_s: 3600 },
+        max_timeout_s: 4 * 3600,
+    };
+}
+
 /// How the limits of a run were enforced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Enforcement {
@@ -58,8 +74,6 @@ pub struct ResourceUsage {
     pub oom_killed: bool,
 }
 
-const MIB: u64 = 1024 * 1024;
-
 impl LimitPolicy {
     /// The limits for a run that asked for `request` (the `limits` field of a new run): each
     /// may only be tighter than the default, except the timeout, which may be longer up to the
@@ -72,10 +86,17 @@ impl LimitPolicy {
         };
         refuse_unknown(fields, &["memory_mb", "cpu_millicores", "pids", "timeout_s"], "limits.")?;
         let defaults = self.defaults;
-        let memory_mb = bounded(fields.get("memory_mb"), "limits.memory_mb", 16, defaults.memory_bytes / MIB)?;
-        let cpu = bounded(fields.get("cpu_millicores"), "limits.cpu_millicores", 10, defaults.cpu_millicores.into())?;
-        let pids = bounded(fields.get("pids"), "limits.pids", 8, defaults.pids.into())?;
-        let timeout = bounded(fields.get("timeout_s"), "limits.timeout_s", 1, self.max_timeout_s.into())?;
+        let memory_mb =
+            bounded(fields.get("memory_mb"), "limits.memory_mb", MEMORY_MIN_MB, defaults.memory_bytes / MIB)?;
+        let cpu = bounded(
+            fields.get("cpu_millicores"),
+            "limits.cpu_millicores",
+            CPU_MIN_MILLICORES.into(),
+            defaults.cpu_millicores.into(),
+        )?;
+        let pids = bounded(fields.get("pids"), "limits.pids", PIDS_MIN.into(), defaults.pids.into())?;
+        let timeout =
+            bounded(fields.get("timeout_s"), "limits.timeout_s", TIMEOUT_MIN_S.into(), self.max_timeout_s.into())?;
         Ok(Limits {
             memory_bytes: memory_mb.map_or(defaults.memory_bytes, |mb| mb * MIB),
             cpu_millicores: cpu.map_or(defaults.cpu_millicores, |n| n as u32),

@@ -7,17 +7,20 @@ mod retention;
 mod run;
 mod template;
 
-pub use limits::{Enforcement, LimitPolicy, Limits, ResourceUsage};
+pub use limits::{
+    CPU_MIN_MILLICORES, Enforcement, LimitPolicy, Limits, MEMORY_MIN_MB, MIB, PIDS_MIN, ResourceUsage, TIMEOUT_MIN_S,
+};
 pub(crate) use new_run::file_part;
 pub use new_run::{
-    ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_BYTES, PATHS_MAX, RerunRequest, USER_MAX_CHARS,
-    VARIABLE_NAME_MAX_CHARS, VARIABLE_VALUE_MAX_BYTES, VARIABLES_MAX,
+    ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_CHARS, PATH_PATTERN, PATHS_MAX, RerunRequest,
+    USER_MAX_CHARS, USER_PATTERN, VARIABLE_NAME_MAX_CHARS, VARIABLE_NAME_PATTERN, VARIABLE_VALUE_MAX_CHARS,
+    VARIABLE_VALUE_PATTERN, VARIABLES_MAX,
 };
 pub use retention::{Keep, RUN_RECORD_BYTES, RetentionPolicy, TEST_RESULT_RECORD_BYTES};
 pub use run::{
     Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult, failure_summary,
 };
 pub use template::{
-    TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATES_MAX, Template, TemplateSetup,
-    check_template_name,
+    TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATE_NAME_PATTERN, TEMPLATES_MAX, Template,
+    TemplateSetup, check_template_name,
 };

@@ -10,14 +10,32 @@ use serde_json::{Map, Value};
 
 use super::{LimitPolicy, Limits, Run, RunId, TestOutcome, TestResult};
 
+// The rules of a request, stated once: the checks below and the OpenAPI spec (`api::spec`) both
+// read them. Lengths count characters, as JSON Schema's `maxLength` does. The patterns are
+// ECMA-262 regular expressions, as JSON Schema's are, and say the same as the checks.
+
 pub const USER_MAX_CHARS: usize = 64;
+/// No control characters, and something besides white space (which is trimmed off).
+pub const USER_PATTERN: &str = concat!(
+    "^[^\\u0000-\\u001f\\u007f-\\u009f]*",
+    "[^\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+    "[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+);
 pub const ENVIRONMENT_MIN: u8 = 1;
 pub const ENVIRONMENT_MAX: u8 = 100;
 pub const PATHS_MAX: usize = 50;
-pub const PATH_MAX_BYTES: usize = 1024;
+pub const PATH_MAX_CHARS: usize = 1024;
+/// Not starting with `-` or `/`, no `..` component in the file part (before `::`), no control
+/// characters.
+pub const PATH_PATTERN: &str =
+    concat!("^(?![-/])(?!(?:(?!::)[\\s\\S])*(?:^|/)\\.\\.(?:/|::|$))", "[^\\u0000-\\u001f\\u007f-\\u009f]+$");
 pub const VARIABLES_MAX: usize = 32;
 pub const VARIABLE_NAME_MAX_CHARS: usize = 64;
-pub const VARIABLE_VALUE_MAX_BYTES: usize = 4096;
+/// Letters, digits and `_`, not starting with a digit or with the reserved prefix.
+pub const VARIABLE_NAME_PATTERN: &str = "^(?!TESTBAY_)[A-Za-z_][A-Za-z0-9_]*$";
+pub const VARIABLE_VALUE_MAX_CHARS: usize = 4096;
+/// Anything but NUL, which cannot be passed to a process.
+pub const VARIABLE_VALUE_PATTERN: &str = "^[^\\u0000]*$";
 
 /// Names Testbay sets itself; a run may not override them.
 const RESERVED_VARIABLE_PREFIX: &str = "TESTBAY_";
@@ -98,11 +116,8 @@ pub struct RerunRequest {
 }
 
 impl RerunRequest {
-    /// Checks a JSON request body; no body at all asks for a plain rerun.
+    /// Checks a JSON request body; `{}` asks for a plain rerun.
     pub fn from_json(body: &Value) -> Result<RerunRequest, FieldError> {
-        if body.is_null() {
-            return Ok(RerunRequest::default());
-        }
         let fields = body_fields(body, &["failed_only", "user"])?;
         let failed_only = match fields.get("failed_only") {
             None | Some(Value::Null) => false,
@@ -174,12 +189,12 @@ pub(super) fn parse_user(value: Option<&Value>) -> Result<String, FieldError> {
     let Some(Value::String(user)) = value else {
         return Err(FieldError::new(field, "required: a string naming who asks for the run"));
     };
+    if user.chars().count() > USER_MAX_CHARS {
+        return Err(FieldError::new(field, format!("at most {USER_MAX_CHARS} characters")));
+    }
     let user = user.trim();
     if user.is_empty() {
         return Err(FieldError::new(field, "must not be empty"));
-    }
-    if user.chars().count() > USER_MAX_CHARS {
-        return Err(FieldError::new(field, format!("at most {USER_MAX_CHARS} characters")));
     }
     if user.chars().any(char::is_control) {
         return Err(FieldError::new(field, "must not contain control characters"));
@@ -230,8 +245,8 @@ fn check_path_form(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("must not be empty".into());
     }
-    if path.len() > PATH_MAX_BYTES {
-        return Err(format!("at most {PATH_MAX_BYTES} bytes"));
+    if path.chars().count() > PATH_MAX_CHARS {
+        return Err(format!("at most {PATH_MAX_CHARS} characters"));
     }
     if path.chars().any(char::is_control) {
         return Err("must not contain control characters".into());
@@ -271,8 +286,8 @@ pub(super) fn parse_variables(fields: &Map<String, Value>) -> Result<BTreeMap<St
         let Value::String(value) = value else {
             return Err(FieldError::new(field, "must be a string"));
         };
-        if value.len() > VARIABLE_VALUE_MAX_BYTES {
-            return Err(FieldError::new(field, format!("at most {VARIABLE_VALUE_MAX_BYTES} bytes")));
+        if value.chars().count() > VARIABLE_VALUE_MAX_CHARS {
+            return Err(FieldError::new(field, format!("at most {VARIABLE_VALUE_MAX_CHARS} characters")));
         }
         if value.contains('\0') {
             return Err(FieldError::new(field, "must not contain NUL"));

@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::limits::bounded;
+use super::limits::{TIMEOUT_MIN_S, bounded};
 use super::new_run::{body_fields, parse_environment, parse_paths, parse_variables};
 use super::{FieldError, LimitPolicy};
 
 pub const TEMPLATE_NAME_MAX_CHARS: usize = 64;
+/// Letters, digits, `.`, `_` and `-`, starting with a letter or digit (as `check_template_name`).
+pub const TEMPLATE_NAME_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
 pub const TEMPLATE_DESCRIPTION_MAX_CHARS: usize = 500;
 /// How many templates the service keeps at most.
 pub const TEMPLATES_MAX: usize = 1000;
@@ -104,10 +106,10 @@ fn parse_description(value: Option<&Value>) -> Result<Option<String>, FieldError
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => {
-            let text = text.trim();
             if text.chars().count() > TEMPLATE_DESCRIPTION_MAX_CHARS {
                 return Err(FieldError::new(field, format!("at most {TEMPLATE_DESCRIPTION_MAX_CHARS} characters")));
             }
+            let text = text.trim();
             Ok((!text.is_empty()).then(|| text.to_owned()))
         }
         Some(_) => Err(FieldError::new(field, "must be a string")),
@@ -116,7 +118,7 @@ fn parse_description(value: Option<&Value>) -> Result<Option<String>, FieldError
 
 fn parse_timeout(value: Option<&Value>, policy: &LimitPolicy) -> Result<Option<u32>, FieldError> {
     // The bound is a u32, so the checked value fits one.
-    let seconds = bounded(value, "timeout_s", 1, policy.max_timeout_s.into())?;
+    let seconds = bounded(value, "timeout_s", TIMEOUT_MIN_S.into(), policy.max_timeout_s.into())?;
     Ok(seconds.and_then(|n| u32::try_from(n).ok()))
 }
 

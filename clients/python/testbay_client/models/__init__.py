@@ -1,13 +1,15 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .counts_view import CountsView
-from .create_run_request import CreateRunRequest
-from .create_run_request_variables import CreateRunRequestVariables
 from .database_kind import DatabaseKind
 from .database_view import DatabaseView
 from .enforcement_view import EnforcementView
 from .environment_list import EnvironmentList
 from .environment_view import EnvironmentView
+from .follow_run_response_200 import FollowRunResponse200
+from .follow_run_response_200_event import FollowRunResponse200Event
+from .follow_runs_response_200 import FollowRunsResponse200
+from .follow_runs_response_200_event import FollowRunsResponse200Event
 from .health import Health
 from .limits_request import LimitsRequest
 from .limits_view import LimitsView
@@ -24,6 +26,10 @@ from .rerun_request import RerunRequest
 from .resources_view import ResourcesView
 from .retention_view import RetentionView
 from .run_changed import RunChanged
+from .run_from_paths_request import RunFromPathsRequest
+from .run_from_paths_request_variables_type_0 import RunFromPathsRequestVariablesType0
+from .run_from_template_request import RunFromTemplateRequest
+from .run_from_template_request_variables_type_0 import RunFromTemplateRequestVariablesType0
 from .run_listed import RunListed
 from .run_page import RunPage
 from .run_status_view import RunStatusView
@@ -38,7 +44,7 @@ from .run_view_variables import RunViewVariables
 from .system_view import SystemView
 from .template_list import TemplateList
 from .template_request import TemplateRequest
-from .template_request_variables import TemplateRequestVariables
+from .template_request_variables_type_0 import TemplateRequestVariablesType0
 from .template_view import TemplateView
 from .template_view_variables import TemplateViewVariables
 from .test_finished import TestFinished
@@ -51,13 +57,15 @@ from .tree_entry_view import TreeEntryView
 
 __all__ = (
     "CountsView",
-    "CreateRunRequest",
-    "CreateRunRequestVariables",
     "DatabaseKind",
     "DatabaseView",
     "EnforcementView",
     "EnvironmentList",
     "EnvironmentView",
+    "FollowRunResponse200",
+    "FollowRunResponse200Event",
+    "FollowRunsResponse200",
+    "FollowRunsResponse200Event",
     "Health",
     "LimitsRequest",
     "LimitsView",
@@ -74,6 +82,10 @@ __all__ = (
     "ResourcesView",
     "RetentionView",
     "RunChanged",
+    "RunFromPathsRequest",
+    "RunFromPathsRequestVariablesType0",
+    "RunFromTemplateRequest",
+    "RunFromTemplateRequestVariablesType0",
     "RunListed",
     "RunPage",
     "RunStatusView",
@@ -88,7 +100,7 @@ __all__ = (
     "SystemView",
     "TemplateList",
     "TemplateRequest",
-    "TemplateRequestVariables",
+    "TemplateRequestVariablesType0",
     "TemplateView",
     "TemplateViewVariables",
     "TestFinished",

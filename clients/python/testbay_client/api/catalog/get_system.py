@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.system_view import SystemView
 from ...types import Response
 
@@ -19,11 +20,26 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SystemView | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | SystemView | None:
     if response.status_code == 200:
         response_200 = SystemView.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -31,7 +47,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SystemView]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SystemView]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -43,7 +61,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[SystemView]:
+) -> Response[Problem | SystemView]:
     """Describe this service
 
      How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
@@ -55,7 +73,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[SystemView]
+        Response[Problem | SystemView]
     """
 
     kwargs = _get_kwargs()
@@ -70,7 +88,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> SystemView | None:
+) -> Problem | SystemView | None:
     """Describe this service
 
      How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
@@ -82,7 +100,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SystemView
+        Problem | SystemView
     """
 
     return sync_detailed(
@@ -93,7 +111,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[SystemView]:
+) -> Response[Problem | SystemView]:
     """Describe this service
 
      How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
@@ -105,7 +123,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[SystemView]
+        Response[Problem | SystemView]
     """
 
     kwargs = _get_kwargs()
@@ -118,7 +136,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> SystemView | None:
+) -> Problem | SystemView | None:
     """Describe this service
 
      How runs are contained here (`enforcement`; a `sandbox_warning` when limits cannot be
@@ -130,7 +148,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SystemView
+        Problem | SystemView
     """
 
     return (

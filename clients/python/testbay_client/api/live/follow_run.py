@@ -6,10 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.follow_run_response_200 import FollowRunResponse200
 from ...models.problem import Problem
-from ...models.run_stream_event_log_appended import RunStreamEventLogAppended
-from ...models.run_stream_event_run_changed import RunStreamEventRunChanged
-from ...models.run_stream_event_test_finished import RunStreamEventTestFinished
 from ...types import UNSET, Response, Unset
 
 
@@ -35,47 +33,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished] | None:
+) -> FollowRunResponse200 | Problem | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.text
-        for response_200_item_data in _response_200:
-
-            def _parse_response_200_item(
-                data: object,
-            ) -> RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_run_stream_event_type_0 = RunStreamEventRunChanged.from_dict(data)
-
-                    return componentsschemas_run_stream_event_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_run_stream_event_type_1 = RunStreamEventTestFinished.from_dict(data)
-
-                    return componentsschemas_run_stream_event_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_run_stream_event_type_2 = RunStreamEventLogAppended.from_dict(data)
-
-                return componentsschemas_run_stream_event_type_2
-
-            response_200_item = _parse_response_200_item(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = FollowRunResponse200.from_dict(response.text)
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
@@ -90,7 +72,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished]]:
+) -> Response[FollowRunResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +86,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: str | Unset = UNSET,
-) -> Response[Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished]]:
+) -> Response[FollowRunResponse200 | Problem]:
     """Follow a run
 
      The run's state, test results and log text as they happen. Event ids are the run's
@@ -120,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished]]
+        Response[FollowRunResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -140,7 +122,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: str | Unset = UNSET,
-) -> Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished] | None:
+) -> FollowRunResponse200 | Problem | None:
     """Follow a run
 
      The run's state, test results and log text as they happen. Event ids are the run's
@@ -156,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished]
+        FollowRunResponse200 | Problem
     """
 
     return sync_detailed(
@@ -171,7 +153,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: str | Unset = UNSET,
-) -> Response[Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished]]:
+) -> Response[FollowRunResponse200 | Problem]:
     """Follow a run
 
      The run's state, test results and log text as they happen. Event ids are the run's
@@ -187,7 +169,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished]]
+        Response[FollowRunResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -205,7 +187,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: str | Unset = UNSET,
-) -> Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished] | None:
+) -> FollowRunResponse200 | Problem | None:
     """Follow a run
 
      The run's state, test results and log text as they happen. Event ids are the run's
@@ -221,7 +203,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[RunStreamEventLogAppended | RunStreamEventRunChanged | RunStreamEventTestFinished]
+        FollowRunResponse200 | Problem
     """
 
     return (

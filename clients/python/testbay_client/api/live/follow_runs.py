@@ -5,8 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_stream_event_reload import ListStreamEventReload
-from ...models.list_stream_event_run_listed import ListStreamEventRunListed
+from ...models.follow_runs_response_200 import FollowRunsResponse200
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -29,32 +29,26 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> list[ListStreamEventReload | ListStreamEventRunListed] | None:
+) -> FollowRunsResponse200 | Problem | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.text
-        for response_200_item_data in _response_200:
-
-            def _parse_response_200_item(data: object) -> ListStreamEventReload | ListStreamEventRunListed:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_list_stream_event_type_0 = ListStreamEventRunListed.from_dict(data)
-
-                    return componentsschemas_list_stream_event_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_list_stream_event_type_1 = ListStreamEventReload.from_dict(data)
-
-                return componentsschemas_list_stream_event_type_1
-
-            response_200_item = _parse_response_200_item(response_200_item_data)
-
-            response_200.append(response_200_item)
+        response_200 = FollowRunsResponse200.from_dict(response.text)
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -64,7 +58,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[ListStreamEventReload | ListStreamEventRunListed]]:
+) -> Response[FollowRunsResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +71,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: str | Unset = UNSET,
-) -> Response[list[ListStreamEventReload | ListStreamEventRunListed]]:
+) -> Response[FollowRunsResponse200 | Problem]:
     """Follow the runs list
 
      A `run` event for every run created or changed (status, counts). Reconnect with
@@ -92,7 +86,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ListStreamEventReload | ListStreamEventRunListed]]
+        Response[FollowRunsResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -110,7 +104,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: str | Unset = UNSET,
-) -> list[ListStreamEventReload | ListStreamEventRunListed] | None:
+) -> FollowRunsResponse200 | Problem | None:
     """Follow the runs list
 
      A `run` event for every run created or changed (status, counts). Reconnect with
@@ -125,7 +119,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ListStreamEventReload | ListStreamEventRunListed]
+        FollowRunsResponse200 | Problem
     """
 
     return sync_detailed(
@@ -138,7 +132,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: str | Unset = UNSET,
-) -> Response[list[ListStreamEventReload | ListStreamEventRunListed]]:
+) -> Response[FollowRunsResponse200 | Problem]:
     """Follow the runs list
 
      A `run` event for every run created or changed (status, counts). Reconnect with
@@ -153,7 +147,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ListStreamEventReload | ListStreamEventRunListed]]
+        Response[FollowRunsResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -169,7 +163,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: str | Unset = UNSET,
-) -> list[ListStreamEventReload | ListStreamEventRunListed] | None:
+) -> FollowRunsResponse200 | Problem | None:
     """Follow the runs list
 
      A `run` event for every run created or changed (status, counts). Reconnect with
@@ -184,7 +178,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ListStreamEventReload | ListStreamEventRunListed]
+        FollowRunsResponse200 | Problem
     """
 
     return (

@@ -5,15 +5,16 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.create_run_request import CreateRunRequest
 from ...models.problem import Problem
+from ...models.run_from_paths_request import RunFromPathsRequest
+from ...models.run_from_template_request import RunFromTemplateRequest
 from ...models.run_view import RunView
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: CreateRunRequest,
+    body: RunFromPathsRequest | RunFromTemplateRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -22,7 +23,10 @@ def _get_kwargs(
         "url": "/runs",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, RunFromPathsRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json; charset=utf-8"
 
@@ -36,10 +40,35 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_201
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
 
         return response_409
+
+    if response.status_code == 411:
+        response_411 = Problem.from_dict(response.json())
+
+        return response_411
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -69,7 +98,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRunRequest,
+    body: RunFromPathsRequest | RunFromTemplateRequest,
 ) -> Response[Problem | RunView]:
     """Create a run
 
@@ -78,8 +107,9 @@ def sync_detailed(
     answer is 409 with code `environment_busy` and that run's id.
 
     Args:
-        body (CreateRunRequest): A request for a run. `environment` and `paths` are required
-            unless `template` gives them.
+        body (RunFromPathsRequest | RunFromTemplateRequest): A request for a run. `environment`
+            and `paths` are required unless `template` gives them.
+            The body's rules (lengths, patterns, bounds) are in the spec's schema (see `api::spec`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,7 +133,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRunRequest,
+    body: RunFromPathsRequest | RunFromTemplateRequest,
 ) -> Problem | RunView | None:
     """Create a run
 
@@ -112,8 +142,9 @@ def sync(
     answer is 409 with code `environment_busy` and that run's id.
 
     Args:
-        body (CreateRunRequest): A request for a run. `environment` and `paths` are required
-            unless `template` gives them.
+        body (RunFromPathsRequest | RunFromTemplateRequest): A request for a run. `environment`
+            and `paths` are required unless `template` gives them.
+            The body's rules (lengths, patterns, bounds) are in the spec's schema (see `api::spec`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,7 +163,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRunRequest,
+    body: RunFromPathsRequest | RunFromTemplateRequest,
 ) -> Response[Problem | RunView]:
     """Create a run
 
@@ -141,8 +172,9 @@ async def asyncio_detailed(
     answer is 409 with code `environment_busy` and that run's id.
 
     Args:
-        body (CreateRunRequest): A request for a run. `environment` and `paths` are required
-            unless `template` gives them.
+        body (RunFromPathsRequest | RunFromTemplateRequest): A request for a run. `environment`
+            and `paths` are required unless `template` gives them.
+            The body's rules (lengths, patterns, bounds) are in the spec's schema (see `api::spec`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,7 +196,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRunRequest,
+    body: RunFromPathsRequest | RunFromTemplateRequest,
 ) -> Problem | RunView | None:
     """Create a run
 
@@ -173,8 +205,9 @@ async def asyncio(
     answer is 409 with code `environment_busy` and that run's id.
 
     Args:
-        body (CreateRunRequest): A request for a run. `environment` and `paths` are required
-            unless `template` gives them.
+        body (RunFromPathsRequest | RunFromTemplateRequest): A request for a run. `environment`
+            and `paths` are required unless `template` gives them.
+            The body's rules (lengths, patterns, bounds) are in the spec's schema (see `api::spec`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

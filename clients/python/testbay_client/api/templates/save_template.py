@@ -45,10 +45,35 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_201
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
 
         return response_409
+
+    if response.status_code == 411:
+        response_411 = Problem.from_dict(response.json())
+
+        return response_411
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -92,6 +117,8 @@ def sync_detailed(
     Args:
         name (str):
         body (TemplateRequest): A run setup to save as a template: a run's fields but the user.
+            Example: {'description': 'Arithmetic', 'environment': 3, 'paths':
+            ['math/test_arithmetic.py']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,6 +155,8 @@ def sync(
     Args:
         name (str):
         body (TemplateRequest): A run setup to save as a template: a run's fields but the user.
+            Example: {'description': 'Arithmetic', 'environment': 3, 'paths':
+            ['math/test_arithmetic.py']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,6 +188,8 @@ async def asyncio_detailed(
     Args:
         name (str):
         body (TemplateRequest): A run setup to save as a template: a run's fields but the user.
+            Example: {'description': 'Arithmetic', 'environment': 3, 'paths':
+            ['math/test_arithmetic.py']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,6 +224,8 @@ async def asyncio(
     Args:
         name (str):
         body (TemplateRequest): A run setup to save as a template: a run's fields but the user.
+            Example: {'description': 'Arithmetic', 'environment': 3, 'paths':
+            ['math/test_arithmetic.py']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

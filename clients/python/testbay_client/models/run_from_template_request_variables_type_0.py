@@ -6,13 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CreateRunRequestVariables")
+T = TypeVar("T", bound="RunFromTemplateRequestVariablesType0")
 
 
 @_attrs_define
-class CreateRunRequestVariables:
+class RunFromTemplateRequestVariablesType0:
     """Extra environment variables for pytest: at most 32; names are letters, digits and `_`
-    (at most 64, not starting with `TESTBAY_`); values at most 4096 bytes.
+    (at most 64, not starting with `TESTBAY_`); values at most 4096 characters, no NUL.
 
     """
 
@@ -28,10 +28,10 @@ class CreateRunRequestVariables:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        create_run_request_variables = cls()
+        run_from_template_request_variables_type_0 = cls()
 
-        create_run_request_variables.additional_properties = d
-        return create_run_request_variables
+        run_from_template_request_variables_type_0.additional_properties = d
+        return run_from_template_request_variables_type_0
 
     @property
     def additional_keys(self) -> list[str]:

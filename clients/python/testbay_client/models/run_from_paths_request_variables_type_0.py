@@ -6,12 +6,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="TemplateRequestVariables")
+T = TypeVar("T", bound="RunFromPathsRequestVariablesType0")
 
 
 @_attrs_define
-class TemplateRequestVariables:
-    """Environment variables for pytest, as in a run."""
+class RunFromPathsRequestVariablesType0:
+    """Extra environment variables for pytest: at most 32; names are letters, digits and `_`
+    (at most 64, not starting with `TESTBAY_`); values at most 4096 characters, no NUL.
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
@@ -25,10 +28,10 @@ class TemplateRequestVariables:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        template_request_variables = cls()
+        run_from_paths_request_variables_type_0 = cls()
 
-        template_request_variables.additional_properties = d
-        return template_request_variables
+        run_from_paths_request_variables_type_0.additional_properties = d
+        return run_from_paths_request_variables_type_0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.limits_request import LimitsRequest
+    from ..models.run_from_paths_request_variables_type_0 import RunFromPathsRequestVariablesType0
+
+
+T = TypeVar("T", bound="RunFromPathsRequest")
+
+
+@_attrs_define
+class RunFromPathsRequest:
+    """A run of test paths in an environment.
+
+    Example:
+        {'user': 'ada', 'environment': 3, 'paths': ['math/test_arithmetic.py']}
+
+    Attributes:
+        user (str): Who asks for the run: 1 to 64 characters, surrounding spaces are dropped.
+        environment (int): The test environment the run acts on, 1 to 100. One active run per environment.
+        paths (list[str]): 1 to 50 test files, folders or pytest node ids (`file.py::test_name`), relative to the
+            test tree. No `..`, no absolute paths, no leading `-`; each at most 1024 characters and
+            inside the test tree once symbolic links are followed.
+        template (None | str | Unset): Start from this saved template: it gives the environment, paths, variables and
+            timeout
+            that the request leaves out (the request's variables are added to the template's).
+            The run remembers the template's name.
+        variables (None | RunFromPathsRequestVariablesType0 | Unset): Extra environment variables for pytest: at most
+            32; names are letters, digits and `_`
+            (at most 64, not starting with `TESTBAY_`); values at most 4096 characters, no NUL.
+        limits (LimitsRequest | None | Unset): Tighter limits than the service's defaults, or a longer timeout up to its
+            maximum
+            (see `GET /system`). Omitted fields take the defaults.
+    """
+
+    user: str
+    environment: int
+    paths: list[str]
+    template: None | str | Unset = UNSET
+    variables: None | RunFromPathsRequestVariablesType0 | Unset = UNSET
+    limits: LimitsRequest | None | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.limits_request import LimitsRequest  # noqa: PLC0415
+        from ..models.run_from_paths_request_variables_type_0 import RunFromPathsRequestVariablesType0  # noqa: PLC0415
+
+        user = self.user
+
+        environment = self.environment
+
+        paths = self.paths
+
+        template: None | str | Unset
+        if isinstance(self.template, Unset):
+            template = UNSET
+        else:
+            template = self.template
+
+        variables: dict[str, Any] | None | Unset
+        if isinstance(self.variables, Unset):
+            variables = UNSET
+        elif isinstance(self.variables, RunFromPathsRequestVariablesType0):
+            variables = self.variables.to_dict()
+        else:
+            variables = self.variables
+
+        limits: dict[str, Any] | None | Unset
+        if isinstance(self.limits, Unset):
+            limits = UNSET
+        elif isinstance(self.limits, LimitsRequest):
+            limits = self.limits.to_dict()
+        else:
+            limits = self.limits
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "user": user,
+                "environment": environment,
+                "paths": paths,
+            }
+        )
+        if template is not UNSET:
+            field_dict["template"] = template
+        if variables is not UNSET:
+            field_dict["variables"] = variables
+        if limits is not UNSET:
+            field_dict["limits"] = limits
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.limits_request import LimitsRequest  # noqa: PLC0415
+        from ..models.run_from_paths_request_variables_type_0 import RunFromPathsRequestVariablesType0  # noqa: PLC0415
+
+        d = dict(src_dict)
+        user = d.pop("user")
+
+        environment = d.pop("environment")
+
+        paths = cast(list[str], d.pop("paths"))
+
+        def _parse_template(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        template = _parse_template(d.pop("template", UNSET))
+
+        def _parse_variables(data: object) -> None | RunFromPathsRequestVariablesType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                variables_type_0 = RunFromPathsRequestVariablesType0.from_dict(data)
+
+                return variables_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RunFromPathsRequestVariablesType0 | Unset, data)
+
+        variables = _parse_variables(d.pop("variables", UNSET))
+
+        def _parse_limits(data: object) -> LimitsRequest | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                limits_type_0 = LimitsRequest.from_dict(data)
+
+                return limits_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(LimitsRequest | None | Unset, data)
+
+        limits = _parse_limits(d.pop("limits", UNSET))
+
+        run_from_paths_request = cls(
+            user=user,
+            environment=environment,
+            paths=paths,
+            template=template,
+            variables=variables,
+            limits=limits,
+        )
+
+        return run_from_paths_request

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.limits_request import LimitsRequest
+    from ..models.run_from_template_request_variables_type_0 import RunFromTemplateRequestVariablesType0
+
+
+T = TypeVar("T", bound="RunFromTemplateRequest")
+
+
+@_attrs_define
+class RunFromTemplateRequest:
+    """A run from a saved template, which gives what the request leaves out.
+
+    Example:
+        {'user': 'ada', 'template': 'arithmetic'}
+
+    Attributes:
+        user (str): Who asks for the run: 1 to 64 characters, surrounding spaces are dropped.
+        template (str): Start from this saved template: it gives the environment, paths, variables and timeout
+            that the request leaves out (the request's variables are added to the template's).
+            The run remembers the template's name.
+        environment (int | None | Unset): The test environment the run acts on, 1 to 100. One active run per
+            environment.
+        paths (list[str] | None | Unset): 1 to 50 test files, folders or pytest node ids (`file.py::test_name`),
+            relative to the
+            test tree. No `..`, no absolute paths, no leading `-`; each at most 1024 characters and
+            inside the test tree once symbolic links are followed.
+        variables (None | RunFromTemplateRequestVariablesType0 | Unset): Extra environment variables for pytest: at most
+            32; names are letters, digits and `_`
+            (at most 64, not starting with `TESTBAY_`); values at most 4096 characters, no NUL.
+        limits (LimitsRequest | None | Unset): Tighter limits than the service's defaults, or a longer timeout up to its
+            maximum
+            (see `GET /system`). Omitted fields take the defaults.
+    """
+
+    user: str
+    template: str
+    environment: int | None | Unset = UNSET
+    paths: list[str] | None | Unset = UNSET
+    variables: None | RunFromTemplateRequestVariablesType0 | Unset = UNSET
+    limits: LimitsRequest | None | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.limits_request import LimitsRequest  # noqa: PLC0415
+        from ..models.run_from_template_request_variables_type_0 import RunFromTemplateRequestVariablesType0  # noqa: PLC0415
+
+        user = self.user
+
+        template = self.template
+
+        environment: int | None | Unset
+        if isinstance(self.environment, Unset):
+            environment = UNSET
+        else:
+            environment = self.environment
+
+        paths: list[str] | None | Unset
+        if isinstance(self.paths, Unset):
+            paths = UNSET
+        elif isinstance(self.paths, list):
+            paths = self.paths
+
+        else:
+            paths = self.paths
+
+        variables: dict[str, Any] | None | Unset
+        if isinstance(self.variables, Unset):
+            variables = UNSET
+        elif isinstance(self.variables, RunFromTemplateRequestVariablesType0):
+            variables = self.variables.to_dict()
+        else:
+            variables = self.variables
+
+        limits: dict[str, Any] | None | Unset
+        if isinstance(self.limits, Unset):
+            limits = UNSET
+        elif isinstance(self.limits, LimitsRequest):
+            limits = self.limits.to_dict()
+        else:
+            limits = self.limits
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "user": user,
+                "template": template,
+            }
+        )
+        if environment is not UNSET:
+            field_dict["environment"] = environment
+        if paths is not UNSET:
+            field_dict["paths"] = paths
+        if variables is not UNSET:
+            field_dict["variables"] = variables
+        if limits is not UNSET:
+            field_dict["limits"] = limits
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.limits_request import LimitsRequest  # noqa: PLC0415
+        from ..models.run_from_template_request_variables_type_0 import RunFromTemplateRequestVariablesType0  # noqa: PLC0415
+
+        d = dict(src_dict)
+        user = d.pop("user")
+
+        template = d.pop("template")
+
+        def _parse_environment(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        environment = _parse_environment(d.pop("environment", UNSET))
+
+        def _parse_paths(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                paths_type_0 = cast(list[str], data)
+
+                return paths_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        paths = _parse_paths(d.pop("paths", UNSET))
+
+        def _parse_variables(data: object) -> None | RunFromTemplateRequestVariablesType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                variables_type_0 = RunFromTemplateRequestVariablesType0.from_dict(data)
+
+                return variables_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RunFromTemplateRequestVariablesType0 | Unset, data)
+
+        variables = _parse_variables(d.pop("variables", UNSET))
+
+        def _parse_limits(data: object) -> LimitsRequest | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                limits_type_0 = LimitsRequest.from_dict(data)
+
+                return limits_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(LimitsRequest | None | Unset, data)
+
+        limits = _parse_limits(d.pop("limits", UNSET))
+
+        run_from_template_request = cls(
+            user=user,
+            template=template,
+            environment=environment,
+            paths=paths,
+            variables=variables,
+            limits=limits,
+        )
+
+        return run_from_template_request
