@@ -25,15 +25,48 @@ apt_install() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# Debian's own rustc is too old for this code (edition 2024); point to rustup instead of failing
-# deep inside a build.
-require_rust() {
-    command -v cargo >/dev/null || die "no Rust toolchain: install one with rustup (https://rustup.rs), Rust $MIN_RUST or newer"
+# The toolchain installed when this machine has none new enough (Debian's own rustc is too old
+# for this code's edition 2024): the version the code is built and tested with.
+RUST_TOOLCHAIN="1.95.0"
+
+rust_is_new_enough() {
+    command -v cargo >/dev/null || return 1
     local version
-    version="$(cargo --version | awk '{print $2}')"
-    if [ "$(printf '%s\n%s\n' "$MIN_RUST" "$version" | sort -V | head -n1)" != "$MIN_RUST" ]; then
-        die "cargo $version is too old: Testbay needs Rust $MIN_RUST or newer (rustup update stable)"
+    version="$(cargo --version 2>/dev/null | awk '{print $2}')"
+    [ -n "$version" ] && [ "$(printf '%s\n%s\n' "$MIN_RUST" "$version" | sort -V | head -n1)" = "$MIN_RUST" ]
+}
+
+# Uses the machine's Rust if it is new enough; otherwise installs rustup (Debian's package where
+# Debian has one, from Debian 13 on; else rustup's own installer, for this user) and through it
+# Rust $RUST_TOOLCHAIN with rustfmt and clippy, as this user's default.
+ensure_rust() {
+    [ -d "$HOME/.cargo/bin" ] && PATH="$HOME/.cargo/bin:$PATH"
+    rust_is_new_enough && return 0
+    if command -v cargo >/dev/null; then
+        say "cargo $(cargo --version | awk '{print $2}') is older than Rust $MIN_RUST, which Testbay needs"
+    else
+        say "no Rust toolchain found"
     fi
+    if ! command -v rustup >/dev/null; then
+        if apt-cache policy rustup 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+            apt_install rustup
+        else
+            say "installing rustup with its installer from https://sh.rustup.rs (for $(id -un), in ~/.cargo)"
+            local installer
+            installer="$(mktemp)"
+            curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs -o "$installer" \
+                && sh "$installer" -y --no-modify-path --profile minimal --default-toolchain none \
+                || { rm -f "$installer"; die "rustup could not be installed; install Rust $MIN_RUST or newer \
+(https://rustup.rs) and run this again"; }
+            rm -f "$installer"
+            PATH="$HOME/.cargo/bin:$PATH"
+        fi
+    fi
+    say "installing Rust $RUST_TOOLCHAIN with rustup"
+    rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal --component rustfmt --component clippy \
+        || die "rustup could not install Rust $RUST_TOOLCHAIN"
+    rustup default "$RUST_TOOLCHAIN"
+    rust_is_new_enough || die "Rust $RUST_TOOLCHAIN was installed, but cargo still is not Rust $MIN_RUST or newer"
 }
 
 # The Python venv that runs pytest for Testbay, at .venv.
@@ -86,7 +119,7 @@ build_web() {
 
 ensure_base() {
     apt_install build-essential pkg-config ca-certificates curl python3 python3-venv
-    require_rust
+    ensure_rust
     ensure_venv
 }
 
