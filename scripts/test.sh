@@ -10,8 +10,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_base
-# Chromium for the page's end-to-end tests; webkit2gtk and Xvfb for the desktop app's.
-apt_install chromium xvfb xauth imagemagick $DESKTOP_BUILD_PACKAGES
+# Chromium for the page's end-to-end tests; webkit2gtk, Xvfb and a window manager (openbox, driven
+# by wmctrl) for the desktop app's.
+apt_install chromium xvfb xauth imagemagick openbox wmctrl $DESKTOP_BUILD_PACKAGES
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 say "checking formatting"

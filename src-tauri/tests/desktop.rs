@@ -1,5 +1,6 @@
-//! The desktop app for real: a window under Xvfb that shows the page of its in-process
-//! service, and that leaves no process and no cgroup behind when it is closed.
+//! The desktop app for real: a window under Xvfb, managed by a real window manager (openbox),
+//! that shows the page of its in-process service, and that leaves no process and no cgroup behind
+//! when the window manager closes it, as a user's click on its close button would.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,52 @@ impl Drop for Xvfb {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A window manager on `display`: it draws frames and closes windows the EWMH way
+/// (`_NET_CLOSE_WINDOW`, which it turns into the window's `WM_DELETE_WINDOW`).
+struct WindowManager(Child);
+
+impl WindowManager {
+    fn start(display: &str) -> WindowManager {
+        let child = Command::new("openbox")
+            .env("DISPLAY", display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openbox starts (apt install openbox)");
+        let manager = WindowManager(child);
+        wait_for("the window manager manages the display", || wmctrl(display, &["-m"]).contains("Openbox"));
+        manager
+    }
+}
+
+impl Drop for WindowManager {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// What `wmctrl` says on `display` (empty when it fails, e.g. before the manager is up).
+fn wmctrl(display: &str, args: &[&str]) -> String {
+    Command::new("wmctrl")
+        .env("DISPLAY", display)
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .expect("wmctrl runs (apt install wmctrl)")
+}
+
+/// A screenshot of the window `id` (its contents, without the manager's frame).
+fn screenshot(display: &str, id: &str, png: &Path) {
+    let status = Command::new("import")
+        .args(["-display", display, "-window", id])
+        .arg(png)
+        .status()
+        .expect("ImageMagick's import");
+    assert!(status.success(), "import took a screenshot");
 }
 
 /// Waits until `check` holds, failing after the deadline.
@@ -114,6 +161,7 @@ fn cgroups_named(name: &str) -> Vec<PathBuf> {
 #[test]
 fn the_window_shows_the_page_and_closing_it_leaves_nothing_behind() {
     let xvfb = Xvfb::start();
+    let _window_manager = WindowManager::start(&xvfb.1);
     let home = tempfile::tempdir().expect("temp dir");
     let data_home = home.path().join("data");
     let mut app = Command::new(env!("CARGO_BIN_EXE_testbay-desktop"))
@@ -149,32 +197,37 @@ fn the_window_shows_the_page_and_closing_it_leaves_nothing_behind() {
     let id = run["id"].as_i64().expect("a run");
     wait_for("the run runs", || get(&format!("{api}/api/runs/{id}")).is_some_and(|run| run["status"] == "running"));
 
-    // The window's page asks the service for the runs list once it is shown.
+    // The window is up, managed and titled, and its page has rendered: the window is no longer
+    // one colour but shows the page.
+    let mut window = None;
+    wait_for("the window manager lists the Testbay window", || {
+        window = wmctrl(&xvfb.1, &["-l"])
+            .lines()
+            .find(|line| line.ends_with(" Testbay"))
+            .and_then(|line| line.split_whitespace().next().map(str::to_owned));
+        window.is_some()
+    });
+    let window = window.expect("the window's id");
     wait_for("the window loads the runs page", || logged("uri=/api/runs?"));
-    std::thread::sleep(Duration::from_secs(2));
-    let screenshot = home.path().join("desktop.png");
-    let status = Command::new("import")
-        .args(["-display", &xvfb.1, "-window", "root"])
-        .arg(&screenshot)
-        .status()
-        .expect("ImageMagick's import");
-    assert!(status.success());
-    let spread = contrast(&screenshot);
-    assert!(spread > 0.05, "the window shows a page, not a blank screen (spread {spread})");
+    let png = home.path().join("desktop.png");
+    wait_for("the window shows a rendered page, not a blank one", || {
+        screenshot(&xvfb.1, &window, &png);
+        contrast(&png) > 0.05
+    });
     if let Some(keep) = std::env::var_os("TESTBAY_DESKTOP_SCREENSHOT") {
-        std::fs::copy(&screenshot, keep).expect("keep the screenshot");
+        std::fs::copy(&png, keep).expect("keep the screenshot");
     }
 
-    // Closing the app ends the run and the service.
+    // Closing the window, as its close button does, ends the run and the service.
     let system = get(&format!("{api}/api/system")).expect("system");
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(app.id() as i32), nix::sys::signal::Signal::SIGTERM)
-        .expect("SIGTERM");
+    let closed = Command::new("wmctrl").env("DISPLAY", &xvfb.1).args(["-c", "Testbay"]).status().expect("wmctrl runs");
+    assert!(closed.success(), "wmctrl found the window to close");
     let start = Instant::now();
     let exit = loop {
         if let Some(exit) = app.try_wait().expect("wait") {
             break exit;
         }
-        assert!(start.elapsed() < DEADLINE, "the app did not close");
+        assert!(start.elapsed() < DEADLINE, "the app did not end when its window was closed");
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(exit.success(), "the app closed cleanly: {exit}");
@@ -184,6 +237,6 @@ fn the_window_shows_the_page_and_closing_it_leaves_nothing_behind() {
         let instance = format!("testbay-{}", testbay::runner::instance_name(&data_dir));
         assert_eq!(cgroups_named(&instance), Vec::<PathBuf>::new(), "no cgroup of the app is left");
     }
-    assert!(logged("stopping: interrupting active runs"), "the service stopped as on SIGTERM");
+    assert!(logged("stopping: interrupting active runs"), "the service stopped as `testbay serve` stops");
     assert!(logged("run ended status=interrupted"), "the running run was stored as interrupted");
 }
