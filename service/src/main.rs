@@ -1,14 +1,12 @@
 //! The `testbay` binary: `testbay serve` starts the service, `testbay openapi` prints its spec,
 //! and the other commands are a client of a running service.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
 use testbay::app::Application;
 use testbay::config::{Cli, Command};
-use tracing_subscriber::EnvFilter;
 
 /// The embedded database's compactions hold much memory for a while; jemalloc returns it to the
 /// system once they are done, where glibc's allocator would keep the service at its peak.
@@ -20,9 +18,6 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[allow(unsafe_code, non_upper_case_globals)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 pub static malloc_conf: &[u8] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
-
-/// SurrealQL's parser recurses deeply; the default 2 MiB worker stack is not enough.
-const WORKER_STACK_BYTES: usize = 10 * 1024 * 1024;
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = match Cli::try_parse() {
@@ -41,19 +36,8 @@ fn main() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(config) => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealkv=warn")),
-                )
-                .with_writer(std::io::stderr)
-                .with_ansi(std::io::stderr().is_terminal())
-                .init();
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .thread_stack_size(WORKER_STACK_BYTES)
-                .build()
-                .context("cannot start the async runtime")?;
+            testbay::process::init_logging();
+            let runtime = testbay::process::runtime().context("cannot start the async runtime")?;
             runtime.block_on(async {
                 let app = Application::build(config).await.context("cannot start Testbay")?;
                 app.run_until_stopped().await.context("the server failed")

@@ -14,24 +14,10 @@ use testbay::app::Application;
 
 use crate::config::desktop_config;
 
-/// SurrealQL's parser recurses deeply; the default 2 MiB worker stack is not enough.
-const WORKER_STACK_BYTES: usize = 10 * 1024 * 1024;
-
 fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,surrealdb=warn,surrealkv=warn")),
-        )
-        .with_ansi(false)
-        .with_writer(std::io::stderr)
-        .init();
+    testbay::process::init_logging();
     let config = desktop_config()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_stack_size(WORKER_STACK_BYTES)
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = testbay::process::runtime().context("cannot start the async runtime")?;
     // Tauri's own tasks share this runtime.
     tauri::async_runtime::set(runtime.handle().clone());
     let service = runtime.block_on(Application::build(config)).context("cannot start the Testbay service")?;
