@@ -23,43 +23,11 @@ use poem::web::{Html, Json};
 use poem::{Endpoint, EndpointExt, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
+pub use crate::usecases::{AppState, SystemFacts};
 pub use guard::AccessPolicy;
 
-use crate::domain::{Enforcement, LimitPolicy, RetentionPolicy};
-use crate::events::EventHub;
-use crate::journal::Journal;
-use crate::runner::Runner;
-use crate::store::Store;
-use crate::test_tree::TestTree;
+use crate::domain::LimitPolicy;
 use allow::AllowedMethods;
-
-/// Facts about this service that the API reports.
-#[derive(Clone, Debug)]
-pub struct SystemFacts {
-    pub node: String,
-    pub enforcement: Enforcement,
-    /// Why limits cannot be fully enforced, when they cannot.
-    pub sandbox_weakness: Option<String>,
-    pub limit_policy: LimitPolicy,
-    pub max_concurrent_runs: usize,
-    pub python: String,
-    pub tests_root: String,
-    pub retention: RetentionPolicy,
-    /// The embedded database's folder; absent for a database server.
-    pub database_dir: Option<std::path::PathBuf>,
-}
-
-/// What the handlers share.
-pub struct AppState {
-    pub store: Store,
-    pub hub: EventHub,
-    pub journal: Journal,
-    pub runner: Runner,
-    pub tree: TestTree,
-    pub system: SystemFacts,
-    /// How long a cancel waits for the run's processes to end before it answers.
-    pub cancel_wait: std::time::Duration,
-}
 
 #[derive(Tags)]
 enum ApiTags {

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Json, PlainText};
@@ -15,9 +14,9 @@ use super::models::{
 };
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
-use crate::domain::{self, FieldError, NewRun, Run, RunFilter, RunId};
+use crate::domain::{FieldError, Run, RunFilter, RunId};
 use crate::runner::CancelOutcome;
-use crate::store::CreateRunError;
+use crate::usecases::{CreateRunFailure, RerunFailure};
 
 const DEFAULT_PAGE: u32 = 50;
 const DEFAULT_LOG_BYTES: u32 = 1024 * 1024;
@@ -132,13 +131,13 @@ impl RunsApi {
         state: Data<&Arc<AppState>>,
         body: Json<Unchecked<CreateRunRequest>>,
     ) -> Result<CreateRunResponse, ServerError> {
-        let new_run = match new_run_from_request(&state, body.0.json).await? {
-            Ok(new_run) => new_run,
-            Err(error) => return Ok(CreateRunResponse::Invalid(Json(Problem::invalid_field(error)))),
-        };
-        Ok(match start_run(&state, &new_run).await? {
+        Ok(match state.create_run(body.0.json).await {
             Ok(run) => CreateRunResponse::Created(Json(run.into())),
-            Err(busy) => CreateRunResponse::EnvironmentBusy(Json(busy)),
+            Err(CreateRunFailure::Invalid(error)) => CreateRunResponse::Invalid(Json(Problem::invalid_field(error))),
+            Err(failure @ CreateRunFailure::EnvironmentBusy { run_id, .. }) => {
+                CreateRunResponse::EnvironmentBusy(Json(busy(&failure, run_id)))
+            }
+            Err(CreateRunFailure::Failed(error)) => return Err(ServerError::log("cannot create the run", &error)),
         })
     }
 
@@ -156,29 +155,18 @@ impl RunsApi {
         id: Path<i64>,
         body: Json<Unchecked<RerunRequest>>,
     ) -> Result<RerunResponse, ServerError> {
-        let id = RunId(id.0);
-        let request = match domain::RerunRequest::from_json(&body.0.json) {
-            Ok(request) => request,
-            Err(error) => return Ok(RerunResponse::Invalid(Json(Problem::invalid_field(error)))),
-        };
-        let Some(original) = state.store.run(id).await? else {
-            return Ok(RerunResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
-        };
-        let results = if request.failed_only { state.store.test_results(id, 0, i64::MAX).await? } else { Vec::new() };
-        let new_run = match NewRun::rerun(&original, &request, &results, &state.system.limit_policy) {
-            Ok(new_run) => new_run,
-            Err(error) => return Ok(RerunResponse::Invalid(Json(Problem::invalid_field(error)))),
-        };
-        if let Err(error) = check_paths_exist(&state, &new_run.paths).await? {
-            let problem = Problem::invalid_field(FieldError::new(
-                "paths",
-                format!("run {id} cannot be repeated as it was: {}", error.message),
-            ));
-            return Ok(RerunResponse::Invalid(Json(problem)));
-        }
-        Ok(match start_run(&state, &new_run).await? {
+        Ok(match state.rerun(RunId(id.0), &body.0.json).await {
             Ok(run) => RerunResponse::Created(Json(run.into())),
-            Err(busy) => RerunResponse::EnvironmentBusy(Json(busy)),
+            Err(RerunFailure::NotFound(id)) => RerunResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))),
+            Err(RerunFailure::Refused(CreateRunFailure::Invalid(error))) => {
+                RerunResponse::Invalid(Json(Problem::invalid_field(error)))
+            }
+            Err(RerunFailure::Refused(failure @ CreateRunFailure::EnvironmentBusy { run_id, .. })) => {
+                RerunResponse::EnvironmentBusy(Json(busy(&failure, run_id)))
+            }
+            Err(RerunFailure::Refused(CreateRunFailure::Failed(error))) => {
+                return Err(ServerError::log("cannot create the run", &error));
+            }
         })
     }
 
@@ -387,88 +375,11 @@ fn not_active(run: &Run) -> Problem {
     Problem { run_id: Some(run.id.0), ..Problem::new("run_not_active", message) }
 }
 
-/// The run a create request asks for, filled in from its template if it names one.
-async fn new_run_from_request(
-    state: &AppState,
-    body: serde_json::Value,
-) -> Result<Result<NewRun, FieldError>, ServerError> {
-    let serde_json::Value::Object(mut fields) = body else {
-        return Ok(Err(FieldError::new("body", "expected a JSON object")));
-    };
-    let template = match fields.remove("template") {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(name)) => {
-            if let Err(error) = domain::check_template_name(&name) {
-                return Ok(Err(FieldError::new("template", error.message)));
-            }
-            match state.store.template(&name).await? {
-                Some(template) => Some(template),
-                None => return Ok(Err(FieldError::new("template", format!("no template is named `{name}`")))),
-            }
-        }
-        Some(_) => return Ok(Err(FieldError::new("template", "must be a template's name"))),
-    };
-    let asked = fields.clone();
-    if let Some(template) = &template {
-        fields = template.setup.fill_in(&fields);
+/// The 409 for a busy environment: the run holding it, named.
+fn busy(failure: &CreateRunFailure, holder: RunId) -> Problem {
+    Problem {
+        run_id: Some(holder.0),
+        field: Some("environment".into()),
+        ..Problem::new("environment_busy", failure.to_string())
     }
-    // A wrong value the template gave is the template's fault: say so, since the request
-    // itself may not even have the field.
-    let blame = |error: FieldError| match &template {
-        Some(template) if asked.get(top_field(&error.field)).is_none_or(serde_json::Value::is_null) => {
-            FieldError::new("template", format!("template `{}` no longer fits: {error}", template.name))
-        }
-        _ => error,
-    };
-    let mut new_run = match NewRun::from_json(&serde_json::Value::Object(fields), &state.system.limit_policy) {
-        Ok(new_run) => new_run,
-        Err(error) => return Ok(Err(blame(error))),
-    };
-    if let Err(error) = check_paths_exist(state, &new_run.paths).await? {
-        return Ok(Err(blame(error)));
-    }
-    new_run.template = template.map(|template| template.name);
-    Ok(Ok(new_run))
-}
-
-/// The request's own field that a field path such as `paths[2]` or `limits.timeout_s` is in.
-fn top_field(field: &str) -> &str {
-    field.split(['[', '.']).next().unwrap_or(field)
-}
-
-/// Stores `new_run` as queued and hands it to the runner, or says which run holds its
-/// environment.
-async fn start_run(state: &AppState, new_run: &NewRun) -> Result<Result<Run, Problem>, ServerError> {
-    match state.journal.create(new_run, &state.system.node, Utc::now()).await {
-        Ok(run) => {
-            state.runner.submit(run.clone());
-            Ok(Ok(run))
-        }
-        Err(CreateRunError::EnvironmentBusy { environment, run_id }) => Ok(Err(Problem {
-            run_id: Some(run_id.0),
-            field: Some("environment".into()),
-            ..Problem::new(
-                "environment_busy",
-                format!("environment {environment} is held by run {run_id} until it ends"),
-            )
-        })),
-        Err(CreateRunError::Store(error)) => Err(ServerError::log("cannot create the run", &error)),
-    }
-}
-
-/// Checks on disk that every path lies inside the test tree.
-pub(super) async fn check_paths_exist(
-    state: &AppState,
-    paths: &[String],
-) -> Result<Result<(), FieldError>, ServerError> {
-    let tree = state.tree.clone();
-    let paths = paths.to_vec();
-    tokio::task::spawn_blocking(move || {
-        for (index, path) in paths.iter().enumerate() {
-            tree.check(path).map_err(|error| FieldError::new(format!("paths[{index}]"), error.to_string()))?;
-        }
-        Ok(())
-    })
-    .await
-    .map_err(|err| ServerError::log("cannot check the paths", &err))
 }

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -11,9 +10,9 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::json_body::Unchecked;
 use super::models::{TemplateList, TemplateRequest, TemplateView};
 use super::problem::{Problem, ServerError};
-use super::runs::check_paths_exist;
 use super::{ApiTags, AppState};
-use crate::domain::{FieldError, TEMPLATES_MAX, TemplateSetup, check_template_name};
+use crate::domain::check_template_name;
+use crate::usecases::SaveTemplateFailure;
 
 pub struct TemplatesApi;
 
@@ -91,30 +90,18 @@ impl TemplatesApi {
         name: Path<String>,
         body: Json<Unchecked<TemplateRequest>>,
     ) -> Result<SaveTemplateResponse, ServerError> {
-        let invalid = |error: FieldError| Ok(SaveTemplateResponse::Invalid(Json(Problem::invalid_field(error))));
-        if let Err(error) = check_template_name(&name) {
-            return invalid(error);
-        }
-        let setup = match TemplateSetup::from_json(&body.0.json, &state.system.limit_policy) {
-            Ok(setup) => setup,
-            Err(error) => return invalid(error),
-        };
-        if let Err(error) = check_paths_exist(&state, &setup.paths).await? {
-            return invalid(error);
-        }
-        if state.store.template(&name).await?.is_none() && state.store.count_templates().await? >= TEMPLATES_MAX {
-            let problem = Problem::new(
-                "too_many_templates",
-                format!("the service keeps at most {TEMPLATES_MAX} templates; delete one first"),
-            );
-            return Ok(SaveTemplateResponse::TooMany(Json(problem)));
-        }
-        let (template, created) = state.store.put_template(&name, &setup, Utc::now()).await?;
-        tracing::info!(template = %template.name, created, "template saved");
-        Ok(if created {
-            SaveTemplateResponse::Created(Json(template.into()))
-        } else {
-            SaveTemplateResponse::Replaced(Json(template.into()))
+        Ok(match state.save_template(&name, &body.0.json).await {
+            Ok((template, true)) => SaveTemplateResponse::Created(Json(template.into())),
+            Ok((template, false)) => SaveTemplateResponse::Replaced(Json(template.into())),
+            Err(SaveTemplateFailure::Invalid(error)) => {
+                SaveTemplateResponse::Invalid(Json(Problem::invalid_field(error)))
+            }
+            Err(failure @ SaveTemplateFailure::TooMany) => {
+                SaveTemplateResponse::TooMany(Json(Problem::new("too_many_templates", failure.to_string())))
+            }
+            Err(SaveTemplateFailure::Failed(error)) => {
+                return Err(ServerError::log("cannot save the template", &error));
+            }
         })
     }
 

@@ -1,0 +1,11 @@
+//! What the API's requests do, between the HTTP handlers and the store, journal and runner:
+//! each use case checks its input with the domain, acts, and says what happened as a value
+//! (a run, or why not), so that a handler only translates it to HTTP.
+
+mod runs;
+mod state;
+mod templates;
+
+pub use runs::{CreateRunFailure, RerunFailure};
+pub use state::{AppState, SystemFacts};
+pub use templates::SaveTemplateFailure;
