@@ -4,22 +4,18 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::args::{
-    Connection, EnvsArgs, ListArgs, LogsArgs, RerunArgs, RunArgs, RunIdArgs, RunsArgs, TemplatesCommand, WaitArgs,
-};
-use super::client::{Client, parse, path_segment};
+use super::args::{Connection, EnvsArgs, ListArgs, LogsArgs, RerunArgs, RunArgs, RunIdArgs, RunsArgs, WaitArgs};
+use super::client::{Client, parse};
 use super::follow::LogSink;
-use super::models::{
-    EnvironmentList, LogPage, Run, RunPage, RunStatus, Template, TemplateList, TestResultList, TestTree,
-};
+use super::models::{EnvironmentList, LogPage, Run, RunPage, RunStatus, TestResultList, TestTree};
 use super::output::{self, Table, cell, say, status, status_style, tell};
 use super::{CliError, EXIT_FAILED, EXIT_PASSED, EXIT_RUN_ERROR};
 
-fn connect(connection: &Connection) -> Result<Client, CliError> {
+pub(super) fn connect(connection: &Connection) -> Result<Client, CliError> {
     Ok(Client::new(&connection.url, connection.token.clone())?)
 }
 
-fn variables(pairs: &[(String, String)]) -> Value {
+pub(super) fn variables(pairs: &[(String, String)]) -> Value {
     Value::from(
         pairs.iter().cloned().map(|(name, value)| (name, Value::from(value))).collect::<serde_json::Map<_, _>>(),
     )
@@ -162,7 +158,7 @@ pub async fn runs(args: RunsArgs) -> Result<u8, CliError> {
     Ok(EXIT_PASSED)
 }
 
-fn shorten(text: &str, max_chars: usize) -> String {
+pub(super) fn shorten(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text.to_owned();
     }
@@ -230,11 +226,11 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     Ok(EXIT_PASSED)
 }
 
-fn pairs(variables: &BTreeMap<String, String>) -> String {
+pub(super) fn pairs(variables: &BTreeMap<String, String>) -> String {
     variables.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join(" ")
 }
 
-fn print_facts(facts: &[(&str, String)]) {
+pub(super) fn print_facts(facts: &[(&str, String)]) {
     let width = facts.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
     for (key, value) in facts {
         say(format!("  {key:<width$}  {value}"));
@@ -321,92 +317,4 @@ pub async fn envs(args: EnvsArgs) -> Result<u8, CliError> {
     }
     say(format!("{free} of {} environments free", list.items.len()));
     Ok(EXIT_PASSED)
-}
-
-pub async fn templates(command: TemplatesCommand) -> Result<u8, CliError> {
-    match command {
-        TemplatesCommand::List(args) => {
-            let client = connect(&args.connection)?;
-            let answer = client.get("/templates").await?;
-            if args.json {
-                output::json(&answer);
-                return Ok(EXIT_PASSED);
-            }
-            let list: TemplateList = parse(&answer)?;
-            if list.items.is_empty() {
-                say("no templates; save one with `testbay templates save NAME --env N PATH...`");
-                return Ok(EXIT_PASSED);
-            }
-            let mut table = Table::new(vec!["NAME", "ENV", "TIMEOUT", "PATHS", "DESCRIPTION"]);
-            for template in &list.items {
-                table.row(vec![
-                    cell(template.name.clone()),
-                    cell(template.environment.to_string()),
-                    cell(template.timeout_s.map_or_else(|| "-".into(), |s| format!("{s} s"))),
-                    cell(shorten(&template.paths.join(" "), 50)),
-                    cell(template.description.clone().unwrap_or_default()),
-                ]);
-            }
-            output::print(&table.render());
-        }
-        TemplatesCommand::Show(args) => {
-            let client = connect(&args.connection)?;
-            let answer = client.get(&format!("/templates/{}", path_segment(&args.name))).await?;
-            if args.json {
-                output::json(&answer);
-            } else {
-                print_template(&parse(&answer)?);
-            }
-        }
-        TemplatesCommand::Save(args) => {
-            let client = connect(&args.connection)?;
-            let mut body = json!({ "environment": args.environment, "paths": args.paths });
-            if !args.variables.is_empty() {
-                body["variables"] = variables(&args.variables);
-            }
-            if let Some(timeout) = args.timeout {
-                body["timeout_s"] = timeout.into();
-            }
-            if let Some(description) = args.description {
-                body["description"] = description.into();
-            }
-            let (answer, created) = client.put(&format!("/templates/{}", path_segment(&args.name)), &body).await?;
-            if args.json {
-                output::json(&answer);
-            } else {
-                let template: Template = parse(&answer)?;
-                let what = if created { "saved" } else { "replaced" };
-                say(format!(
-                    "template {} {what}; start it with `testbay run --template {}`",
-                    template.name, template.name
-                ));
-            }
-        }
-        TemplatesCommand::Delete(args) => {
-            let client = connect(&args.connection)?;
-            client.delete(&format!("/templates/{}", path_segment(&args.name))).await?;
-            if !args.json {
-                say(format!("template {} deleted", args.name));
-            }
-        }
-    }
-    Ok(EXIT_PASSED)
-}
-
-fn print_template(template: &Template) {
-    say(format!("template {}", template.name));
-    let mut facts: Vec<(&str, String)> = Vec::new();
-    if let Some(description) = &template.description {
-        facts.push(("description", description.clone()));
-    }
-    facts.push(("environment", template.environment.to_string()));
-    facts.push(("paths", template.paths.join(" ")));
-    if !template.variables.is_empty() {
-        facts.push(("variables", pairs(&template.variables)));
-    }
-    if let Some(timeout) = template.timeout_s {
-        facts.push(("timeout", format!("{timeout} s")));
-    }
-    facts.push(("updated", output::local_time(&template.updated_at)));
-    print_facts(&facts);
 }

@@ -12,6 +12,7 @@ mod commands;
 mod follow;
 mod models;
 mod output;
+mod templates;
 
 use std::process::ExitCode;
 
@@ -55,7 +56,7 @@ pub fn main(command: ClientCommand) -> ExitCode {
             ClientCommand::Cancel(args) => commands::cancel(args).await,
             ClientCommand::Tests(args) => commands::tests(args).await,
             ClientCommand::Envs(args) => commands::envs(args).await,
-            ClientCommand::Templates(command) => commands::templates(command).await,
+            ClientCommand::Templates(command) => templates::run(command).await,
         }
     });
     ExitCode::from(result.unwrap_or_else(|error| report(&error)))

@@ -16,6 +16,7 @@
 
 mod command;
 mod context;
+mod ending;
 mod log;
 mod report;
 mod sandbox;

@@ -10,7 +10,8 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tracing::warn;
 
 use super::context::RunContext;
-use super::supervisor::{StopReason, supervise};
+use super::ending::StopReason;
+use super::supervisor::supervise;
 use crate::domain::{Run, RunId, RunStatus};
 
 enum Message {

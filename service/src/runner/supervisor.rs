@@ -4,7 +4,7 @@
 
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
-use std::process::{ExitStatus, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, killpg};
@@ -18,10 +18,11 @@ use tracing::{Instrument, error, info, info_span, warn};
 
 use super::command::pytest_command;
 use super::context::RunContext;
+use super::ending::{StopReason, contain_leftovers, ending_of};
 use super::log::LogBuffer;
 use super::report::{ReportEvent, parse_line};
 use super::sandbox::RunSandbox;
-use crate::domain::{Limits, ResourceUsage, Run, RunStatus, TestResult};
+use crate::domain::{ResourceUsage, Run, RunStatus, TestResult};
 use crate::journal::{Ending, RunWriter};
 use crate::store::StoreError;
 
@@ -31,32 +32,6 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// Tries to start pytest when the kernel refuses for want of memory or processes.
 const SPAWN_ATTEMPTS: u32 = 4;
 const SPAWN_RETRY_DELAY: Duration = Duration::from_millis(100);
-
-/// Why a run is being stopped before pytest ends by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StopReason {
-    Cancelled,
-    TimedOut,
-    Shutdown,
-}
-
-impl StopReason {
-    fn status(self) -> RunStatus {
-        match self {
-            StopReason::Cancelled => RunStatus::Cancelled,
-            StopReason::TimedOut => RunStatus::TimedOut,
-            StopReason::Shutdown => RunStatus::Interrupted,
-        }
-    }
-
-    fn message(self, limits: &Limits) -> String {
-        match self {
-            StopReason::Cancelled => "cancelled by request".into(),
-            StopReason::TimedOut => format!("stopped after its timeout of {} s", limits.timeout_s),
-            StopReason::Shutdown => "the Testbay service stopped during this run".into(),
-        }
-    }
-}
 
 /// Runs `run` to its end and returns it as stored then; `None` when it had already ended.
 pub(super) async fn supervise(
@@ -349,65 +324,6 @@ impl<'a> Supervisor<'a> {
             }),
             None => {}
         }
-    }
-}
-
-/// Kills whatever is left in the run's sandbox, reads what the run used and removes it.
-async fn contain_leftovers(sandbox: RunSandbox) -> ResourceUsage {
-    // Killing waits (briefly) for the kernel: not on an async worker.
-    let result = tokio::task::spawn_blocking(move || {
-        sandbox.kill_all()?;
-        let usage = sandbox.usage();
-        sandbox.remove()?;
-        Ok::<_, std::io::Error>(usage)
-    })
-    .await
-    .unwrap_or_else(|join_error| Err(std::io::Error::other(join_error)));
-    result.unwrap_or_else(|error| {
-        error!(error = %error, "cannot clear the run's cgroup; processes of it may be left");
-        ResourceUsage::default()
-    })
-}
-
-/// How a run ended, from pytest's exit, the reason it was stopped and what its sandbox saw.
-fn ending_of(
-    exit: std::io::Result<ExitStatus>,
-    stop: Option<StopReason>,
-    limits: &Limits,
-    resources: ResourceUsage,
-) -> Ending {
-    let (status, exit_code, message) = match (exit, stop) {
-        (Err(err), stop) => {
-            (stop.map_or(RunStatus::Error, StopReason::status), None, Some(format!("lost track of pytest: {err}")))
-        }
-        (Ok(exit), Some(reason)) => (reason.status(), exit.code(), Some(reason.message(limits))),
-        (Ok(exit), None) => (RunStatus::from_pytest_exit(exit.code()), exit.code(), exit_message(exit)),
-    };
-    let message = if resources.oom_killed {
-        let oom = format!(
-            "the OOM killer killed a process of the run at its memory limit of {} MiB",
-            limits.memory_bytes / (1024 * 1024)
-        );
-        Some(message.map_or(oom.clone(), |message| format!("{oom}; {message}")))
-    } else {
-        message
-    };
-    Ending { status, exit_code, message, resources }
-}
-
-/// What pytest's own exit means, when its status alone does not say.
-fn exit_message(exit: ExitStatus) -> Option<String> {
-    match exit.code() {
-        Some(0 | 1) => None,
-        Some(2) => Some("pytest was interrupted".into()),
-        Some(3) => Some("pytest hit an internal error".into()),
-        Some(4) => Some("pytest could not use its arguments".into()),
-        Some(5) => Some("no tests were collected".into()),
-        Some(code) => Some(format!("pytest exited with code {code}")),
-        None => Some(match std::os::unix::process::ExitStatusExt::signal(&exit) {
-            Some(signal) => format!("pytest was killed by signal {signal}"),
-            None => "pytest ended without an exit code".into(),
-        }),
     }
 }
 

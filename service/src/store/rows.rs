@@ -7,10 +7,14 @@ use std::ops::Bound;
 
 use surrealdb::types::{Array, RecordId, RecordIdKey, RecordIdKeyRange, SurrealValue};
 
+mod log_chunks;
+
+pub(super) use log_chunks::LogChunkRow;
+
 use super::StoreError;
 use crate::domain::{
-    Counts, Enforcement, EnvironmentHold, Limits, LogChunk, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunStatus,
-    Template, TemplateSetup, TestOutcome, TestResult,
+    Counts, Enforcement, EnvironmentHold, Limits, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunStatus, Template,
+    TemplateSetup, TestOutcome, TestResult,
 };
 
 pub(super) fn run_record(id: RunId) -> RecordId {
@@ -275,105 +279,6 @@ impl TryFrom<TestResultRow> for TestResult {
     }
 }
 
-/// A batch of a run's log: the text of one or more consecutive log events. When it holds more
-/// than one, `piece_seqs` and `piece_ends` give each event's sequence number and the byte
-/// where its text ends, so that a client resuming after any of them gets the rest exactly.
-#[derive(Debug, SurrealValue)]
-pub(super) struct LogChunkRow {
-    pub run: RecordId,
-    /// The last event's sequence number.
-    pub seq: i64,
-    pub byte_offset: i64,
-    pub byte_end: i64,
-    pub text: String,
-    pub piece_seqs: Option<Vec<i64>>,
-    pub piece_ends: Option<Vec<i64>>,
-}
-
-/// Text merged into one row at most; a longer batch is stored as several rows.
-const LOG_ROW_BYTES: usize = 256 * 1024;
-
-impl LogChunkRow {
-    /// Rows for consecutive log events, in order: as few as the row size allows.
-    pub fn batch(run: RunId, events: &[LogChunk]) -> Vec<LogChunkRow> {
-        let mut rows = Vec::new();
-        let mut pieces: &[LogChunk] = events;
-        while !pieces.is_empty() {
-            let mut taken = 0;
-            let mut bytes = 0;
-            while taken < pieces.len() && (taken == 0 || bytes + pieces[taken].text.len() <= LOG_ROW_BYTES) {
-                bytes += pieces[taken].text.len();
-                taken += 1;
-            }
-            let (row, rest) = pieces.split_at(taken);
-            rows.push(LogChunkRow::merged(run, row));
-            pieces = rest;
-        }
-        rows
-    }
-
-    /// Rows for consecutive log events, none holding events on both sides of `apart_after`.
-    pub fn batch_apart(run: RunId, events: &[LogChunk], apart_after: Option<i64>) -> Vec<LogChunkRow> {
-        let Some(apart_after) = apart_after else { return LogChunkRow::batch(run, events) };
-        let split = events.partition_point(|event| event.seq <= apart_after);
-        let (before, after) = events.split_at(split);
-        let mut rows = LogChunkRow::batch(run, before);
-        rows.extend(LogChunkRow::batch(run, after));
-        rows
-    }
-
-    fn merged(run: RunId, pieces: &[LogChunk]) -> LogChunkRow {
-        let first = &pieces[0];
-        let last = &pieces[pieces.len() - 1];
-        let (piece_seqs, piece_ends) = if pieces.len() > 1 {
-            (
-                Some(pieces.iter().map(|piece| piece.seq).collect()),
-                Some(pieces.iter().map(|piece| piece.byte_end() as i64).collect()),
-            )
-        } else {
-            (None, None)
-        };
-        LogChunkRow {
-            run: run_record(run),
-            seq: last.seq,
-            byte_offset: first.byte_offset as i64,
-            byte_end: last.byte_end() as i64,
-            text: pieces.iter().map(|piece| piece.text.as_str()).collect(),
-            piece_seqs,
-            piece_ends,
-        }
-    }
-
-    /// The row as the log events it was made of.
-    pub fn into_pieces(self) -> Vec<LogChunk> {
-        let offset = u64::try_from(self.byte_offset).unwrap_or(0);
-        let (Some(seqs), Some(ends)) = (self.piece_seqs, self.piece_ends) else {
-            return vec![LogChunk { seq: self.seq, byte_offset: offset, text: self.text }];
-        };
-        let mut pieces = Vec::with_capacity(seqs.len());
-        let mut start = offset;
-        for (seq, end) in seqs.into_iter().zip(ends) {
-            let end = u64::try_from(end).unwrap_or(start).max(start);
-            let from = usize::try_from(start - offset).unwrap_or(usize::MAX).min(self.text.len());
-            let to = usize::try_from(end - offset).unwrap_or(usize::MAX).min(self.text.len());
-            pieces.push(LogChunk {
-                seq,
-                byte_offset: start,
-                text: self.text.get(from..to).unwrap_or_default().to_owned(),
-            });
-            start = end;
-        }
-        pieces
-    }
-}
-
-impl From<LogChunkRow> for LogChunk {
-    /// The row as one piece of log, for reading the log by offset.
-    fn from(row: LogChunkRow) -> Self {
-        LogChunk { seq: row.seq, byte_offset: u64::try_from(row.byte_offset).unwrap_or(0), text: row.text }
-    }
-}
-
 #[derive(Debug, SurrealValue)]
 pub(super) struct EnvironmentRow {
     id: RecordId,
@@ -425,35 +330,5 @@ impl TryFrom<TemplateRow> for Template {
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn piece(seq: i64, byte_offset: u64, text: &str) -> LogChunk {
-        LogChunk { seq, byte_offset, text: text.to_owned() }
-    }
-
-    #[test]
-    fn a_batch_of_log_events_is_one_row_that_splits_back_into_them() {
-        let events = [piece(3, 10, "héllo "), piece(5, 17, "wörld"), piece(9, 23, "\n")];
-        let rows = LogChunkRow::batch(RunId(1), &events);
-        assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].seq, rows[0].byte_offset, rows[0].byte_end), (9, 10, 24));
-        let [row] = <[LogChunkRow; 1]>::try_from(rows).expect("one row");
-        assert_eq!(row.into_pieces(), events);
-    }
-
-    #[test]
-    fn a_long_batch_is_cut_into_rows_at_event_boundaries() {
-        let big = "x".repeat(LOG_ROW_BYTES - 10);
-        let events =
-            [piece(1, 0, &big), piece(2, big.len() as u64, "0123456789abc"), piece(3, big.len() as u64 + 13, "z")];
-        let rows = LogChunkRow::batch(RunId(1), &events);
-        assert_eq!(rows.iter().map(|row| row.seq).collect::<Vec<_>>(), [1, 3]);
-        let pieces: Vec<LogChunk> = rows.into_iter().flat_map(LogChunkRow::into_pieces).collect();
-        assert_eq!(pieces, events);
     }
 }
