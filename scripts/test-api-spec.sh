@@ -22,8 +22,11 @@ fi
 [ -x "$TESTBAY_BIN" ] || die "no testbay binary at $TESTBAY_BIN: build it (cargo build -p testbay) or set TESTBAY_BIN"
 
 data="$(mktemp -d)"
+# schemathesis adds users (POST /users); the service's own token keeps its requests an admin's
+# after that, so that every operation stays reachable.
+token="schemathesis-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 "$TESTBAY_BIN" serve --listen 127.0.0.1:0 --data-dir "$data" --tests-root "$REPO_ROOT/sample_tests" \
-    --python "$REPO_ROOT/.venv/bin/python" --max-concurrent-runs 2 2>"$data/service.log" &
+    --python "$REPO_ROOT/.venv/bin/python" --max-concurrent-runs 2 --token "$token" 2>"$data/service.log" &
 pid=$!
 cleanup() {
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
@@ -36,7 +39,7 @@ say "checking the spec against the service with schemathesis $SCHEMATHESIS_VERSI
 # Event streams never end: schemathesis reads each for the request timeout, then checks what came.
 status=0
 "$venv/bin/schemathesis" --config-file openapi/schemathesis.toml run "$url/openapi.json" \
-    --checks all --max-examples 25 --seed "${TESTBAY_SCHEMATHESIS_SEED:-20261130}" --request-timeout 2 \
+    --header "Authorization: Bearer $token" --checks all --max-examples 25 --seed "${TESTBAY_SCHEMATHESIS_SEED:-20261130}" --request-timeout 2 \
     --no-color || status=$?
 if [ "$status" -ne 0 ]; then
     echo "--- the service's log (last 40 lines) ---" >&2

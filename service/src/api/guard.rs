@@ -5,8 +5,7 @@
 //! - A write (`POST`, `PUT`, `PATCH`, `DELETE`) that carries an `Origin` must come from the
 //!   service's own origin (or one given with `--allowed-origin`), which defeats CSRF.
 //! - A write's body must declare its size, at most 64 KiB.
-//! - With a token, every `/api` request must present it as `Authorization: Bearer TOKEN` (or
-//!   `?access_token=TOKEN`, for `EventSource`, which cannot set headers).
+//! - Every `/api` request has a caller (see `identity`), or is refused with 401.
 
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use poem::http::{Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use poem_openapi::payload::Json;
 
+use super::identity::Identify;
 use super::problem::Problem;
 
 /// Who may talk to the service.
@@ -23,6 +23,8 @@ pub struct AccessPolicy {
     pub allowed_hosts: Vec<String>,
     /// Origins (`scheme://host:port`) accepted for writes besides the service's own.
     pub allowed_origins: Vec<String>,
+    /// The service's own token (`--token`): required of every `/api` request while no users
+    /// exist, and an admin's token after.
     pub token: Option<String>,
 }
 
@@ -38,22 +40,6 @@ impl AccessPolicy {
             .or_else(|| origin.strip_prefix("https://"))
             .is_some_and(|authority| authority.eq_ignore_ascii_case(host_header));
         same_origin || self.allowed_origins.iter().any(|allowed| allowed.eq_ignore_ascii_case(origin))
-    }
-
-    fn token_presented(&self, request: &Request) -> bool {
-        let Some(token) = &self.token else { return true };
-        let bearer = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "));
-        let query = request
-            .uri()
-            .query()
-            .into_iter()
-            .flat_map(|query| query.split('&'))
-            .find_map(|pair| pair.strip_prefix("access_token="));
-        [bearer, query].into_iter().flatten().any(|presented| constant_time_eq(presented.as_bytes(), token.as_bytes()))
     }
 
     fn check(&self, request: &Request) -> Result<(), (StatusCode, Problem)> {
@@ -76,12 +62,6 @@ impl AccessPolicy {
         }
         if is_write {
             check_body_size(request)?;
-        }
-        if request.uri().path().starts_with("/api") && !self.token_presented(request) {
-            return Err((
-                StatusCode::UNAUTHORIZED,
-                Problem::new("unauthorized", "this service needs a token: send `Authorization: Bearer TOKEN`"),
-            ));
         }
         Ok(())
     }
@@ -117,33 +97,43 @@ fn is_loopback_name(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+pub struct Guard {
+    pub policy: Arc<AccessPolicy>,
+    pub identify: Arc<Identify>,
 }
-
-pub struct Guard(pub Arc<AccessPolicy>);
 
 impl<E: Endpoint> Middleware<E> for Guard {
     type Output = GuardEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        GuardEndpoint { inner, policy: Arc::clone(&self.0) }
+        GuardEndpoint { inner, policy: Arc::clone(&self.policy), identify: Arc::clone(&self.identify) }
     }
 }
 
 pub struct GuardEndpoint<E> {
     inner: E,
     policy: Arc<AccessPolicy>,
+    identify: Arc<Identify>,
 }
 
 impl<E: Endpoint> Endpoint for GuardEndpoint<E> {
     type Output = Response;
 
-    async fn call(&self, request: Request) -> Result<Response> {
-        match self.policy.check(&request) {
-            Ok(()) => self.inner.call(request).await.map(IntoResponse::into_response),
-            Err((status, problem)) => Ok(Json(problem).with_status(status).into_response()),
+    async fn call(&self, mut request: Request) -> Result<Response> {
+        let refused = |(status, problem): (StatusCode, Problem)| Ok(Json(problem).with_status(status).into_response());
+        if let Err(refusal) = self.policy.check(&request) {
+            return refused(refusal);
         }
+        // The page, its assets and the spec are public; the API knows its caller.
+        if request.uri().path().starts_with("/api") {
+            match self.identify.caller(&request).await {
+                Ok(caller) => {
+                    request.extensions_mut().insert(caller);
+                }
+                Err(refusal) => return refused(refusal),
+            }
+        }
+        self.inner.call(request).await.map(IntoResponse::into_response)
     }
 }
 

@@ -5,20 +5,22 @@
 mod allow;
 mod catalog;
 mod guard;
+mod identity;
 mod json_body;
 mod junit;
 mod live;
 mod models;
 mod page;
 mod problem;
+mod request_log;
 mod runs;
 mod spec;
 mod templates;
+mod users;
 
 use std::sync::Arc;
 
 use poem::endpoint::make_sync;
-use poem::middleware::Tracing;
 use poem::web::{Html, Json};
 use poem::{Endpoint, EndpointExt, Route, get};
 use poem_openapi::{OpenApiService, Tags};
@@ -39,12 +41,14 @@ enum ApiTags {
     Live,
     /// The test tree, the environments, the service's limits and health.
     Catalog,
+    /// Users and their tokens, and who the caller is.
+    Users,
 }
 
-type Apis = (runs::RunsApi, templates::TemplatesApi, live::LiveApi, catalog::CatalogApi);
+type Apis = (runs::RunsApi, templates::TemplatesApi, live::LiveApi, catalog::CatalogApi, users::UsersApi);
 
 fn api_service() -> OpenApiService<Apis, ()> {
-    let apis = (runs::RunsApi, templates::TemplatesApi, live::LiveApi, catalog::CatalogApi);
+    let apis = (runs::RunsApi, templates::TemplatesApi, live::LiveApi, catalog::CatalogApi, users::UsersApi);
     OpenApiService::new(apis, "Testbay", env!("CARGO_PKG_VERSION"))
         .description(
             "Runs pytest suites on a shared machine. A run takes a test environment (1-100) for \
@@ -68,6 +72,7 @@ pub fn spec_json() -> String {
 
 /// Every route of the service, guarded by `policy`.
 pub fn routes(state: Arc<AppState>, policy: AccessPolicy) -> impl Endpoint {
+    let identify = Arc::new(identity::Identify::new(policy.token.clone(), state.store.clone()));
     let spec = spec(&state.system.limit_policy);
     let methods = Arc::new(AllowedMethods::from_spec(&spec, "/api"));
     let api = api_service();
@@ -81,11 +86,12 @@ pub fn routes(state: Arc<AppState>, policy: AccessPolicy) -> impl Endpoint {
         .at("/", get(page::page))
         .at("/*path", get(page::page))
         .data(state)
-        .with(guard::Guard(Arc::new(policy)))
+        .data(Arc::clone(&identify))
+        .with(guard::Guard { policy: Arc::new(policy), identify })
         .catch_all_error(problem::to_problem)
         .around(move |endpoint, request| {
             let methods = Arc::clone(&methods);
             async move { methods.call(&endpoint, request).await }
         })
-        .with(Tracing)
+        .around(|endpoint, request| async move { request_log::logged(&endpoint, request).await })
 }

@@ -15,12 +15,13 @@ use super::guard::MAX_BODY_BYTES;
 use crate::domain::{
     CPU_MIN_MILLICORES, ENVIRONMENT_MAX, ENVIRONMENT_MIN, LimitPolicy, MEMORY_MIN_MB, MIB, PATH_MAX_CHARS,
     PATH_PATTERN, PATHS_MAX, PIDS_MIN, TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATE_NAME_PATTERN,
-    TIMEOUT_MIN_S, USER_MAX_CHARS, USER_PATTERN, VARIABLE_NAME_MAX_CHARS, VARIABLE_NAME_PATTERN,
-    VARIABLE_VALUE_MAX_CHARS, VARIABLE_VALUE_PATTERN, VARIABLES_MAX,
+    TIMEOUT_MIN_S, USER_MAX_CHARS, USER_NAME_MAX_CHARS, USER_NAME_PATTERN, USER_PATTERN, VARIABLE_NAME_MAX_CHARS,
+    VARIABLE_NAME_PATTERN, VARIABLE_VALUE_MAX_CHARS, VARIABLE_VALUE_PATTERN, VARIABLES_MAX,
 };
 
 /// Completes `spec`, the generated document, for a service with `policy`.
 pub fn complete(spec: &mut Value, policy: &LimitPolicy) {
+    state_security(spec);
     let schemas = &mut spec["components"]["schemas"];
     state_request_rules(schemas, policy);
     let Some(paths) = spec["paths"].as_object_mut() else { return };
@@ -33,6 +34,25 @@ pub fn complete(spec: &mut Value, policy: &LimitPolicy) {
             add_statuses_answered_before_handlers(operation);
         }
     }
+}
+
+/// How a request shows its token: none is needed while the service has no users and no
+/// `--token` (on loopback); otherwise a user's token or the service's.
+fn state_security(spec: &mut Value) {
+    spec["components"]["securitySchemes"] = json!({
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A user's token (`testbay users add`), or the service's own `--token`.",
+        },
+        "access_token": {
+            "type": "apiKey",
+            "in": "query",
+            "name": "access_token",
+            "description": "The same token in the query, for `EventSource`, which cannot send headers.",
+        },
+    });
+    spec["security"] = json!([{"bearer": []}, {"access_token": []}, {}]);
 }
 
 fn user() -> Value {
@@ -52,6 +72,10 @@ fn paths() -> Value {
 
 fn template_name() -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": TEMPLATE_NAME_MAX_CHARS, "pattern": TEMPLATE_NAME_PATTERN})
+}
+
+fn user_name() -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": USER_NAME_MAX_CHARS, "pattern": USER_NAME_PATTERN})
 }
 
 fn variables() -> Value {
@@ -92,6 +116,7 @@ fn state_request_rules(schemas: &mut Value, policy: &LimitPolicy) {
             ],
         ),
         ("RerunRequest", vec![("failed_only", json!({"type": "boolean"})), ("user", user())]),
+        ("AddUserRequest", vec![("name", user_name()), ("admin", json!({"type": "boolean"}))]),
         (
             "TemplateRequest",
             vec![
@@ -198,8 +223,12 @@ fn link_created_resources(operation: &mut Value) {
 fn state_parameter_rules(path: &str, operation: &mut Value) {
     let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) else { return };
     for parameter in parameters {
-        if parameter["in"] == "path" && parameter["name"] == "name" && path.starts_with("/templates/") {
-            parameter["schema"] = template_name();
+        if parameter["in"] == "path" && parameter["name"] == "name" {
+            if path.starts_with("/templates/") {
+                parameter["schema"] = template_name();
+            } else if path.starts_with("/users/") {
+                parameter["schema"] = user_name();
+            }
         }
         let schema = &mut parameter["schema"];
         let range = match schema["format"].as_str() {

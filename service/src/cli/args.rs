@@ -25,6 +25,9 @@ pub enum ClientCommand {
     /// List, show, save and delete run templates
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Add users, list them, and give or revoke their tokens (admins only, once users exist)
+    #[command(subcommand)]
+    Users(UsersCommand),
 }
 
 #[derive(Clone, Debug, Args)]
@@ -218,4 +221,41 @@ fn parse_variable(text: &str) -> Result<(String, String), String> {
         Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
         _ => Err(format!("expected NAME=VALUE, got `{text}`")),
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user and print their token (shown this once); the first user turns on tokens
+    Add(AddUserArgs),
+    /// List the users
+    List(ListArgs),
+    /// Give a user a new token and print it; the old one stops working
+    Token(UserNameArgs),
+    /// Revoke a user's token: it stops working at once
+    Revoke(UserNameArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddUserArgs {
+    /// The user's name: letters, digits, `.`, `_` and `-`.
+    pub name: String,
+    /// The user manages users and may act for others.
+    #[arg(long)]
+    pub admin: bool,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct UserNameArgs {
+    /// The user's name.
+    pub name: String,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
 }

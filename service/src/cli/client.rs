@@ -89,6 +89,11 @@ impl Client {
         self.send_raw(self.request(Method::DELETE, api_path)).await.map(drop)
     }
 
+    /// DELETE, and the JSON it answers with.
+    pub async fn delete_json(&self, api_path: &str) -> Result<Value, ClientError> {
+        self.send(self.request(Method::DELETE, api_path)).await
+    }
+
     /// The body of a non-JSON answer, e.g. a JUnit XML report.
     pub async fn get_text(&self, api_path: &str) -> Result<String, ClientError> {
         let response = self.send_raw(self.request(Method::GET, api_path)).await?;

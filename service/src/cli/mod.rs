@@ -13,6 +13,7 @@ mod follow;
 mod models;
 mod output;
 mod templates;
+mod users;
 
 use std::process::ExitCode;
 
@@ -57,6 +58,7 @@ pub fn main(command: ClientCommand) -> ExitCode {
             ClientCommand::Tests(args) => commands::tests(args).await,
             ClientCommand::Envs(args) => commands::envs(args).await,
             ClientCommand::Templates(command) => templates::run(command).await,
+            ClientCommand::Users(command) => users::run(command).await,
         }
     });
     ExitCode::from(result.unwrap_or_else(|error| report(&error)))

@@ -148,3 +148,22 @@ mod tests {
         assert!(matches!(serde_json::from_str(event), Ok(RunEvent::Test {})));
     }
 }
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub admin: bool,
+    pub created_at: DateTime<Utc>,
+    pub token_issued_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct UserList {
+    pub items: Vec<User>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct IssuedToken {
+    pub user: User,
+    pub token: String,
+}

@@ -6,6 +6,7 @@ mod new_run;
 mod retention;
 mod run;
 mod template;
+mod user;
 
 pub use limits::{
     CPU_MIN_MILLICORES, Enforcement, LimitPolicy, Limits, MEMORY_MIN_MB, MIB, PIDS_MIN, ResourceUsage, TIMEOUT_MIN_S,
@@ -24,3 +25,4 @@ pub use template::{
     TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATE_NAME_PATTERN, TEMPLATES_MAX, Template,
     TemplateSetup, check_template_name,
 };
+pub use user::{USER_NAME_MAX_CHARS, USER_NAME_PATTERN, User, check_user_name, new_token, token_hash};

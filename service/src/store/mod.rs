@@ -15,6 +15,7 @@ mod run_events;
 mod run_list;
 mod runs;
 mod templates;
+mod users;
 
 use std::time::Duration;
 

@@ -324,3 +324,42 @@ async fn the_readme_ci_line_works_as_written() {
     assert_eq!(runs["items"].as_array().map(Vec::len), Some(1), "{runs}");
     app.stop().await;
 }
+
+/// `testbay users`: the first admin from loopback, then tokens that work, are listed without
+/// their secret, and stop working when revoked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_are_managed_from_the_command_line() {
+    let app = TestApp::spawn().await;
+    let added = run_cli(&app.address, &["users", "add", "root", "--admin"]).await;
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let root = added.stdout.trim().to_owned();
+    assert!(root.starts_with("tb_"), "the token alone on stdout: {}", added.stdout);
+    assert!(added.stderr.contains("admin root added"), "{}", added.stderr);
+
+    let refused = run_cli(&app.address, &["users", "list"]).await;
+    assert_eq!(refused.code, 3, "without a token, once users exist: {}", refused.stderr);
+    let as_root = |args: &'static [&'static str]| {
+        let root = root.clone();
+        let address = app.address.clone();
+        async move {
+            let output = testbay(&address, args).env("TESTBAY_TOKEN", &root).output().await.expect("the client runs");
+            (output.status.code(), String::from_utf8_lossy(&output.stdout).into_owned())
+        }
+    };
+    let (code, ada) = as_root(&["users", "add", "ada"]).await;
+    assert_eq!(code, Some(0));
+    let (code, list) = as_root(&["users", "list"]).await;
+    assert_eq!(code, Some(0));
+    assert!(list.contains("ada") && list.contains("root"), "{list}");
+    assert!(!list.contains(ada.trim()), "no token is listed: {list}");
+
+    let (code, _) = as_root(&["users", "revoke", "ada"]).await;
+    assert_eq!(code, Some(0));
+    let revoked = testbay(&app.address, &["runs"]).env("TESTBAY_TOKEN", ada.trim()).output().await.expect("runs");
+    assert_eq!(revoked.status.code(), Some(3), "a revoked token is refused");
+    let (code, renewed) = as_root(&["users", "token", "ada"]).await;
+    assert_eq!(code, Some(0));
+    let works = testbay(&app.address, &["runs"]).env("TESTBAY_TOKEN", renewed.trim()).output().await.expect("runs");
+    assert_eq!(works.status.code(), Some(0), "{}", String::from_utf8_lossy(&works.stderr));
+    app.stop().await;
+}

@@ -14,3 +14,4 @@ mod security;
 mod shared_database;
 mod spec;
 mod templates;
+mod users;

@@ -1,5 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .add_user_request import AddUserRequest
+from .caller_kind import CallerKind
+from .caller_view import CallerView
 from .counts_view import CountsView
 from .database_kind import DatabaseKind
 from .database_view import DatabaseView
@@ -11,6 +14,7 @@ from .follow_run_response_200_event import FollowRunResponse200Event
 from .follow_runs_response_200 import FollowRunsResponse200
 from .follow_runs_response_200_event import FollowRunsResponse200Event
 from .health import Health
+from .issued_token import IssuedToken
 from .limits_request import LimitsRequest
 from .limits_view import LimitsView
 from .list_change_view import ListChangeView
@@ -54,8 +58,13 @@ from .test_result_view import TestResultView
 from .test_tree_view import TestTreeView
 from .tree_entry_kind import TreeEntryKind
 from .tree_entry_view import TreeEntryView
+from .user_list import UserList
+from .user_view import UserView
 
 __all__ = (
+    "AddUserRequest",
+    "CallerKind",
+    "CallerView",
     "CountsView",
     "DatabaseKind",
     "DatabaseView",
@@ -67,6 +76,7 @@ __all__ = (
     "FollowRunsResponse200",
     "FollowRunsResponse200Event",
     "Health",
+    "IssuedToken",
     "LimitsRequest",
     "LimitsView",
     "ListChangeView",
@@ -110,4 +120,6 @@ __all__ = (
     "TestTreeView",
     "TreeEntryKind",
     "TreeEntryView",
+    "UserList",
+    "UserView",
 )

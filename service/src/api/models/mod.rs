@@ -4,8 +4,10 @@ mod catalog;
 mod live;
 mod runs;
 mod templates;
+mod users;
 
 pub use catalog::*;
 pub use live::*;
 pub use runs::*;
 pub use templates::*;
+pub use users::*;

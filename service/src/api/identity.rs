@@ -1,0 +1,159 @@
+//! Who makes an `/api` request: a user by their token once users exist; before that anyone who
+//! reached the service, or, when it has a `--token`, whoever presents it. Tokens come as
+//! `Authorization: Bearer TOKEN`, or as `?access_token=TOKEN` for `EventSource`, which cannot
+//! set headers. Wrong tokens from one address are answered ever more slowly.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use poem::Request;
+use poem::http::{StatusCode, header};
+
+use super::problem::Problem;
+use crate::domain::token_hash;
+use crate::store::Store;
+use crate::usecases::Caller;
+
+/// How long the failed attempts of an address are remembered.
+const FAILURE_MEMORY: Duration = Duration::from_secs(60);
+/// The delay of the first failed attempt; each next one in the memory waits twice as long.
+const FIRST_DELAY: Duration = Duration::from_millis(100);
+const MAX_DELAY: Duration = Duration::from_secs(5);
+/// While no user exists, how often the database is asked whether another node added one.
+const USERS_RECHECK: Duration = Duration::from_secs(1);
+/// Addresses remembered at most; older ones are forgotten first.
+const MAX_ADDRESSES: usize = 4096;
+
+/// Establishes the caller of each request.
+pub struct Identify {
+    /// The service's own token (`--token`), which acts as an admin.
+    service_token: Option<String>,
+    store: Store,
+    /// Set once a user exists; users are never removed (only their tokens), so it stays set.
+    users_exist: AtomicBool,
+    /// While no user exists: when the database was last asked (another node may add one).
+    users_checked: Mutex<Option<Instant>>,
+    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+}
+
+impl Identify {
+    pub fn new(service_token: Option<String>, store: Store) -> Identify {
+        Identify {
+            service_token,
+            store,
+            users_exist: AtomicBool::new(false),
+            users_checked: Mutex::new(None),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The caller of `request`, or the problem to answer with.
+    pub async fn caller(&self, request: &Request) -> Result<Caller, (StatusCode, Problem)> {
+        let presented = presented_token(request);
+        if let (Some(token), Some(presented)) = (&self.service_token, presented)
+            && constant_time_eq(presented.as_bytes(), token.as_bytes())
+        {
+            return Ok(Caller::ServiceToken);
+        }
+        if self.users_exist().await? {
+            let Some(presented) = presented else {
+                return Err(unauthorized("sign in: send your token as `Authorization: Bearer TOKEN`"));
+            };
+            // Looked up by its hash: the comparison is the index's, on a value the caller
+            // cannot steer byte by byte.
+            return match self.store.user_by_token_hash(&token_hash(presented)).await {
+                Ok(Some(user)) => Ok(Caller::User { name: user.name, admin: user.admin }),
+                Ok(None) => Err(self.refuse(request, "the token is not valid (revoked, replaced or mistyped)").await),
+                Err(error) => Err(lookup_failed(&error)),
+            };
+        }
+        match (&self.service_token, presented) {
+            (None, _) => Ok(Caller::Anyone),
+            (Some(_), None) => Err(unauthorized("this service needs a token: send `Authorization: Bearer TOKEN`")),
+            (Some(_), Some(_)) => Err(self.refuse(request, "the token is not this service's").await),
+        }
+    }
+
+    /// Notes that a user now exists.
+    pub fn user_added(&self) {
+        self.users_exist.store(true, Ordering::Relaxed);
+    }
+
+    async fn users_exist(&self) -> Result<bool, (StatusCode, Problem)> {
+        if self.users_exist.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        // Another node may add the first user: the database is asked again now and then.
+        {
+            let mut checked = self.users_checked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if checked.is_some_and(|at| at.elapsed() < USERS_RECHECK) {
+                return Ok(false);
+            }
+            *checked = Some(Instant::now());
+        }
+        let exist = self.store.has_users().await.map_err(|error| lookup_failed(&error))?;
+        if exist {
+            self.user_added();
+        }
+        Ok(exist)
+    }
+
+    /// A 401 for a wrong token, after a delay that doubles with each failure of the address.
+    async fn refuse(&self, request: &Request, message: &str) -> (StatusCode, Problem) {
+        let delay = request.remote_addr().as_socket_addr().map(|address| self.note_failure(address.ip()));
+        if let Some(delay) = delay {
+            tracing::warn!(address = %request.remote_addr(), delay_ms = delay.as_millis(), "a wrong token was presented");
+            tokio::time::sleep(delay).await;
+        }
+        unauthorized(message)
+    }
+
+    fn note_failure(&self, address: IpAddr) -> Duration {
+        let now = Instant::now();
+        let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if failures.len() >= MAX_ADDRESSES {
+            failures.retain(|_, (_, last)| now.duration_since(*last) < FAILURE_MEMORY);
+            if failures.len() >= MAX_ADDRESSES {
+                failures.clear();
+            }
+        }
+        let entry = failures.entry(address).or_insert((0, now));
+        if now.duration_since(entry.1) >= FAILURE_MEMORY {
+            entry.0 = 0;
+        }
+        *entry = (entry.0.saturating_add(1), now);
+        FIRST_DELAY.saturating_mul(1 << (entry.0 - 1).min(16)).min(MAX_DELAY)
+    }
+}
+
+fn presented_token(request: &Request) -> Option<&str> {
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    bearer.or_else(|| {
+        request
+            .uri()
+            .query()
+            .into_iter()
+            .flat_map(|query| query.split('&'))
+            .find_map(|pair| pair.strip_prefix("access_token="))
+    })
+}
+
+fn unauthorized(message: &str) -> (StatusCode, Problem) {
+    (StatusCode::UNAUTHORIZED, Problem::new("unauthorized", message))
+}
+
+fn lookup_failed(error: &dyn std::error::Error) -> (StatusCode, Problem) {
+    tracing::error!(error = %error, "cannot look up a token");
+    (StatusCode::INTERNAL_SERVER_ERROR, Problem::new("internal", "cannot check the token; see the service log"))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,130 @@
+//! Users and their tokens: once a user exists, every request needs a user's token (or the
+//! service's own), revoked and replaced tokens stop working at once, and only admins manage
+//! users.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+async fn as_user(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("request")
+}
+
+async fn add_user(app: &TestApp, by: Option<&str>, name: &str, admin: bool) -> reqwest::Response {
+    let body = json!({"name": name, "admin": admin});
+    match by {
+        Some(token) => as_user(app, token, reqwest::Method::POST, "/api/users", Some(body)).await,
+        None => app.post("/api/users", &body).await,
+    }
+}
+
+async fn token_of(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), 201, "the user was added");
+    let issued: Value = response.json().await.expect("json");
+    issued["token"].as_str().expect("a token").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_admin_turns_on_tokens_for_everyone() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get_json("/api/me").await, json!({"kind": "anyone", "name": null, "admin": true}));
+
+    let root = token_of(add_user(&app, None, "root", true).await).await;
+    assert!(root.starts_with("tb_") && root.len() > 40, "a long random token: {root}");
+    let anonymous = app.get("/api/runs").await;
+    assert_eq!(anonymous.status(), 401, "a request without a token is refused once users exist");
+    assert_eq!(anonymous.json::<Value>().await.expect("problem")["code"], "unauthorized");
+    assert_eq!(as_user(&app, &root, reqwest::Method::GET, "/api/runs", None).await.status(), 200);
+    let me: Value = as_user(&app, &root, reqwest::Method::GET, "/api/me", None).await.json().await.expect("json");
+    assert_eq!(me, json!({"kind": "user", "name": "root", "admin": true}));
+    // EventSource cannot send headers: the token may come in the query.
+    assert_eq!(app.get(&format!("/api/runs?access_token={root}")).await.status(), 200);
+    // The page and the spec stay public, so that the page can ask for a token.
+    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/openapi.json").await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_admins_manage_users_and_tokens_are_never_shown_again() {
+    let app = TestApp::spawn().await;
+    let root = token_of(add_user(&app, None, "root", true).await).await;
+    let ada = token_of(add_user(&app, Some(&root), "ada", false).await).await;
+
+    let refused = add_user(&app, Some(&ada), "eve", true).await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(refused.json::<Value>().await.expect("problem")["code"], "forbidden");
+    assert_eq!(as_user(&app, &ada, reqwest::Method::GET, "/api/users", None).await.status(), 403);
+    let revoke = as_user(&app, &ada, reqwest::Method::DELETE, "/api/users/root/token", None).await;
+    assert_eq!(revoke.status(), 403, "a user cannot revoke an admin's token");
+
+    let list: Value = as_user(&app, &root, reqwest::Method::GET, "/api/users", None).await.json().await.expect("json");
+    let names: Vec<&str> = list["items"].as_array().expect("items").iter().filter_map(|u| u["name"].as_str()).collect();
+    assert_eq!(names, ["ada", "root"]);
+    assert_eq!(list["items"][0]["admin"], false);
+    let listed = list.to_string();
+    assert!(!listed.contains(&ada) && !listed.contains("token_hash"), "no token or hash is listed: {listed}");
+
+    let again = add_user(&app, Some(&root), "ada", false).await;
+    assert_eq!(again.status(), 409);
+    assert_eq!(again.json::<Value>().await.expect("problem")["code"], "user_exists");
+    let bad = add_user(&app, Some(&root), "ada lovelace", false).await;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(bad.json::<Value>().await.expect("problem")["field"], "name");
+    let unknown = as_user(&app, &root, reqwest::Method::POST, "/api/users/nobody/token", None).await;
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_or_replaced_token_stops_working_at_once() {
+    let app = TestApp::spawn().await;
+    let root = token_of(add_user(&app, None, "root", true).await).await;
+    let ada = token_of(add_user(&app, Some(&root), "ada", false).await).await;
+    assert_eq!(as_user(&app, &ada, reqwest::Method::GET, "/api/runs", None).await.status(), 200);
+
+    let revoked = as_user(&app, &root, reqwest::Method::DELETE, "/api/users/ada/token", None).await;
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(revoked.json::<Value>().await.expect("json")["token_issued_at"], Value::Null);
+    assert_eq!(as_user(&app, &ada, reqwest::Method::GET, "/api/runs", None).await.status(), 401);
+
+    let issued: Value =
+        as_user(&app, &root, reqwest::Method::POST, "/api/users/ada/token", None).await.json().await.expect("json");
+    let new_token = issued["token"].as_str().expect("a new token");
+    assert_ne!(new_token, ada);
+    assert_eq!(as_user(&app, new_token, reqwest::Method::GET, "/api/runs", None).await.status(), 200);
+    assert_eq!(as_user(&app, &ada, reqwest::Method::GET, "/api/runs", None).await.status(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_token_acts_as_an_admin_and_wrong_tokens_are_slowed_down() {
+    let service_token = "correct-horse-battery-staple";
+    let app = TestApp::spawn_with(|config| config.token = Some(service_token.into())).await;
+    let refused = add_user(&app, None, "root", true).await;
+    assert_eq!(refused.status(), 401, "without users, the service's token is still required");
+    let root = token_of(add_user(&app, Some(service_token), "root", true).await).await;
+    let me: Value =
+        as_user(&app, service_token, reqwest::Method::GET, "/api/me", None).await.json().await.expect("json");
+    assert_eq!(me, json!({"kind": "service_token", "name": null, "admin": true}));
+    assert_eq!(as_user(&app, &root, reqwest::Method::GET, "/api/users", None).await.status(), 200);
+
+    // Wrong tokens wait 100, 200, 400, 800 ms...: the fourth alone waits at least 800 ms.
+    for _ in 0..3 {
+        let wrong = as_user(&app, "tb_wrong", reqwest::Method::GET, "/api/runs", None).await;
+        assert_eq!(wrong.status(), 401);
+    }
+    let start = Instant::now();
+    let wrong = as_user(&app, "tb_wrong", reqwest::Method::GET, "/api/runs", None).await;
+    assert_eq!(wrong.status(), 401);
+    assert!(start.elapsed() >= Duration::from_millis(800), "the fourth wrong token waited {:?}", start.elapsed());
+}
