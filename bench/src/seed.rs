@@ -177,6 +177,7 @@ async fn store_one_run(
         limits: Limits { memory_bytes: 2 << 30, cpu_millicores: 1000, pids: 512, timeout_s: 3600 },
         template,
         rerun_of: None,
+        created_by: None,
     };
     let run = match store.create_run(&new_run, "bench-seeder", created_at).await {
         Ok(run) => run,
@@ -233,6 +234,7 @@ async fn store_one_run(
         log_bytes,
         log_truncated: false,
         seq,
+        cancelled_by: None,
         resources: if never_started {
             ResourceUsage::default()
         } else {

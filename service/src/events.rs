@@ -155,6 +155,8 @@ mod tests {
             resources: Default::default(),
             template: None,
             rerun_of: None,
+            created_by: None,
+            cancelled_by: None,
         }
     }
 

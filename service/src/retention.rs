@@ -188,6 +188,7 @@ mod tests {
             limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             template: None,
             rerun_of: None,
+            created_by: None,
         };
         let run = store.create_run(&new, "n", created_at).await.expect("create");
         store.mark_running(run.id, created_at, Enforcement::Rlimit, 2).await.expect("start");
@@ -203,6 +204,7 @@ mod tests {
             stored_bytes: 2000 + text.len() as u64,
             seq: 5,
             resources: ResourceUsage::default(),
+            cancelled_by: None,
             log: vec![LogChunk { seq: 3, byte_offset: 0, text }],
             log_maybe_stored_to: None,
             results: vec![TestResult {
@@ -259,6 +261,7 @@ mod tests {
             limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             template: None,
             rerun_of: None,
+            created_by: None,
         };
         let active = store.create_run(&active_new, "n", Utc::now()).await.expect("create").id;
         let third = finished_run(&store, 1).await;
@@ -282,6 +285,7 @@ mod tests {
             stored_bytes: 512,
             seq: 2,
             resources: ResourceUsage::default(),
+            cancelled_by: None,
             log: Vec::new(),
             log_maybe_stored_to: None,
             results: Vec::new(),

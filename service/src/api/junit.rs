@@ -161,6 +161,8 @@ mod tests {
             seq: 1,
             template: None,
             rerun_of: None,
+            created_by: None,
+            cancelled_by: None,
         }
     }
 

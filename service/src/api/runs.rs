@@ -16,7 +16,7 @@ use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
 use crate::domain::{FieldError, Run, RunFilter, RunId};
 use crate::runner::CancelOutcome;
-use crate::usecases::{CreateRunFailure, RerunFailure};
+use crate::usecases::{Caller, CancelFailure, CreateRunFailure, RerunFailure};
 
 const DEFAULT_PAGE: u32 = 50;
 const DEFAULT_LOG_BYTES: u32 = 1024 * 1024;
@@ -36,6 +36,10 @@ enum CreateRunResponse {
     /// A field is missing or wrong; `field` names it. Nothing was stored.
     #[oai(status = 422)]
     Invalid(Json<Problem>),
+    /// Not yours: only admins act for other users (code `forbidden`); or a foreign `Host` or
+    /// `Origin` (codes `foreign_host`, `foreign_origin`).
+    #[oai(status = 403)]
+    Forbidden(Json<Problem>),
 }
 
 #[derive(ApiResponse)]
@@ -52,6 +56,10 @@ enum RerunResponse {
     /// A field is wrong, or `failed_only` was asked of a run without failed tests.
     #[oai(status = 422)]
     Invalid(Json<Problem>),
+    /// Not yours: only admins act for other users (code `forbidden`); or a foreign `Host` or
+    /// `Origin` (codes `foreign_host`, `foreign_origin`).
+    #[oai(status = 403)]
+    Forbidden(Json<Problem>),
 }
 
 #[derive(ApiResponse)]
@@ -116,26 +124,36 @@ enum CancelResponse {
     /// The run has already ended (code `run_not_active`).
     #[oai(status = 409)]
     NotActive(Json<Problem>),
+    /// Not yours: only admins act for other users (code `forbidden`); or a foreign `Host` or
+    /// `Origin` (codes `foreign_host`, `foreign_origin`).
+    #[oai(status = 403)]
+    Forbidden(Json<Problem>),
 }
 
 #[OpenApi(tag = "ApiTags::Runs")]
 impl RunsApi {
     /// Create a run
     ///
-    /// Stores the run as `queued`, holding its environment until it ends, and queues it. At
+    /// Once users exist, a run is the token's user's (`user` may be left out), and only admins
+    /// start runs for others (`created_by` records who did). Stores the run as `queued`,
+    /// holding its environment until it ends, and queues it. At
     /// most one run per environment is active: if another queued or running run holds it, the
     /// answer is 409 with code `environment_busy` and that run's id.
     #[oai(path = "/runs", method = "post", operation_id = "create_run")]
     async fn create(
         &self,
         state: Data<&Arc<AppState>>,
+        caller: Data<&Caller>,
         body: Json<Unchecked<CreateRunRequest>>,
     ) -> Result<CreateRunResponse, ServerError> {
-        Ok(match state.create_run(body.0.json).await {
+        Ok(match state.create_run(caller.0, body.0.json).await {
             Ok(run) => CreateRunResponse::Created(Json(run.into())),
             Err(CreateRunFailure::Invalid(error)) => CreateRunResponse::Invalid(Json(Problem::invalid_field(error))),
             Err(failure @ CreateRunFailure::EnvironmentBusy { run_id, .. }) => {
                 CreateRunResponse::EnvironmentBusy(Json(busy(&failure, run_id)))
+            }
+            Err(failure @ CreateRunFailure::Forbidden { .. }) => {
+                CreateRunResponse::Forbidden(Json(Problem::new("forbidden", failure.to_string())))
             }
             Err(CreateRunFailure::Failed(error)) => return Err(ServerError::log("cannot create the run", &error)),
         })
@@ -152,10 +170,11 @@ impl RunsApi {
     async fn rerun(
         &self,
         state: Data<&Arc<AppState>>,
+        caller: Data<&Caller>,
         id: Path<i64>,
         body: Json<Unchecked<RerunRequest>>,
     ) -> Result<RerunResponse, ServerError> {
-        Ok(match state.rerun(RunId(id.0), &body.0.json).await {
+        Ok(match state.rerun(caller.0, RunId(id.0), &body.0.json).await {
             Ok(run) => RerunResponse::Created(Json(run.into())),
             Err(RerunFailure::NotFound(id)) => RerunResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))),
             Err(RerunFailure::Refused(CreateRunFailure::Invalid(error))) => {
@@ -163,6 +182,9 @@ impl RunsApi {
             }
             Err(RerunFailure::Refused(failure @ CreateRunFailure::EnvironmentBusy { run_id, .. })) => {
                 RerunResponse::EnvironmentBusy(Json(busy(&failure, run_id)))
+            }
+            Err(RerunFailure::Refused(failure @ CreateRunFailure::Forbidden { .. })) => {
+                RerunResponse::Forbidden(Json(Problem::new("forbidden", failure.to_string())))
             }
             Err(RerunFailure::Refused(CreateRunFailure::Failed(error))) => {
                 return Err(ServerError::log("cannot create the run", &error));
@@ -331,13 +353,28 @@ impl RunsApi {
 
     /// Cancel a run
     ///
-    /// A queued run ends at once. A running run's process group gets SIGTERM, then SIGKILL
+    /// Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets SIGTERM, then SIGKILL
     /// after the grace period; the answer comes when its processes have ended (200) or, if that
     /// takes longer than the grace period and a little more, while they are still ending (202).
     #[oai(path = "/runs/:id/cancel", method = "post", operation_id = "cancel_run")]
-    async fn cancel(&self, state: Data<&Arc<AppState>>, id: Path<i64>) -> Result<CancelResponse, ServerError> {
+    async fn cancel(
+        &self,
+        state: Data<&Arc<AppState>>,
+        caller: Data<&Caller>,
+        id: Path<i64>,
+    ) -> Result<CancelResponse, ServerError> {
         let id = RunId(id.0);
-        match state.runner.cancel(id).await {
+        let outcome = match state.cancel_run(caller.0, id).await {
+            Ok(outcome) => outcome,
+            Err(CancelFailure::NotFound(id)) => {
+                return Ok(CancelResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
+            }
+            Err(failure @ CancelFailure::Forbidden { .. }) => {
+                return Ok(CancelResponse::Forbidden(Json(Problem::new("forbidden", failure.to_string()))));
+            }
+            Err(CancelFailure::Failed(error)) => return Err(ServerError::log("cannot cancel the run", &error)),
+        };
+        match outcome {
             CancelOutcome::Ended(run) => Ok(CancelResponse::Cancelled(Json((*run).into()))),
             CancelOutcome::Stopping(mut done) => {
                 let ended = tokio::time::timeout(state.cancel_wait, done.wait_for(Option::is_some))

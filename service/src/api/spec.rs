@@ -174,7 +174,7 @@ fn state_request_rules(schemas: &mut Value, policy: &LimitPolicy) {
         shape["title"] = Value::from(name);
         shape["description"] = Value::from(summary);
         shape["example"] = example;
-        shape["required"] = std::iter::once(&"user").chain(required).map(|field| Value::from(*field)).collect();
+        shape["required"] = required.iter().map(|field| Value::from(*field)).collect();
         for field in required {
             if let Some(property) = shape["properties"][field].as_object_mut() {
                 property.remove("nullable");

@@ -12,7 +12,7 @@ use super::models::{TemplateList, TemplateRequest, TemplateView};
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
 use crate::domain::check_template_name;
-use crate::usecases::SaveTemplateFailure;
+use crate::usecases::{Caller, SaveTemplateFailure};
 
 pub struct TemplatesApi;
 
@@ -42,6 +42,10 @@ enum SaveTemplateResponse {
     /// A field or the name is wrong; `field` names it. Nothing was saved.
     #[oai(status = 422)]
     Invalid(Json<Problem>),
+    /// Not yours: only the template's owner and admins change it (code `forbidden`); or a
+    /// foreign `Host` or `Origin` (codes `foreign_host`, `foreign_origin`).
+    #[oai(status = 403)]
+    Forbidden(Json<Problem>),
 }
 
 #[derive(ApiResponse)]
@@ -55,6 +59,10 @@ enum DeleteTemplateResponse {
     /// The name is not a valid template name.
     #[oai(status = 422)]
     Invalid(Json<Problem>),
+    /// Not yours: only the template's owner and admins change it (code `forbidden`); or a
+    /// foreign `Host` or `Origin` (codes `foreign_host`, `foreign_origin`).
+    #[oai(status = 403)]
+    Forbidden(Json<Problem>),
 }
 
 #[OpenApi(tag = "ApiTags::Templates")]
@@ -87,10 +95,11 @@ impl TemplatesApi {
     async fn save(
         &self,
         state: Data<&Arc<AppState>>,
+        caller: Data<&Caller>,
         name: Path<String>,
         body: Json<Unchecked<TemplateRequest>>,
     ) -> Result<SaveTemplateResponse, ServerError> {
-        Ok(match state.save_template(&name, &body.0.json).await {
+        Ok(match state.save_template(caller.0, &name, &body.0.json).await {
             Ok((template, true)) => SaveTemplateResponse::Created(Json(template.into())),
             Ok((template, false)) => SaveTemplateResponse::Replaced(Json(template.into())),
             Err(SaveTemplateFailure::Invalid(error)) => {
@@ -99,6 +108,12 @@ impl TemplatesApi {
             Err(failure @ SaveTemplateFailure::TooMany) => {
                 SaveTemplateResponse::TooMany(Json(Problem::new("too_many_templates", failure.to_string())))
             }
+            Err(failure @ SaveTemplateFailure::Forbidden { .. }) => {
+                SaveTemplateResponse::Forbidden(Json(Problem::new("forbidden", failure.to_string())))
+            }
+            Err(failure @ SaveTemplateFailure::NotFound(_)) => {
+                return Err(ServerError::log("cannot save the template", &failure));
+            }
             Err(SaveTemplateFailure::Failed(error)) => {
                 return Err(ServerError::log("cannot save the template", &error));
             }
@@ -106,20 +121,30 @@ impl TemplatesApi {
     }
 
     /// Delete a template
+    ///
+    /// Once users exist, only its owner (who saved it first) and admins may.
     #[oai(path = "/templates/:name", method = "delete", operation_id = "delete_template")]
     async fn delete(
         &self,
         state: Data<&Arc<AppState>>,
+        caller: Data<&Caller>,
         name: Path<String>,
     ) -> Result<DeleteTemplateResponse, ServerError> {
-        if let Err(error) = check_template_name(&name) {
-            return Ok(DeleteTemplateResponse::Invalid(Json(Problem::invalid_field(error))));
-        }
-        Ok(if state.store.delete_template(&name).await? {
-            tracing::info!(template = %name.0, "template deleted");
-            DeleteTemplateResponse::Deleted
-        } else {
-            DeleteTemplateResponse::NotFound(Json(not_found(&name)))
+        Ok(match state.delete_template(caller.0, &name).await {
+            Ok(()) => DeleteTemplateResponse::Deleted,
+            Err(SaveTemplateFailure::Invalid(error)) => {
+                DeleteTemplateResponse::Invalid(Json(Problem::invalid_field(error)))
+            }
+            Err(SaveTemplateFailure::NotFound(name)) => DeleteTemplateResponse::NotFound(Json(not_found(&name))),
+            Err(failure @ SaveTemplateFailure::Forbidden { .. }) => {
+                DeleteTemplateResponse::Forbidden(Json(Problem::new("forbidden", failure.to_string())))
+            }
+            Err(failure @ SaveTemplateFailure::TooMany) => {
+                return Err(ServerError::log("cannot delete the template", &failure));
+            }
+            Err(SaveTemplateFailure::Failed(error)) => {
+                return Err(ServerError::log("cannot delete the template", &error));
+            }
         })
     }
 }

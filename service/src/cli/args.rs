@@ -62,7 +62,8 @@ pub struct RunArgs {
     /// Test files, folders or node ids, relative to the service's test tree.
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
-    /// Who asks for the run [default: $USER, or the account's name].
+    /// Who asks for the run [default: the user of TESTBAY_TOKEN, else $USER or the account's name];
+    /// only admins may name another user once the service has users.
     #[arg(long)]
     pub user: Option<String>,
     /// The test environment, 1 to 100.
@@ -90,7 +91,7 @@ pub struct RerunArgs {
     /// Only the tests that failed or errored, by node id.
     #[arg(long)]
     pub failed: bool,
-    /// Who asks for the new run [default: the original run's user].
+    /// Who asks for the new run [default: the user of TESTBAY_TOKEN, else the original run's user].
     #[arg(long)]
     pub user: Option<String>,
     #[command(flatten)]

@@ -40,11 +40,18 @@ fn exit_code(status: RunStatus) -> u8 {
 
 pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     let client = connect(&args.connection)?;
-    let user = match args.user {
-        Some(user) => user,
-        None => login_name().ok_or_else(|| CliError::Local("say who asks for the run with --user".into()))?,
-    };
-    let mut body = json!({ "user": user });
+    let mut body = json!({});
+    // A user's token says who asks: the service fills it in. Otherwise the login name.
+    let signed_in = args.connection.token.is_some()
+        && client.get("/me").await.is_ok_and(|me| me.get("kind").and_then(Value::as_str) == Some("user"));
+    match args.user {
+        Some(user) => body["user"] = user.into(),
+        None if signed_in => {}
+        None => {
+            let user = login_name().ok_or_else(|| CliError::Local("say who asks for the run with --user".into()))?;
+            body["user"] = user.into();
+        }
+    }
     if let Some(environment) = args.environment {
         body["environment"] = environment.into();
     }

@@ -88,6 +88,8 @@ pub struct NewRun {
     pub template: Option<String>,
     /// The run this one repeats.
     pub rerun_of: Option<RunId>,
+    /// The user whose token asks for the run.
+    pub created_by: Option<String>,
 }
 
 impl NewRun {
@@ -102,6 +104,7 @@ impl NewRun {
             limits: policy.apply(fields.get("limits"))?,
             template: None,
             rerun_of: None,
+            created_by: None,
         })
     }
 }
@@ -180,6 +183,7 @@ impl NewRun {
             limits: policy.clamp(original.limits),
             template: original.template.clone(),
             rerun_of: Some(original.id),
+            created_by: None,
         })
     }
 }

@@ -235,6 +235,11 @@ pub struct Run {
     pub template: Option<String>,
     /// The run this one repeats.
     pub rerun_of: Option<RunId>,
+    /// The user whose token created the run, when users exist (an admin may start runs for
+    /// another `user`, e.g. a CI system).
+    pub created_by: Option<String>,
+    /// The user whose token cancelled the run.
+    pub cancelled_by: Option<String>,
 }
 
 /// Which runs to list.

@@ -21,6 +21,8 @@ pub const TEMPLATES_MAX: usize = 1000;
 pub struct Template {
     pub name: String,
     pub setup: TemplateSetup,
+    /// The user who saved it first (absent without users): they and admins may change it.
+    pub owner: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

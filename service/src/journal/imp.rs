@@ -108,9 +108,9 @@ impl Journal {
     /// its environment. `None` when it had already ended.
     pub async fn end_queued(&self, id: RunId, status: RunStatus, message: Option<String>) -> Option<Run> {
         let active = self.inner.active_run(id)?;
-        let (seq, counts, resources) = {
+        let (seq, counts, resources, cancelled_by) = {
             let mut state = active.lock();
-            (state.next_seq(), state.run.counts, state.run.resources)
+            (state.next_seq(), state.run.counts, state.run.resources, state.run.cancelled_by.clone())
         };
         let finish = Finish {
             status,
@@ -123,6 +123,7 @@ impl Journal {
             stored_bytes: RUN_RECORD_BYTES,
             seq,
             resources,
+            cancelled_by,
             log: Vec::new(),
             log_maybe_stored_to: None,
             results: Vec::new(),
@@ -132,6 +133,13 @@ impl Journal {
             info!(run_id = %run.id, status = %run.status, "queued run ended");
         }
         ended
+    }
+
+    /// Notes who is cancelling an active run, for its end to record.
+    pub fn note_cancelled_by(&self, id: RunId, user: &str) {
+        if let Some(active) = self.inner.active_run(id) {
+            active.lock().run.cancelled_by = Some(user.to_owned());
+        }
     }
 
     /// Marks what `node` left queued or running as interrupted, freeing the environments; at
@@ -153,6 +161,7 @@ impl Journal {
                 stored_bytes: run.stored_bytes,
                 seq: run.seq + UNSTORED_SEQ_LIMIT + 1,
                 resources: run.resources,
+                cancelled_by: run.cancelled_by.clone(),
                 log: Vec::new(),
                 log_maybe_stored_to: None,
                 results: Vec::new(),

@@ -22,6 +22,7 @@ fn new_run() -> NewRun {
         limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
         template: None,
         rerun_of: None,
+        created_by: None,
     }
 }
 

@@ -150,6 +150,7 @@ impl RunWriter {
                 stored_bytes: state.run.stored_bytes,
                 seq: state.next_seq(),
                 resources: ending.resources,
+                cancelled_by: state.run.cancelled_by.clone(),
                 log: unstored.log,
                 log_maybe_stored_to: abandoned.map(|batch| batch.progress.seq),
                 results: unstored.results,

@@ -237,6 +237,7 @@ mod tests {
             limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             template: None,
             rerun_of: None,
+            created_by: None,
         }
     }
 
@@ -264,6 +265,7 @@ mod tests {
                     stored_bytes: 0,
                     seq: 2,
                     resources: Default::default(),
+                    cancelled_by: None,
                     log: Vec::new(),
                     log_maybe_stored_to: None,
                     results: Vec::new(),

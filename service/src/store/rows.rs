@@ -159,6 +159,7 @@ pub(super) struct NewRunRow {
     pub resources: ResourcesRow,
     pub template: Option<String>,
     pub rerun_of: Option<i64>,
+    pub created_by: Option<String>,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -187,6 +188,8 @@ pub(super) struct RunRow {
     resources: ResourcesRow,
     template: Option<String>,
     rerun_of: Option<i64>,
+    created_by: Option<String>,
+    cancelled_by: Option<String>,
 }
 
 impl TryFrom<RunRow> for Run {
@@ -222,6 +225,8 @@ impl TryFrom<RunRow> for Run {
             resources: row.resources.into(),
             template: row.template,
             rerun_of: row.rerun_of.map(RunId),
+            created_by: row.created_by,
+            cancelled_by: row.cancelled_by,
         })
     }
 }
@@ -306,6 +311,7 @@ pub(super) struct TemplateRow {
     pub paths: Vec<String>,
     pub variables: BTreeMap<String, String>,
     pub timeout_s: Option<i64>,
+    pub owner: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -327,6 +333,7 @@ impl TryFrom<TemplateRow> for Template {
                 variables: row.variables,
                 timeout_s: row.timeout_s.and_then(|n| u32::try_from(n).ok()),
             },
+            owner: row.owner,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })

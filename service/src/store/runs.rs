@@ -47,6 +47,8 @@ pub struct Finish {
     pub stored_bytes: u64,
     pub seq: i64,
     pub resources: ResourceUsage,
+    /// The user who cancelled the run.
+    pub cancelled_by: Option<String>,
     /// Log events of the run not stored yet, stored with its end.
     pub log: Vec<LogChunk>,
     /// Log events up to this sequence number may be stored already (a batch whose answer was
@@ -89,6 +91,7 @@ impl Store {
             resources: ResourcesRow::default(),
             template: new.template.clone(),
             rerun_of: new.rerun_of.map(|id| id.0),
+            created_by: new.created_by.clone(),
         };
         let env = environment_record(new.environment);
         let mut attempt = 0;
@@ -171,7 +174,8 @@ impl Store {
                  LET $stored = (SELECT VALUE seq FROM ONLY $run) ?? 0;
                  LET $ended = (UPDATE $run SET status = $status, exit_code = $exit_code, message = $message,
                      finished_at = $finished_at, counts = $counts, log_bytes = $log_bytes,
-                     log_truncated = $log_truncated, stored_bytes = $stored_bytes, seq = $seq, resources = $resources
+                     log_truncated = $log_truncated, stored_bytes = $stored_bytes, seq = $seq, resources = $resources,
+                     cancelled_by = $cancelled_by
                      WHERE status IN ['queued', 'running'] RETURN AFTER);
                  IF array::len($ended) > 0 {
                      UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
@@ -194,6 +198,7 @@ impl Store {
             .bind("stored_bytes", finish.stored_bytes as i64)
             .bind("seq", finish.seq)
             .bind("resources", ResourcesRow::from(finish.resources))
+            .bind("cancelled_by", finish.cancelled_by.clone())
             .bind("log", LogChunkRow::batch_apart(id, &finish.log, finish.log_maybe_stored_to))
             .bind("results", finish.results.iter().map(|result| TestResultRow::new(id, result)).collect::<Vec<_>>())
             .await

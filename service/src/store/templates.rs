@@ -12,17 +12,19 @@ fn template_record(name: &str) -> RecordId {
 }
 
 impl Store {
-    /// Saves `setup` under `name`, replacing what was saved there. The flag says whether the
-    /// template is new.
+    /// Saves `setup` under `name`, replacing what was saved there (whose owner stays; a new
+    /// template's is `owner`). The flag says whether the template is new.
     pub async fn put_template(
         &self,
         name: &str,
         setup: &TemplateSetup,
+        owner: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(Template, bool), StoreError> {
         let mut response = self
             .query(
-                "UPSERT $template SET description = $description, environment = $environment, paths = $paths,
+                "UPSERT $template SET owner = IF created_at = NONE { $owner } ELSE { owner },
+                     description = $description, environment = $environment, paths = $paths,
                      variables = $variables, timeout_s = $timeout_s, updated_at = $now,
                      created_at = created_at ?? $now
                  RETURN AFTER",
@@ -33,6 +35,7 @@ impl Store {
             .bind("paths", setup.paths.clone())
             .bind("variables", setup.variables.clone())
             .bind("timeout_s", setup.timeout_s.map(i64::from))
+            .bind("owner", owner.map(str::to_owned))
             .bind("now", now)
             .await
             .map_err(StoreError::query("save template"))?;
@@ -104,16 +107,17 @@ mod tests {
     async fn templates_round_trip_and_keep_their_creation_time() {
         let store = Store::connect("mem://", None, Default::default()).await.expect("connect");
         let first = Utc::now();
-        let (saved, created) = store.put_template("nightly", &setup(3), first).await.expect("save");
+        let (saved, created) = store.put_template("nightly", &setup(3), Some("ada"), first).await.expect("save");
         assert!(created);
         assert_eq!(saved.setup, setup(3));
         let later = first + chrono::Duration::seconds(5);
-        let (replaced, created) = store.put_template("nightly", &setup(4), later).await.expect("replace");
+        let (replaced, created) = store.put_template("nightly", &setup(4), Some("bob"), later).await.expect("replace");
         assert!(!created);
         assert_eq!(replaced.created_at, saved.created_at);
         assert_eq!(replaced.updated_at, later);
+        assert_eq!(replaced.owner.as_deref(), Some("ada"), "a replaced template keeps its owner");
         assert_eq!(store.template("nightly").await.expect("read"), Some(replaced));
-        store.put_template("a-first", &setup(1), first).await.expect("save");
+        store.put_template("a-first", &setup(1), None, first).await.expect("save");
         assert_eq!(store.count_templates().await.expect("count"), 2);
         let names: Vec<_> = store.templates().await.expect("list").into_iter().map(|t| t.name).collect();
         assert_eq!(names, ["a-first", "nightly"]);

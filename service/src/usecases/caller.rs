@@ -21,6 +21,11 @@ impl Caller {
         }
     }
 
+    /// Whether the caller may act for `user`: as that user, or as an admin.
+    pub fn acts_for(&self, user: &str) -> bool {
+        self.is_admin() || self.user_name() == Some(user)
+    }
+
     /// The signed-in user's name.
     pub fn user_name(&self) -> Option<&str> {
         match self {

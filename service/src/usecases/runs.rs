@@ -3,8 +3,9 @@
 use chrono::Utc;
 use serde_json::Value;
 
-use super::AppState;
+use super::{AppState, Caller};
 use crate::domain::{self, FieldError, NewRun, Run, RunId};
+use crate::runner::CancelOutcome;
 use crate::store::{CreateRunError, StoreError};
 
 /// Why a run was not created. Nothing was stored.
@@ -14,6 +15,8 @@ pub enum CreateRunFailure {
     Invalid(#[from] FieldError),
     #[error("environment {environment} is held by run {run_id} until it ends")]
     EnvironmentBusy { environment: u8, run_id: RunId },
+    #[error("you are signed in as `{signed_in}`: only admins start runs for `{asked}`")]
+    Forbidden { signed_in: String, asked: String },
     #[error("cannot create the run")]
     Failed(#[source] StoreError),
 }
@@ -25,6 +28,17 @@ pub enum RerunFailure {
     NotFound(RunId),
     #[error(transparent)]
     Refused(#[from] CreateRunFailure),
+}
+
+/// Why a run was not cancelled.
+#[derive(Debug, thiserror::Error)]
+pub enum CancelFailure {
+    #[error("run {0} does not exist")]
+    NotFound(RunId),
+    #[error("run {run} is {owner}'s: only they and admins may cancel it")]
+    Forbidden { run: RunId, owner: String },
+    #[error("cannot cancel the run")]
+    Failed(#[from] StoreError),
 }
 
 impl From<StoreError> for CreateRunFailure {
@@ -42,18 +56,50 @@ impl From<StoreError> for RerunFailure {
 impl AppState {
     /// Creates the run a request body asks for, filled in from its template if it names one,
     /// stores it as queued (holding its environment) and hands it to the runner.
-    pub async fn create_run(&self, body: Value) -> Result<Run, CreateRunFailure> {
-        let new_run = self.new_run_from_request(body).await?;
+    ///
+    /// A signed-in user's runs are theirs: `user` is the token's user when the body leaves it
+    /// out, and only admins may name someone else (a CI system's runs); `created_by` records
+    /// the token's user.
+    pub async fn create_run(&self, caller: &Caller, body: Value) -> Result<Run, CreateRunFailure> {
+        let mut body = body;
+        if let (Some(name), Value::Object(fields)) = (caller.user_name(), &mut body)
+            && fields.get("user").is_none_or(Value::is_null)
+        {
+            fields.insert("user".into(), Value::from(name));
+        }
+        let mut new_run = self.new_run_from_request(body).await?;
+        check_acts_for(caller, &new_run.user)?;
+        new_run.created_by = caller.user_name().map(str::to_owned);
         self.start_run(&new_run).await
     }
 
-    /// Creates a run like run `id`, as `body` (a rerun request) asks.
-    pub async fn rerun(&self, id: RunId, body: &Value) -> Result<Run, RerunFailure> {
-        let request = domain::RerunRequest::from_json(body).map_err(CreateRunFailure::from)?;
+    /// Starts cancelling run `id`, if the caller may: its user, or an admin.
+    pub async fn cancel_run(&self, caller: &Caller, id: RunId) -> Result<CancelOutcome, CancelFailure> {
+        let run = self.store.run(id).await?.ok_or(CancelFailure::NotFound(id))?;
+        if !caller.acts_for(&run.user) {
+            return Err(CancelFailure::Forbidden { run: id, owner: run.user });
+        }
+        if let Some(name) = caller.user_name() {
+            self.journal.note_cancelled_by(id, name);
+        }
+        Ok(self.runner.cancel(id).await)
+    }
+
+    /// Creates a run like run `id`, as `body` (a rerun request) asks. A signed-in user's
+    /// rerun is theirs, unless an admin names another user.
+    pub async fn rerun(&self, caller: &Caller, id: RunId, body: &Value) -> Result<Run, RerunFailure> {
+        let mut request = domain::RerunRequest::from_json(body).map_err(CreateRunFailure::from)?;
+        if request.user.is_none() {
+            request.user = caller.user_name().map(str::to_owned);
+        }
+        if let Some(user) = &request.user {
+            check_acts_for(caller, user)?;
+        }
         let original = self.store.run(id).await?.ok_or(RerunFailure::NotFound(id))?;
         let results = if request.failed_only { self.store.test_results(id, 0, i64::MAX).await? } else { Vec::new() };
-        let new_run =
+        let mut new_run =
             NewRun::rerun(&original, &request, &results, &self.system.limit_policy).map_err(CreateRunFailure::from)?;
+        new_run.created_by = caller.user_name().map(str::to_owned);
         self.check_paths_exist(&new_run.paths)
             .await
             .map_err(|error| {
@@ -121,6 +167,16 @@ impl AppState {
         .await;
         // The check only reads the file system; if its thread died, the paths were not shown to exist.
         checked.unwrap_or_else(|error| Err(FieldError::new("paths", format!("cannot check the paths: {error}"))))
+    }
+}
+
+/// Refuses a signed-in user who is not an admin a run for someone else.
+fn check_acts_for(caller: &Caller, user: &str) -> Result<(), CreateRunFailure> {
+    match caller.user_name() {
+        Some(name) if !caller.acts_for(user) => {
+            Err(CreateRunFailure::Forbidden { signed_in: name.to_owned(), asked: user.to_owned() })
+        }
+        _ => Ok(()),
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use serde_json::Value;
 
-use super::AppState;
+use super::{AppState, Caller};
 use crate::domain::{FieldError, TEMPLATES_MAX, Template, TemplateSetup, check_template_name};
 use crate::store::StoreError;
 
@@ -14,6 +14,10 @@ pub enum SaveTemplateFailure {
     Invalid(#[from] FieldError),
     #[error("the service keeps at most {TEMPLATES_MAX} templates; delete one first")]
     TooMany,
+    #[error("template `{name}` is {}: only they and admins may change it", owner.as_deref().map_or("nobody's".to_owned(), |o| format!("{o}'s")))]
+    Forbidden { name: String, owner: Option<String> },
+    #[error("no template is named `{0}`")]
+    NotFound(String),
     #[error("cannot save the template")]
     Failed(#[from] StoreError),
 }
@@ -21,15 +25,45 @@ pub enum SaveTemplateFailure {
 impl AppState {
     /// Saves the run setup `body` under `name`; says whether that created the template (or
     /// replaced one).
-    pub async fn save_template(&self, name: &str, body: &Value) -> Result<(Template, bool), SaveTemplateFailure> {
+    /// Once users exist, a template is its owner's (who saved it first) and admins'.
+    pub async fn save_template(
+        &self,
+        caller: &Caller,
+        name: &str,
+        body: &Value,
+    ) -> Result<(Template, bool), SaveTemplateFailure> {
         check_template_name(name)?;
         let setup = TemplateSetup::from_json(body, &self.system.limit_policy)?;
         self.check_paths_exist(&setup.paths).await?;
-        if self.store.template(name).await?.is_none() && self.store.count_templates().await? >= TEMPLATES_MAX {
-            return Err(SaveTemplateFailure::TooMany);
+        match self.store.template(name).await? {
+            Some(existing) => check_owner(caller, &existing)?,
+            None if self.store.count_templates().await? >= TEMPLATES_MAX => return Err(SaveTemplateFailure::TooMany),
+            None => {}
         }
-        let (template, created) = self.store.put_template(name, &setup, Utc::now()).await?;
+        let (template, created) = self.store.put_template(name, &setup, caller.user_name(), Utc::now()).await?;
         tracing::info!(template = %template.name, created, "template saved");
         Ok((template, created))
+    }
+
+    /// Deletes a template, if the caller may.
+    pub async fn delete_template(&self, caller: &Caller, name: &str) -> Result<(), SaveTemplateFailure> {
+        check_template_name(name)?;
+        let existing =
+            self.store.template(name).await?.ok_or_else(|| SaveTemplateFailure::NotFound(name.to_owned()))?;
+        check_owner(caller, &existing)?;
+        if !self.store.delete_template(name).await? {
+            return Err(SaveTemplateFailure::NotFound(name.to_owned()));
+        }
+        tracing::info!(template = %name, "template deleted");
+        Ok(())
+    }
+}
+
+fn check_owner(caller: &Caller, template: &Template) -> Result<(), SaveTemplateFailure> {
+    let owns = template.owner.as_deref().is_some_and(|owner| caller.acts_for(owner));
+    if owns || caller.is_admin() {
+        Ok(())
+    } else {
+        Err(SaveTemplateFailure::Forbidden { name: template.name.clone(), owner: template.owner.clone() })
     }
 }

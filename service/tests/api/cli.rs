@@ -363,3 +363,21 @@ async fn users_are_managed_from_the_command_line() {
     assert_eq!(works.status.code(), Some(0), "{}", String::from_utf8_lossy(&works.stderr));
     app.stop().await;
 }
+
+/// With a user's token, `testbay run` starts the run as that user without `--user`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_users_token_says_who_runs() {
+    let app = TestApp::spawn().await;
+    let added = run_cli(&app.address, &["users", "add", "ada"]).await;
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let output = testbay(&app.address, &["run", "--env", "72", "--wait", "--json", "math/test_arithmetic.py"])
+        .env("TESTBAY_TOKEN", added.stdout.trim())
+        .env("USER", "someone-else")
+        .output()
+        .await
+        .expect("the client runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let run: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the run as JSON");
+    assert_eq!((run["user"].as_str(), run["created_by"].as_str()), (Some("ada"), Some("ada")));
+    app.stop().await;
+}

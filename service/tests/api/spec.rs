@@ -61,8 +61,8 @@ async fn the_spec_states_the_domains_rules_and_this_services_limits() {
     let schemas = &spec["components"]["schemas"];
     let run = &schemas["RunFromPathsRequest"];
     assert_eq!(run["additionalProperties"], false, "unknown fields are refused");
-    assert_eq!(run["required"], json!(["user", "environment", "paths"]));
-    assert_eq!(schemas["RunFromTemplateRequest"]["required"], json!(["user", "template"]));
+    assert_eq!(run["required"], json!(["environment", "paths"]));
+    assert_eq!(schemas["RunFromTemplateRequest"]["required"], json!(["template"]));
     assert_eq!(run["properties"]["user"]["maxLength"], USER_MAX_CHARS);
     assert_eq!(run["properties"]["user"]["pattern"], USER_PATTERN);
     assert_eq!(run["properties"]["environment"]["minimum"], ENVIRONMENT_MIN);

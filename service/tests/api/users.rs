@@ -128,3 +128,70 @@ async fn the_service_token_acts_as_an_admin_and_wrong_tokens_are_slowed_down() {
     assert_eq!(wrong.status(), 401);
     assert!(start.elapsed() >= Duration::from_millis(800), "the fourth wrong token waited {:?}", start.elapsed());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_and_templates_belong_to_their_users() {
+    use reqwest::Method;
+    let app = TestApp::spawn().await;
+    let root = token_of(add_user(&app, None, "root", true).await).await;
+    let ada = token_of(add_user(&app, Some(&root), "ada", false).await).await;
+    let bob = token_of(add_user(&app, Some(&root), "bob", false).await).await;
+    let slow = |environment: u8, user: Option<&str>| {
+        let mut body = json!({"environment": environment, "paths": ["slow"]});
+        if let Some(user) = user {
+            body["user"] = json!(user);
+        }
+        body
+    };
+
+    // A run is its token's user's; naming someone else is an admin's privilege.
+    let mine: Value =
+        as_user(&app, &ada, Method::POST, "/api/runs", Some(slow(61, None))).await.json().await.expect("run");
+    assert_eq!((mine["user"].as_str(), mine["created_by"].as_str()), (Some("ada"), Some("ada")));
+    let posing = as_user(&app, &ada, Method::POST, "/api/runs", Some(slow(62, Some("bob")))).await;
+    assert_eq!(posing.status(), 403);
+    assert_eq!(posing.json::<Value>().await.expect("problem")["code"], "forbidden");
+    let for_ci = as_user(&app, &root, Method::POST, "/api/runs", Some(slow(63, Some("ci-nightly")))).await;
+    assert_eq!(for_ci.status(), 201);
+    let for_ci: Value = for_ci.json().await.expect("run");
+    assert_eq!((for_ci["user"].as_str(), for_ci["created_by"].as_str()), (Some("ci-nightly"), Some("root")));
+
+    // Cancelling is for the run's user and admins, and says who did it.
+    let id = mine["id"].as_i64().expect("id");
+    let refused = as_user(&app, &bob, Method::POST, &format!("/api/runs/{id}/cancel"), None).await;
+    assert_eq!(refused.status(), 403, "bob cannot cancel ada's run");
+    let cancelled: Value =
+        as_user(&app, &ada, Method::POST, &format!("/api/runs/{id}/cancel"), None).await.json().await.expect("run");
+    assert_eq!((cancelled["status"].as_str(), cancelled["cancelled_by"].as_str()), (Some("cancelled"), Some("ada")));
+    let ci_id = for_ci["id"].as_i64().expect("id");
+    let by_admin: Value =
+        as_user(&app, &root, Method::POST, &format!("/api/runs/{ci_id}/cancel"), None).await.json().await.expect("run");
+    assert_eq!(by_admin["cancelled_by"], "root");
+    let stored: Value =
+        as_user(&app, &ada, Method::GET, &format!("/api/runs/{id}"), None).await.json().await.expect("run");
+    assert_eq!(stored["cancelled_by"], "ada", "who cancelled is stored");
+
+    // A rerun is the caller's, unless an admin names someone else.
+    let rerun: Value = as_user(&app, &bob, Method::POST, &format!("/api/runs/{id}/rerun"), Some(json!({})))
+        .await
+        .json()
+        .await
+        .expect("run");
+    assert_eq!((rerun["user"].as_str(), rerun["created_by"].as_str()), (Some("bob"), Some("bob")));
+    let rerun_as =
+        as_user(&app, &bob, Method::POST, &format!("/api/runs/{ci_id}/rerun"), Some(json!({"user": "ada"}))).await;
+    assert_eq!(rerun_as.status(), 403, "only admins rerun as someone else");
+
+    // A template is its first saver's and the admins'.
+    let setup = json!({"environment": 64, "paths": ["math"]});
+    let saved: Value = as_user(&app, &ada, Method::PUT, "/api/templates/adas", Some(setup.clone()))
+        .await
+        .json()
+        .await
+        .expect("template");
+    assert_eq!(saved["owner"], "ada");
+    assert_eq!(as_user(&app, &bob, Method::PUT, "/api/templates/adas", Some(setup.clone())).await.status(), 403);
+    assert_eq!(as_user(&app, &bob, Method::DELETE, "/api/templates/adas", None).await.status(), 403);
+    assert_eq!(as_user(&app, &ada, Method::PUT, "/api/templates/adas", Some(setup)).await.status(), 200);
+    assert_eq!(as_user(&app, &root, Method::DELETE, "/api/templates/adas", None).await.status(), 204);
+}

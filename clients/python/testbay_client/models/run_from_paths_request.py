@@ -23,11 +23,14 @@ class RunFromPathsRequest:
         {'user': 'ada', 'environment': 3, 'paths': ['math/test_arithmetic.py']}
 
     Attributes:
-        user (str): Who asks for the run: 1 to 64 characters, surrounding spaces are dropped.
         environment (int): The test environment the run acts on, 1 to 100. One active run per environment.
         paths (list[str]): 1 to 50 test files, folders or pytest node ids (`file.py::test_name`), relative to the
             test tree. No `..`, no absolute paths, no leading `-`; each at most 1024 characters and
             inside the test tree once symbolic links are followed.
+        user (None | str | Unset): Who asks for the run: 1 to 64 characters, surrounding spaces are dropped. Required
+            while
+            the service has no users; after, the token's user when left out, and only admins may
+            name someone else.
         template (None | str | Unset): Start from this saved template: it gives the environment, paths, variables and
             timeout
             that the request leaves out (the request's variables are added to the template's).
@@ -40,9 +43,9 @@ class RunFromPathsRequest:
             (see `GET /system`). Omitted fields take the defaults.
     """
 
-    user: str
     environment: int
     paths: list[str]
+    user: None | str | Unset = UNSET
     template: None | str | Unset = UNSET
     variables: None | RunFromPathsRequestVariablesType0 | Unset = UNSET
     limits: LimitsRequest | None | Unset = UNSET
@@ -51,11 +54,15 @@ class RunFromPathsRequest:
         from ..models.limits_request import LimitsRequest  # noqa: PLC0415
         from ..models.run_from_paths_request_variables_type_0 import RunFromPathsRequestVariablesType0  # noqa: PLC0415
 
-        user = self.user
-
         environment = self.environment
 
         paths = self.paths
+
+        user: None | str | Unset
+        if isinstance(self.user, Unset):
+            user = UNSET
+        else:
+            user = self.user
 
         template: None | str | Unset
         if isinstance(self.template, Unset):
@@ -83,11 +90,12 @@ class RunFromPathsRequest:
 
         field_dict.update(
             {
-                "user": user,
                 "environment": environment,
                 "paths": paths,
             }
         )
+        if user is not UNSET:
+            field_dict["user"] = user
         if template is not UNSET:
             field_dict["template"] = template
         if variables is not UNSET:
@@ -103,11 +111,18 @@ class RunFromPathsRequest:
         from ..models.run_from_paths_request_variables_type_0 import RunFromPathsRequestVariablesType0  # noqa: PLC0415
 
         d = dict(src_dict)
-        user = d.pop("user")
-
         environment = d.pop("environment")
 
         paths = cast(list[str], d.pop("paths"))
+
+        def _parse_user(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        user = _parse_user(d.pop("user", UNSET))
 
         def _parse_template(data: object) -> None | str | Unset:
             if data is None:
@@ -153,9 +168,9 @@ class RunFromPathsRequest:
         limits = _parse_limits(d.pop("limits", UNSET))
 
         run_from_paths_request = cls(
-            user=user,
             environment=environment,
             paths=paths,
+            user=user,
             template=template,
             variables=variables,
             limits=limits,

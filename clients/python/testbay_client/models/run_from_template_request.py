@@ -23,10 +23,13 @@ class RunFromTemplateRequest:
         {'user': 'ada', 'template': 'arithmetic'}
 
     Attributes:
-        user (str): Who asks for the run: 1 to 64 characters, surrounding spaces are dropped.
         template (str): Start from this saved template: it gives the environment, paths, variables and timeout
             that the request leaves out (the request's variables are added to the template's).
             The run remembers the template's name.
+        user (None | str | Unset): Who asks for the run: 1 to 64 characters, surrounding spaces are dropped. Required
+            while
+            the service has no users; after, the token's user when left out, and only admins may
+            name someone else.
         environment (int | None | Unset): The test environment the run acts on, 1 to 100. One active run per
             environment.
         paths (list[str] | None | Unset): 1 to 50 test files, folders or pytest node ids (`file.py::test_name`),
@@ -41,8 +44,8 @@ class RunFromTemplateRequest:
             (see `GET /system`). Omitted fields take the defaults.
     """
 
-    user: str
     template: str
+    user: None | str | Unset = UNSET
     environment: int | None | Unset = UNSET
     paths: list[str] | None | Unset = UNSET
     variables: None | RunFromTemplateRequestVariablesType0 | Unset = UNSET
@@ -52,9 +55,13 @@ class RunFromTemplateRequest:
         from ..models.limits_request import LimitsRequest  # noqa: PLC0415
         from ..models.run_from_template_request_variables_type_0 import RunFromTemplateRequestVariablesType0  # noqa: PLC0415
 
-        user = self.user
-
         template = self.template
+
+        user: None | str | Unset
+        if isinstance(self.user, Unset):
+            user = UNSET
+        else:
+            user = self.user
 
         environment: int | None | Unset
         if isinstance(self.environment, Unset):
@@ -91,10 +98,11 @@ class RunFromTemplateRequest:
 
         field_dict.update(
             {
-                "user": user,
                 "template": template,
             }
         )
+        if user is not UNSET:
+            field_dict["user"] = user
         if environment is not UNSET:
             field_dict["environment"] = environment
         if paths is not UNSET:
@@ -112,9 +120,16 @@ class RunFromTemplateRequest:
         from ..models.run_from_template_request_variables_type_0 import RunFromTemplateRequestVariablesType0  # noqa: PLC0415
 
         d = dict(src_dict)
-        user = d.pop("user")
-
         template = d.pop("template")
+
+        def _parse_user(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        user = _parse_user(d.pop("user", UNSET))
 
         def _parse_environment(data: object) -> int | None | Unset:
             if data is None:
@@ -177,8 +192,8 @@ class RunFromTemplateRequest:
         limits = _parse_limits(d.pop("limits", UNSET))
 
         run_from_template_request = cls(
-            user=user,
             template=template,
+            user=user,
             environment=environment,
             paths=paths,
             variables=variables,

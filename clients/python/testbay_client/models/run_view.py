@@ -53,6 +53,10 @@ class RunView:
         queue_position (int | None | Unset): While queued: the run's place in the queue, 1 being next.
         template (None | str | Unset): The saved template the run was started from.
         rerun_of (int | None | Unset): The run this one repeats (`POST /runs/{id}/rerun`).
+        created_by (None | str | Unset): The user whose token created the run (absent without users). An admin may
+            create runs
+            for another `user`, e.g. a CI system.
+        cancelled_by (None | str | Unset): The user whose token cancelled the run.
     """
 
     id: int
@@ -79,6 +83,8 @@ class RunView:
     queue_position: int | None | Unset = UNSET
     template: None | str | Unset = UNSET
     rerun_of: int | None | Unset = UNSET
+    created_by: None | str | Unset = UNSET
+    cancelled_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,6 +184,18 @@ class RunView:
         else:
             rerun_of = self.rerun_of
 
+        created_by: None | str | Unset
+        if isinstance(self.created_by, Unset):
+            created_by = UNSET
+        else:
+            created_by = self.created_by
+
+        cancelled_by: None | str | Unset
+        if isinstance(self.cancelled_by, Unset):
+            cancelled_by = UNSET
+        else:
+            cancelled_by = self.cancelled_by
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -218,6 +236,10 @@ class RunView:
             field_dict["template"] = template
         if rerun_of is not UNSET:
             field_dict["rerun_of"] = rerun_of
+        if created_by is not UNSET:
+            field_dict["created_by"] = created_by
+        if cancelled_by is not UNSET:
+            field_dict["cancelled_by"] = cancelled_by
 
         return field_dict
 
@@ -379,6 +401,24 @@ class RunView:
 
         rerun_of = _parse_rerun_of(d.pop("rerun_of", UNSET))
 
+        def _parse_created_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        created_by = _parse_created_by(d.pop("created_by", UNSET))
+
+        def _parse_cancelled_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cancelled_by = _parse_cancelled_by(d.pop("cancelled_by", UNSET))
+
         run_view = cls(
             id=id,
             user=user,
@@ -404,6 +444,8 @@ class RunView:
             queue_position=queue_position,
             template=template,
             rerun_of=rerun_of,
+            created_by=created_by,
+            cancelled_by=cancelled_by,
         )
 
         run_view.additional_properties = d

@@ -29,6 +29,7 @@ class TemplateView:
         updated_at (datetime.datetime):
         description (None | str | Unset):
         timeout_s (int | None | Unset):
+        owner (None | str | Unset): The user who saved it first (absent without users): they and admins may change it.
     """
 
     name: str
@@ -39,6 +40,7 @@ class TemplateView:
     updated_at: datetime.datetime
     description: None | str | Unset = UNSET
     timeout_s: int | None | Unset = UNSET
+    owner: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +68,12 @@ class TemplateView:
         else:
             timeout_s = self.timeout_s
 
+        owner: None | str | Unset
+        if isinstance(self.owner, Unset):
+            owner = UNSET
+        else:
+            owner = self.owner
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -82,6 +90,8 @@ class TemplateView:
             field_dict["description"] = description
         if timeout_s is not UNSET:
             field_dict["timeout_s"] = timeout_s
+        if owner is not UNSET:
+            field_dict["owner"] = owner
 
         return field_dict
 
@@ -120,6 +130,15 @@ class TemplateView:
 
         timeout_s = _parse_timeout_s(d.pop("timeout_s", UNSET))
 
+        def _parse_owner(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        owner = _parse_owner(d.pop("owner", UNSET))
+
         template_view = cls(
             name=name,
             environment=environment,
@@ -129,6 +148,7 @@ class TemplateView:
             updated_at=updated_at,
             description=description,
             timeout_s=timeout_s,
+            owner=owner,
         )
 
         template_view.additional_properties = d

@@ -56,8 +56,10 @@ impl From<RunStatusView> for RunStatus {
 #[derive(Debug, Object)]
 #[oai(rename_all = "snake_case")]
 pub struct CreateRunRequest {
-    /// Who asks for the run: 1 to 64 characters, surrounding spaces are dropped.
-    pub user: String,
+    /// Who asks for the run: 1 to 64 characters, surrounding spaces are dropped. Required while
+    /// the service has no users; after, the token's user when left out, and only admins may
+    /// name someone else.
+    pub user: Option<String>,
     /// The test environment the run acts on, 1 to 100. One active run per environment.
     pub environment: Option<u8>,
     /// 1 to 50 test files, folders or pytest node ids (`file.py::test_name`), relative to the
@@ -236,6 +238,13 @@ pub struct RunView {
     /// The run this one repeats (`POST /runs/{id}/rerun`).
     #[oai(nullable)]
     pub rerun_of: Option<i64>,
+    /// The user whose token created the run (absent without users). An admin may create runs
+    /// for another `user`, e.g. a CI system.
+    #[oai(nullable)]
+    pub created_by: Option<String>,
+    /// The user whose token cancelled the run.
+    #[oai(nullable)]
+    pub cancelled_by: Option<String>,
 }
 
 impl From<Run> for RunView {
@@ -269,6 +278,8 @@ impl From<Run> for RunView {
             queue_position: None,
             template: run.template,
             rerun_of: run.rerun_of.map(|id| id.0),
+            created_by: run.created_by,
+            cancelled_by: run.cancelled_by,
         }
     }
 }

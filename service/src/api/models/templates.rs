@@ -36,6 +36,9 @@ pub struct TemplateView {
     pub variables: BTreeMap<String, String>,
     #[oai(nullable)]
     pub timeout_s: Option<u32>,
+    /// The user who saved it first (absent without users): they and admins may change it.
+    #[oai(nullable)]
+    pub owner: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -49,6 +52,7 @@ impl From<domain::Template> for TemplateView {
             paths: template.setup.paths,
             variables: template.setup.variables,
             timeout_s: template.setup.timeout_s,
+            owner: template.owner,
             created_at: template.created_at,
             updated_at: template.updated_at,
         }

@@ -84,6 +84,8 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
         seq: 1,
         template: Some("nightly".into()),
         rerun_of: None,
+        created_by: None,
+        cancelled_by: None,
     };
     let results = node_ids
         .iter()

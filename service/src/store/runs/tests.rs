@@ -13,6 +13,7 @@ fn new_run(environment: u8) -> NewRun {
         limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 100, timeout_s: 60 },
         template: None,
         rerun_of: None,
+        created_by: None,
     }
 }
 
@@ -44,6 +45,7 @@ async fn a_held_environment_names_its_holder_until_released() {
         stored_bytes: 0,
         seq: 2,
         resources: ResourceUsage { peak_memory_bytes: Some(1000), cpu_seconds: Some(0.5), oom_killed: false },
+        cancelled_by: None,
         log: Vec::new(),
         log_maybe_stored_to: None,
         results: Vec::new(),
@@ -131,6 +133,7 @@ async fn progress_and_logs_read_back_in_order() {
         stored_bytes: 0,
         seq: 8,
         resources: ResourceUsage::default(),
+        cancelled_by: None,
         log: vec![progress.log[1].clone(), LogChunk { seq: 7, byte_offset: 12, text: "bye\n".into() }],
         log_maybe_stored_to: Some(5),
         results: vec![progress.results[0].clone(), late.clone()],

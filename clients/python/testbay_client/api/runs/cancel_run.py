@@ -88,7 +88,8 @@ def sync_detailed(
 ) -> Response[Problem | RunView]:
     """Cancel a run
 
-     A queued run ends at once. A running run's process group gets SIGTERM, then SIGKILL
+     Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets
+    SIGTERM, then SIGKILL
     after the grace period; the answer comes when its processes have ended (200) or, if that
     takes longer than the grace period and a little more, while they are still ending (202).
 
@@ -121,7 +122,8 @@ def sync(
 ) -> Problem | RunView | None:
     """Cancel a run
 
-     A queued run ends at once. A running run's process group gets SIGTERM, then SIGKILL
+     Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets
+    SIGTERM, then SIGKILL
     after the grace period; the answer comes when its processes have ended (200) or, if that
     takes longer than the grace period and a little more, while they are still ending (202).
 
@@ -149,7 +151,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | RunView]:
     """Cancel a run
 
-     A queued run ends at once. A running run's process group gets SIGTERM, then SIGKILL
+     Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets
+    SIGTERM, then SIGKILL
     after the grace period; the answer comes when its processes have ended (200) or, if that
     takes longer than the grace period and a little more, while they are still ending (202).
 
@@ -180,7 +183,8 @@ async def asyncio(
 ) -> Problem | RunView | None:
     """Cancel a run
 
-     A queued run ends at once. A running run's process group gets SIGTERM, then SIGKILL
+     Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets
+    SIGTERM, then SIGKILL
     after the grace period; the answer comes when its processes have ended (200) or, if that
     takes longer than the grace period and a little more, while they are still ending (202).
 

@@ -102,7 +102,9 @@ def sync_detailed(
 ) -> Response[Problem | RunView]:
     """Create a run
 
-     Stores the run as `queued`, holding its environment until it ends, and queues it. At
+     Once users exist, a run is the token's user's (`user` may be left out), and only admins
+    start runs for others (`created_by` records who did). Stores the run as `queued`,
+    holding its environment until it ends, and queues it. At
     most one run per environment is active: if another queued or running run holds it, the
     answer is 409 with code `environment_busy` and that run's id.
 
@@ -137,7 +139,9 @@ def sync(
 ) -> Problem | RunView | None:
     """Create a run
 
-     Stores the run as `queued`, holding its environment until it ends, and queues it. At
+     Once users exist, a run is the token's user's (`user` may be left out), and only admins
+    start runs for others (`created_by` records who did). Stores the run as `queued`,
+    holding its environment until it ends, and queues it. At
     most one run per environment is active: if another queued or running run holds it, the
     answer is 409 with code `environment_busy` and that run's id.
 
@@ -167,7 +171,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | RunView]:
     """Create a run
 
-     Stores the run as `queued`, holding its environment until it ends, and queues it. At
+     Once users exist, a run is the token's user's (`user` may be left out), and only admins
+    start runs for others (`created_by` records who did). Stores the run as `queued`,
+    holding its environment until it ends, and queues it. At
     most one run per environment is active: if another queued or running run holds it, the
     answer is 409 with code `environment_busy` and that run's id.
 
@@ -200,7 +206,9 @@ async def asyncio(
 ) -> Problem | RunView | None:
     """Create a run
 
-     Stores the run as `queued`, holding its environment until it ends, and queues it. At
+     Once users exist, a run is the token's user's (`user` may be left out), and only admins
+    start runs for others (`created_by` records who did). Stores the run as `queued`,
+    holding its environment until it ends, and queues it. At
     most one run per environment is active: if another queued or running run holds it, the
     answer is 409 with code `environment_busy` and that run's id.
 

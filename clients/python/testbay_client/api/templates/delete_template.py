@@ -76,6 +76,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Delete a template
 
+     Once users exist, only its owner (who saved it first) and admins may.
+
     Args:
         name (str):
 
@@ -105,6 +107,8 @@ def sync(
 ) -> Any | Problem | None:
     """Delete a template
 
+     Once users exist, only its owner (who saved it first) and admins may.
+
     Args:
         name (str):
 
@@ -128,6 +132,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
     """Delete a template
+
+     Once users exist, only its owner (who saved it first) and admins may.
 
     Args:
         name (str):
@@ -155,6 +161,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
     """Delete a template
+
+     Once users exist, only its owner (who saved it first) and admins may.
 
     Args:
         name (str):
