@@ -3,6 +3,7 @@
 import createClient from 'openapi-fetch';
 
 import type { components, paths } from './schema';
+import { authorization, refused } from './session.svelte';
 
 export type Run = components['schemas']['RunView'];
 export type RunStatus = components['schemas']['RunStatusView'];
@@ -17,6 +18,18 @@ export type TemplateRequest = components['schemas']['TemplateRequest'];
 export type CreateRunRequest = components['schemas']['CreateRunRequest'];
 
 export const api = createClient<paths>({ baseUrl: '/api' });
+
+// Every request carries the token, if the page has one; a 401 asks the person to sign in.
+api.use({
+  onRequest({ request }) {
+    for (const [name, value] of Object.entries(authorization())) request.headers.set(name, value);
+    return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 401) refused();
+    return response;
+  },
+});
 
 export const FINAL_STATUSES: RunStatus[] = ['passed', 'failed', 'error', 'cancelled', 'timed_out', 'interrupted'];
 export const ALL_STATUSES: RunStatus[] = ['queued', 'running', ...FINAL_STATUSES];

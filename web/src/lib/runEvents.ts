@@ -2,6 +2,7 @@
 // sends the last event id back, so the server resumes after it; events with an id already seen
 // are still dropped here, so a client never applies one twice.
 
+import { streamUrl } from './session.svelte';
 import type { components } from './schema';
 
 export type RunStreamEvent = components['schemas']['RunStreamEvent'];
@@ -29,7 +30,7 @@ export interface RunStreamHandlers {
 /** Follows run `id` until the returned function is called. */
 export function followRun(id: number, handlers: RunStreamHandlers, base = ''): () => void {
   const gate = new SeqGate();
-  const source = new EventSource(`${base}/api/runs/${id}/events`);
+  const source = new EventSource(base + streamUrl(`/api/runs/${id}/events`));
   source.onopen = () => handlers.onConnectionChange?.(true);
   source.onerror = () => handlers.onConnectionChange?.(false);
   source.onmessage = (message: MessageEvent<string>) => {
