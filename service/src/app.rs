@@ -135,6 +135,7 @@ impl Application {
             allowed_hosts: config.allowed_hosts.clone(),
             allowed_origins: config.allowed_origins.clone(),
             token: config.token.clone(),
+            user_header: config.trust_user_header.clone().map(|header| (header, config.trusted_proxies.clone())),
         };
         let routes = poem::EndpointExt::boxed(poem::EndpointExt::map_to_response(api::routes(state, policy)));
 

@@ -127,6 +127,17 @@ pub struct ServeConfig {
     #[arg(long = "allowed-origin", env = "TESTBAY_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
+    /// A header that names the signed-in user, set by an authenticating proxy in front of
+    /// Testbay (oauth2-proxy: X-Forwarded-User; Authelia: Remote-User). Taken only from
+    /// --trusted-proxy addresses and ignored from any other.
+    #[arg(long, env = "TESTBAY_TRUST_USER_HEADER", requires = "trusted_proxies")]
+    pub trust_user_header: Option<String>,
+
+    /// The addresses of the authenticating proxy whose --trust-user-header is believed
+    /// (comma-separated).
+    #[arg(long = "trusted-proxy", env = "TESTBAY_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// This node's name, stored on the runs it executes [default: the host name].
     #[arg(long, env = "TESTBAY_NODE")]
     pub node: Option<String>,
@@ -169,6 +180,8 @@ pub enum ConfigError {
     TokenRequired(SocketAddr),
     #[error("the token must be at least 16 characters")]
     TokenTooShort,
+    #[error("--trust-user-header needs --trusted-proxy: the addresses whose header is believed")]
+    NoTrustedProxy,
 }
 
 impl ServeConfig {
@@ -196,6 +209,8 @@ impl ServeConfig {
             token: None,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
+            trust_user_header: None,
+            trusted_proxies: Vec::new(),
             node: None,
             sandbox: SandboxChoice::Auto,
             memory_limit_mb: DEFAULT_LIMITS.memory_bytes / MIB,
@@ -240,6 +255,9 @@ impl ServeConfig {
         match &self.token {
             None if !self.listen.ip().is_loopback() => Err(ConfigError::TokenRequired(self.listen)),
             Some(token) if token.len() < 16 => Err(ConfigError::TokenTooShort),
+            _ if self.trust_user_header.is_some() && self.trusted_proxies.is_empty() => {
+                Err(ConfigError::NoTrustedProxy)
+            }
             _ => Ok(()),
         }
     }
@@ -312,6 +330,13 @@ mod tests {
         assert!(matches!(config.check(), Err(ConfigError::TokenRequired(_))));
         config.token = Some("short".into());
         assert!(matches!(config.check(), Err(ConfigError::TokenTooShort)));
+        config.token = None;
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.trust_user_header = Some("X-Forwarded-User".into());
+        assert!(matches!(config.check(), Err(ConfigError::NoTrustedProxy)));
+        config.trusted_proxies = vec!["127.0.0.1".parse().expect("address")];
+        assert!(config.check().is_ok());
+        config.listen = "0.0.0.0:8080".parse().expect("address");
         config.token = Some("a-long-enough-token".into());
         assert!(config.check().is_ok());
     }

@@ -26,6 +26,8 @@ pub struct AccessPolicy {
     /// The service's own token (`--token`): required of every `/api` request while no users
     /// exist, and an admin's token after.
     pub token: Option<String>,
+    /// The header an authenticating proxy names the user in, and the proxy's addresses.
+    pub user_header: Option<(String, Vec<std::net::IpAddr>)>,
 }
 
 impl AccessPolicy {

@@ -13,7 +13,7 @@ use poem::Request;
 use poem::http::{StatusCode, header};
 
 use super::problem::Problem;
-use crate::domain::token_hash;
+use crate::domain::{check_user_name, token_hash};
 use crate::store::Store;
 use crate::usecases::Caller;
 
@@ -31,6 +31,8 @@ const MAX_ADDRESSES: usize = 4096;
 pub struct Identify {
     /// The service's own token (`--token`), which acts as an admin.
     service_token: Option<String>,
+    /// The header an authenticating proxy names the user in, believed from these addresses.
+    user_header: Option<(String, Vec<IpAddr>)>,
     store: Store,
     /// Set once a user exists; users are never removed (only their tokens), so it stays set.
     users_exist: AtomicBool,
@@ -40,9 +42,10 @@ pub struct Identify {
 }
 
 impl Identify {
-    pub fn new(service_token: Option<String>, store: Store) -> Identify {
+    pub fn new(service_token: Option<String>, user_header: Option<(String, Vec<IpAddr>)>, store: Store) -> Identify {
         Identify {
             service_token,
+            user_header,
             store,
             users_exist: AtomicBool::new(false),
             users_checked: Mutex::new(None),
@@ -52,6 +55,9 @@ impl Identify {
 
     /// The caller of `request`, or the problem to answer with.
     pub async fn caller(&self, request: &Request) -> Result<Caller, (StatusCode, Problem)> {
+        if let Some(name) = self.proxied_user(request) {
+            return self.proxied_caller(name).await;
+        }
         let presented = presented_token(request);
         if let (Some(token), Some(presented)) = (&self.service_token, presented)
             && constant_time_eq(presented.as_bytes(), token.as_bytes())
@@ -75,6 +81,27 @@ impl Identify {
             (Some(_), None) => Err(unauthorized("this service needs a token: send `Authorization: Bearer TOKEN`")),
             (Some(_), Some(_)) => Err(self.refuse(request, "the token is not this service's").await),
         }
+    }
+
+    /// The user an authenticating proxy names, if the request comes from a trusted proxy.
+    fn proxied_user<'r>(&self, request: &'r Request) -> Option<&'r str> {
+        let (header, proxies) = self.user_header.as_ref()?;
+        let from = request.remote_addr().as_socket_addr()?.ip();
+        if !proxies.contains(&from) {
+            return None;
+        }
+        request.headers().get(header.as_str())?.to_str().ok().map(str::trim).filter(|name| !name.is_empty())
+    }
+
+    /// A user the proxy signed in: an admin if a user of that name is one.
+    async fn proxied_caller(&self, name: &str) -> Result<Caller, (StatusCode, Problem)> {
+        if check_user_name(name).is_err() {
+            return Err(unauthorized(
+                "the proxy's user name is not one Testbay takes (letters, digits, `.`, `_`, `-`, `@`)",
+            ));
+        }
+        let known = self.store.user(name).await.map_err(|error| lookup_failed(&error))?;
+        Ok(Caller::User { name: name.to_owned(), admin: known.is_some_and(|user| user.admin) })
     }
 
     /// Notes that a user now exists.

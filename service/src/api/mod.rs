@@ -72,7 +72,8 @@ pub fn spec_json() -> String {
 
 /// Every route of the service, guarded by `policy`.
 pub fn routes(state: Arc<AppState>, policy: AccessPolicy) -> impl Endpoint {
-    let identify = Arc::new(identity::Identify::new(policy.token.clone(), state.store.clone()));
+    let identify =
+        Arc::new(identity::Identify::new(policy.token.clone(), policy.user_header.clone(), state.store.clone()));
     let spec = spec(&state.system.limit_policy);
     let methods = Arc::new(AllowedMethods::from_spec(&spec, "/api"));
     let api = api_service();

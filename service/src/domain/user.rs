@@ -8,9 +8,10 @@ use sha2::{Digest, Sha256};
 use super::FieldError;
 
 pub const USER_NAME_MAX_CHARS: usize = 64;
-/// Letters, digits, `.`, `_` and `-`, starting with a letter or digit: a name that is safe in
-/// URLs and on the command line, and that runs record as their `user`.
-pub const USER_NAME_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+/// Letters, digits, `.`, `_`, `-` and `@`, starting with a letter or digit: a name that is safe
+/// in URLs and on the command line (an e-mail address, as single sign-on proxies name people,
+/// too), and that runs record as their `user`.
+pub const USER_NAME_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._@-]*$";
 
 /// A user of the service.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,8 +31,8 @@ pub fn check_user_name(name: &str) -> Result<(), FieldError> {
     if !chars.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
         return Err(FieldError::new(field, "a user name starts with a letter or digit"));
     }
-    if !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-        return Err(FieldError::new(field, "a user name is letters, digits, `.`, `_` and `-`"));
+    if !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+        return Err(FieldError::new(field, "a user name is letters, digits, `.`, `_`, `-` and `@`"));
     }
     if name.len() > USER_NAME_MAX_CHARS {
         return Err(FieldError::new(field, format!("at most {USER_NAME_MAX_CHARS} characters")));
@@ -69,6 +70,7 @@ mod tests {
     #[test]
     fn user_names_are_safe_in_urls() {
         assert!(check_user_name("ada.lovelace-2").is_ok());
+        assert!(check_user_name("ada@example.org").is_ok());
         for bad in ["", "-ada", "ada lovelace", "ada/x", &"a".repeat(65)] {
             assert_eq!(check_user_name(bad).map_err(|e| e.field), Err("name".to_owned()), "{bad:?}");
         }

@@ -77,6 +77,16 @@ impl Store {
         Ok(any.unwrap_or(false))
     }
 
+    pub async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        let mut response = self
+            .query(format!("SELECT {USER_FIELDS} FROM $user"))
+            .bind("user", user_record(name))
+            .await
+            .map_err(StoreError::query("read user"))?;
+        let rows: Vec<UserRow> = response.take(0).map_err(StoreError::query("read user"))?;
+        rows.into_iter().next().map(User::try_from).transpose()
+    }
+
     /// The user whose current token has `token_hash`.
     pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
         let mut response = self

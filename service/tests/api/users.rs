@@ -195,3 +195,39 @@ async fn runs_and_templates_belong_to_their_users() {
     assert_eq!(as_user(&app, &ada, Method::PUT, "/api/templates/adas", Some(setup)).await.status(), 200);
     assert_eq!(as_user(&app, &root, Method::DELETE, "/api/templates/adas", None).await.status(), 204);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authenticating_proxy_signs_people_in_only_from_its_address() {
+    let header = "X-Forwarded-User";
+    let me_as = |app: &TestApp, name: &str| app.client.get(app.url("/api/me")).header(header, name.to_owned()).send();
+    let trusted = TestApp::spawn_with(|config| {
+        config.trust_user_header = Some(header.into());
+        config.trusted_proxies = vec!["127.0.0.1".parse().expect("address")];
+    })
+    .await;
+    token_of(add_user(&trusted, None, "root", true).await).await;
+    let ada: Value = me_as(&trusted, "ada@example.org").await.expect("request").json().await.expect("json");
+    assert_eq!(ada, json!({"kind": "user", "name": "ada@example.org", "admin": false}));
+    let root: Value = me_as(&trusted, "root").await.expect("request").json().await.expect("json");
+    assert_eq!(root["admin"], true, "a known admin signed in by the proxy is an admin");
+    assert_eq!(trusted.get("/api/me").await.status(), 401, "without the header, a token is needed");
+    let run = trusted
+        .client
+        .post(trusted.url("/api/runs"))
+        .header(header, "ada@example.org")
+        .json(&json!({"environment": 65, "paths": ["math/test_arithmetic.py"]}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(run.status(), 201);
+    assert_eq!(run.json::<Value>().await.expect("run")["user"], "ada@example.org");
+
+    // From any other address the header is ignored: the request is refused as one without a token.
+    let untrusted = TestApp::spawn_with(|config| {
+        config.trust_user_header = Some(header.into());
+        config.trusted_proxies = vec!["10.9.9.9".parse().expect("address")];
+    })
+    .await;
+    token_of(add_user(&untrusted, None, "root", true).await).await;
+    assert_eq!(me_as(&untrusted, "root").await.expect("request").status(), 401);
+}
