@@ -156,3 +156,18 @@ def test_with_a_token(tmp_path):
         refused = run_example(secured, "--user", "ada", "--env", "1", "math/test_arithmetic.py")
         assert refused.returncode == 3, refused.stdout + refused.stderr
         assert "needs a token" in refused.stderr, refused.stderr
+
+
+def test_with_a_users_token(tmp_path):
+    """A user's token works as the service's does; a run for someone else is refused (403, exit 3)."""
+    with running_service(tmp_path) as service:
+        root = service.api("POST", "/api/users", {"name": "root", "admin": True})["token"]
+        admin = Service(service.url, root)
+        ada = admin.api("POST", "/api/users", {"name": "ada"})["token"]
+        result = run_example(service, "--user", "ada", "--env", "2", "math/test_arithmetic.py", token=ada)
+        assert result.returncode == 0, result.stdout + result.stderr
+        runs = admin.api("GET", "/api/runs?user=ada")["items"]
+        assert [(run["user"], run["created_by"]) for run in runs] == [("ada", "ada")]
+        posing = run_example(service, "--user", "bob", "--env", "3", "math/test_arithmetic.py", token=ada)
+        assert posing.returncode == 3, posing.stdout + posing.stderr
+        assert "only admins" in posing.stderr, posing.stderr
