@@ -184,6 +184,9 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     let run: Run = parse(&answer)?;
     let mut facts: Vec<(&str, String)> =
         vec![("user", run.user.clone()), ("environment", run.environment.to_string()), ("paths", run.paths.join(" "))];
+    if let Some(by) = run.created_by.as_ref().filter(|by| **by != run.user) {
+        facts.push(("started by", by.clone()));
+    }
     if let Some(template) = &run.template {
         facts.push(("template", template.clone()));
     }
@@ -199,6 +202,9 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     }
     if let Some(finished) = &run.finished_at {
         facts.push(("finished", output::local_time(finished)));
+    }
+    if let Some(by) = &run.cancelled_by {
+        facts.push(("cancelled by", by.clone()));
     }
     if let Some(position) = run.queue_position {
         facts.push(("queue", format!("position {position}")));

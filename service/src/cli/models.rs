@@ -48,6 +48,10 @@ pub struct Run {
     pub template: Option<String>,
     pub rerun_of: Option<i64>,
     #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub cancelled_by: Option<String>,
+    #[serde(default)]
     pub stored_bytes: u64,
     #[serde(default)]
     pub log_pruned_at: Option<DateTime<Utc>>,

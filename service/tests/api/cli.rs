@@ -361,6 +361,21 @@ async fn users_are_managed_from_the_command_line() {
     assert_eq!(code, Some(0));
     let works = testbay(&app.address, &["runs"]).env("TESTBAY_TOKEN", renewed.trim()).output().await.expect("runs");
     assert_eq!(works.status.code(), Some(0), "{}", String::from_utf8_lossy(&works.stderr));
+
+    // An admin starts a run for a CI account and cancels it: `show` says who did both.
+    let started = testbay(&app.address, &["run", "--user", "ci-nightly", "--env", "73", "--json", "slow"])
+        .env("TESTBAY_TOKEN", &root)
+        .output()
+        .await
+        .expect("run");
+    let run: serde_json::Value = serde_json::from_slice(&started.stdout).expect("the run as JSON");
+    let id = run["id"].as_i64().expect("id").to_string();
+    let cancelled = testbay(&app.address, &["cancel", &id]).env("TESTBAY_TOKEN", &root).output().await.expect("cancel");
+    assert_eq!(cancelled.status.code(), Some(0), "{}", String::from_utf8_lossy(&cancelled.stderr));
+    let shown = testbay(&app.address, &["show", &id]).env("TESTBAY_TOKEN", &root).output().await.expect("show");
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("started by") && shown.contains("cancelled by"), "{shown}");
+    assert!(shown.lines().any(|line| line.contains("cancelled by") && line.contains("root")), "{shown}");
     app.stop().await;
 }
 
