@@ -3,6 +3,7 @@
 //! `Authorization: Bearer TOKEN`, or as `?access_token=TOKEN` for `EventSource`, which cannot
 //! set headers. Wrong tokens from one address are answered ever more slowly.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -43,6 +44,17 @@ pub struct Identify {
 
 impl Identify {
     pub fn new(service_token: Option<String>, user_header: Option<(String, Vec<IpAddr>)>, store: Store) -> Identify {
+        let user_header =
+            user_header.map(|(header, proxies)| (header, proxies.iter().map(IpAddr::to_canonical).collect::<Vec<_>>()));
+        if let Some((header, proxies)) = &user_header
+            && proxies.iter().any(IpAddr::is_loopback)
+        {
+            tracing::warn!(
+                header,
+                "a trusted proxy is on this machine: any process here can name itself in the header; \
+                 let the service listen where only the proxy reaches it"
+            );
+        }
         Identify {
             service_token,
             user_header,
@@ -55,10 +67,11 @@ impl Identify {
 
     /// The caller of `request`, or the problem to answer with.
     pub async fn caller(&self, request: &Request) -> Result<Caller, (StatusCode, Problem)> {
-        if let Some(name) = self.proxied_user(request) {
+        if let Some(name) = self.proxied_user(request)? {
             return self.proxied_caller(name).await;
         }
         let presented = presented_token(request);
+        let presented = presented.as_deref();
         if let (Some(token), Some(presented)) = (&self.service_token, presented)
             && constant_time_eq(presented.as_bytes(), token.as_bytes())
         {
@@ -83,14 +96,25 @@ impl Identify {
         }
     }
 
-    /// The user an authenticating proxy names, if the request comes from a trusted proxy.
-    fn proxied_user<'r>(&self, request: &'r Request) -> Option<&'r str> {
-        let (header, proxies) = self.user_header.as_ref()?;
-        let from = request.remote_addr().as_socket_addr()?.ip();
+    /// The user an authenticating proxy names, if the request comes from a trusted proxy. A
+    /// header given twice is refused: a proxy that adds its header after the client's would
+    /// otherwise let the client's count.
+    fn proxied_user<'r>(&self, request: &'r Request) -> Result<Option<&'r str>, (StatusCode, Problem)> {
+        let Some((header, proxies)) = self.user_header.as_ref() else { return Ok(None) };
+        let Some(from) = request.remote_addr().as_socket_addr().map(|address| address.ip().to_canonical()) else {
+            return Ok(None);
+        };
         if !proxies.contains(&from) {
-            return None;
+            return Ok(None);
         }
-        request.headers().get(header.as_str())?.to_str().ok().map(str::trim).filter(|name| !name.is_empty())
+        let mut values = request.headers().get_all(header.as_str()).iter();
+        let (Some(value), None) = (values.next(), values.next()) else {
+            return match request.headers().contains_key(header.as_str()) {
+                true => Err(unauthorized("the proxy's user header came more than once")),
+                false => Ok(None),
+            };
+        };
+        Ok(value.to_str().ok().map(str::trim).filter(|name| !name.is_empty()))
     }
 
     /// A user the proxy signed in: an admin if a user of that name is one.
@@ -113,24 +137,28 @@ impl Identify {
         if self.users_exist.load(Ordering::Relaxed) {
             return Ok(true);
         }
-        // Another node may add the first user: the database is asked again now and then.
-        {
-            let mut checked = self.users_checked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if checked.is_some_and(|at| at.elapsed() < USERS_RECHECK) {
-                return Ok(false);
-            }
-            *checked = Some(Instant::now());
+        // Another node may add the first user: the database's "none" holds for a second. Until
+        // the database has answered, nothing is assumed; an error refuses the request.
+        let confirmed_recently = self
+            .users_checked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some_and(|at| at.elapsed() < USERS_RECHECK);
+        if confirmed_recently {
+            return Ok(false);
         }
         let exist = self.store.has_users().await.map_err(|error| lookup_failed(&error))?;
         if exist {
             self.user_added();
+        } else {
+            *self.users_checked.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Instant::now());
         }
         Ok(exist)
     }
 
     /// A 401 for a wrong token, after a delay that doubles with each failure of the address.
     async fn refuse(&self, request: &Request, message: &str) -> (StatusCode, Problem) {
-        let delay = request.remote_addr().as_socket_addr().map(|address| self.note_failure(address.ip()));
+        let delay = request.remote_addr().as_socket_addr().map(|address| self.note_failure(network_of(address.ip())));
         if let Some(delay) = delay {
             tracing::warn!(address = %request.remote_addr(), delay_ms = delay.as_millis(), "a wrong token was presented");
             tokio::time::sleep(delay).await;
@@ -141,10 +169,13 @@ impl Identify {
     fn note_failure(&self, address: IpAddr) -> Duration {
         let now = Instant::now();
         let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if failures.len() >= MAX_ADDRESSES {
+        if failures.len() >= MAX_ADDRESSES && !failures.contains_key(&address) {
             failures.retain(|_, (_, last)| now.duration_since(*last) < FAILURE_MEMORY);
-            if failures.len() >= MAX_ADDRESSES {
-                failures.clear();
+            // Still full of recent failures: the oldest is forgotten, never the lot.
+            if failures.len() >= MAX_ADDRESSES
+                && let Some(oldest) = failures.iter().min_by_key(|(_, (_, last))| *last).map(|(address, _)| *address)
+            {
+                failures.remove(&oldest);
             }
         }
         let entry = failures.entry(address).or_insert((0, now));
@@ -156,20 +187,26 @@ impl Identify {
     }
 }
 
-fn presented_token(request: &Request) -> Option<&str> {
+/// Where failed attempts are counted: an IPv4 address, or an IPv6 address's /64 (what one
+/// host usually has to choose from).
+fn network_of(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6(std::net::Ipv6Addr::from(v6.to_bits() & !u128::from(u64::MAX))),
+        v4 => v4,
+    }
+}
+
+fn presented_token(request: &Request) -> Option<Cow<'_, str>> {
     let bearer = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "));
-    bearer.or_else(|| {
-        request
-            .uri()
-            .query()
-            .into_iter()
-            .flat_map(|query| query.split('&'))
-            .find_map(|pair| pair.strip_prefix("access_token="))
-    })
+    if let Some(bearer) = bearer {
+        return Some(Cow::Borrowed(bearer));
+    }
+    let query = request.uri().query()?;
+    form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == "access_token").map(|(_, value)| value)
 }
 
 fn unauthorized(message: &str) -> (StatusCode, Problem) {

@@ -6,6 +6,7 @@
 
 mod connection;
 mod error;
+mod guarded;
 mod migrations;
 #[cfg(test)]
 mod plans;
@@ -25,6 +26,8 @@ pub use connection::EmbeddedSizes;
 pub use error::{CreateRunError, StoreError};
 pub use retention::{RetentionMarks, RunAge};
 pub use runs::{Finish, Progress};
+pub use templates::Replace;
+pub use users::AddedUser;
 
 const NAMESPACE: &str = "testbay";
 const DATABASE: &str = "testbay";

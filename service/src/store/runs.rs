@@ -7,6 +7,7 @@ use surrealdb::IndexedResults;
 use surrealdb::types::RecordId;
 
 use super::error::is_conflict;
+use super::guarded::take_last;
 use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow, run_record};
 use super::{CreateRunError, Statement, Store, StoreError};
 use crate::domain::{
@@ -239,16 +240,6 @@ impl Store {
 
 fn environment_record(environment: u8) -> RecordId {
     RecordId::new("environment", i64::from(environment))
-}
-
-/// The result of a transaction's last statement before its `COMMIT` (which is counted too).
-fn take_last<R>(response: &mut IndexedResults) -> surrealdb::Result<R>
-where
-    R: surrealdb::types::SurrealValue,
-    usize: surrealdb::opt::QueryResult<R>,
-{
-    let last = response.num_statements().saturating_sub(2);
-    response.take(last)
 }
 
 fn jitter_ms() -> u64 {

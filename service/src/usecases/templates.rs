@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{AppState, Caller};
 use crate::domain::{FieldError, TEMPLATES_MAX, Template, TemplateSetup, check_template_name};
-use crate::store::StoreError;
+use crate::store::{Replace, StoreError};
 
 /// Why a template was not saved. Nothing was stored.
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +40,17 @@ impl AppState {
             None if self.store.count_templates().await? >= TEMPLATES_MAX => return Err(SaveTemplateFailure::TooMany),
             None => {}
         }
-        let (template, created) = self.store.put_template(name, &setup, caller.user_name(), Utc::now()).await?;
+        // Checked again in the write itself: someone else may save the name meanwhile.
+        let replace = match caller.user_name() {
+            _ if caller.is_admin() => Replace::Any,
+            Some(name) => Replace::OwnedBy(name),
+            None => Replace::None,
+        };
+        let saved = self.store.put_template(name, &setup, caller.user_name(), replace, Utc::now()).await?;
+        let Some((template, created)) = saved else {
+            let owner = self.store.template(name).await?.and_then(|template| template.owner);
+            return Err(SaveTemplateFailure::Forbidden { name: name.to_owned(), owner });
+        };
         tracing::info!(template = %template.name, created, "template saved");
         Ok((template, created))
     }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{AppState, Caller};
 use crate::domain::{FieldError, User, check_user_name, new_token, token_hash};
-use crate::store::StoreError;
+use crate::store::{AddedUser, StoreError};
 
 /// Why a change to users was not made.
 #[derive(Debug, thiserror::Error)]
@@ -43,8 +43,14 @@ impl AppState {
         admin_only(caller)?;
         let (name, admin) = parse_new_user(body)?;
         let token = new_token().map_err(UserFailure::Randomness)?;
-        let user = self.store.add_user(&name, admin, &token_hash(&token), Utc::now()).await?;
-        let user = user.ok_or(UserFailure::Taken(name))?;
+        // A caller who needed no token may add only the first user, and only as long as no
+        // user exists (another node may have added one since this one last looked).
+        let first = matches!(caller, Caller::Anyone);
+        let user = match self.store.add_user(&name, admin, &token_hash(&token), first, Utc::now()).await? {
+            AddedUser::Added(user) => user,
+            AddedUser::Taken => return Err(UserFailure::Taken(name)),
+            AddedUser::UsersExist => return Err(UserFailure::Forbidden),
+        };
         tracing::info!(user = %user.name, admin = user.admin, "user added");
         Ok(Issued { user, token })
     }

@@ -211,6 +211,15 @@ async fn an_authenticating_proxy_signs_people_in_only_from_its_address() {
     let root: Value = me_as(&trusted, "root").await.expect("request").json().await.expect("json");
     assert_eq!(root["admin"], true, "a known admin signed in by the proxy is an admin");
     assert_eq!(trusted.get("/api/me").await.status(), 401, "without the header, a token is needed");
+    let twice = trusted
+        .client
+        .get(trusted.url("/api/me"))
+        .header(header, "ada")
+        .header(header, "root")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(twice.status(), 401, "a header given twice is refused, not its first value believed");
     let run = trusted
         .client
         .post(trusted.url("/api/runs"))
@@ -230,4 +239,13 @@ async fn an_authenticating_proxy_signs_people_in_only_from_its_address() {
     .await;
     token_of(add_user(&untrusted, None, "root", true).await).await;
     assert_eq!(me_as(&untrusted, "root").await.expect("request").status(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_in_the_query_is_percent_decoded() {
+    let token = "a+b/c=d-service-token";
+    let app = TestApp::spawn_with(|config| config.token = Some(token.into())).await;
+    let encoded = "a%2Bb%2Fc%3Dd-service-token";
+    assert_eq!(app.get(&format!("/api/runs?access_token={encoded}")).await.status(), 200);
+    assert_eq!(app.get("/api/runs?access_token=a+b/c=d-service-token").await.status(), 401, "`+` is a space");
 }
