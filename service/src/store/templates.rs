@@ -158,21 +158,23 @@ mod tests {
         assert_eq!(store.template("nightly").await.expect("read"), Some(replaced));
         store.put_template("a-first", &setup(1), None, Replace::Any, first).await.expect("save").expect("saved");
         // Replacing is checked in the write: not bob's, nobody's for a non-admin.
-        let refused = store.put_template("nightly", &setup(5), Some("bob"), Replace::OwnedBy("bob"), later);
+        let (five, six) = (setup(5), setup(6));
+        let refused = store.put_template("nightly", &five, Some("bob"), Replace::OwnedBy("bob"), later);
         assert!(refused.await.expect("no error").is_none(), "bob may not replace ada's template");
-        let refused = store.put_template("nightly", &setup(5), None, Replace::None, later);
+        let refused = store.put_template("nightly", &five, None, Replace::None, later);
         assert!(refused.await.expect("no error").is_none());
-        let ours = store.put_template("nightly", &setup(5), Some("ada"), Replace::OwnedBy("ada"), later);
+        let ours = store.put_template("nightly", &five, Some("ada"), Replace::OwnedBy("ada"), later);
         assert!(ours.await.expect("no error").is_some(), "ada may replace her own");
-        let new = store.put_template("fresh", &setup(6), Some("bob"), Replace::None, later);
+        let new = store.put_template("fresh", &six, Some("bob"), Replace::None, later);
         assert_eq!(new.await.expect("no error").expect("saved").0.owner.as_deref(), Some("bob"));
-        assert_eq!(store.count_templates().await.expect("count"), 2);
+        assert_eq!(store.count_templates().await.expect("count"), 3);
         let names: Vec<_> = store.templates().await.expect("list").into_iter().map(|t| t.name).collect();
-        assert_eq!(names, ["a-first", "nightly"]);
+        assert_eq!(names, ["a-first", "fresh", "nightly"]);
         assert!(store.delete_template("nightly").await.expect("delete"));
         assert!(!store.delete_template("nightly").await.expect("delete again"));
         assert_eq!(store.template("nightly").await.expect("read"), None);
         store.delete_template("a-first").await.expect("delete");
+        store.delete_template("fresh").await.expect("delete");
         assert_eq!(store.count_templates().await.expect("count"), 0);
     }
 }
