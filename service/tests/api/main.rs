@@ -6,6 +6,7 @@ mod helpers;
 mod cli;
 mod execution;
 mod live;
+mod log;
 mod restart;
 mod retention;
 mod runs;
