@@ -57,6 +57,18 @@ pub struct Application {
     retention: Retention,
     /// Closed last, once the runs have ended and the listener has stopped.
     store: Store,
+    /// What the log says when the service starts serving.
+    announcement: Announcement,
+}
+
+/// The "listening" line: logged once the service can also be stopped, so that whoever waits for
+/// it (a script, a test) may stop the service as soon as it is there.
+struct Announcement {
+    url: String,
+    tests_root: String,
+    database: String,
+    python: String,
+    max_concurrent_runs: usize,
 }
 
 /// The retention task and how to stop it.
@@ -146,18 +158,25 @@ impl Application {
             .first()
             .and_then(|addr| addr.as_socket_addr().map(std::net::SocketAddr::port))
             .unwrap_or(config.listen.port());
-        info!(
-            url = %format!("http://{}:{port}/", config.listen.ip()),
-            tests_root = %settings.tests_root.display(),
-            database = %address,
-            python = %python.display(),
-            max_concurrent_runs = settings.max_concurrent_runs,
-            "listening"
-        );
+        let announcement = Announcement {
+            url: format!("http://{}:{port}/", config.listen.ip()),
+            tests_root: settings.tests_root.display().to_string(),
+            database: address.to_string(),
+            python: python.display().to_string(),
+            max_concurrent_runs: settings.max_concurrent_runs,
+        };
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task =
             retention::start(closing_store.clone(), config.retention_policy(), config.retention_interval(), stop_rx);
-        Ok(Application { port, acceptor, routes, runner, retention: Retention { stop_tx, task }, store: closing_store })
+        Ok(Application {
+            port,
+            acceptor,
+            routes,
+            runner,
+            retention: Retention { stop_tx, task },
+            store: closing_store,
+            announcement,
+        })
     }
 
     /// The port the service listens on (useful when it was asked for port 0).
@@ -165,15 +184,25 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGINT or SIGTERM, then stops as `run_until` does.
+    /// Serves until SIGINT or SIGTERM, then stops as `run_until` does. The signals are caught
+    /// from before the service says it is listening.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.run_until(shutdown_signal()).await
+        let stop = shutdown_signal()?;
+        self.run_until(stop).await
     }
 
     /// Serves until `stop` completes, then interrupts the active runs (their processes are
     /// ended and they are stored as `interrupted`) and closes the listener.
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Application { acceptor, routes, runner, retention, store, .. } = self;
+        let Application { acceptor, routes, runner, retention, store, announcement, .. } = self;
+        info!(
+            url = %announcement.url,
+            tests_root = %announcement.tests_root,
+            database = %announcement.database,
+            python = %announcement.python,
+            max_concurrent_runs = announcement.max_concurrent_runs,
+            "listening"
+        );
         let stopping = async move {
             stop.await;
             info!("stopping: interrupting active runs");
@@ -192,16 +221,17 @@ impl Application {
     }
 }
 
-async fn shutdown_signal() {
+/// SIGTERM or SIGINT, caught from now on.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     use tokio::signal::unix::{SignalKind, signal};
-    let Ok(mut terminate) = signal(SignalKind::terminate()) else {
-        let _ = tokio::signal::ctrl_c().await;
-        return;
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate.recv() => {}
-    }
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
 }
 
 /// Warns at start-up when the interpreter cannot run pytest, instead of failing every run.
