@@ -2,6 +2,7 @@
 //! the validation of a request for a new run, and saved run templates.
 
 mod limits;
+mod name;
 mod new_run;
 mod retention;
 mod run;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::limits::{TIMEOUT_MIN_S, bounded};
+use super::name::check_name;
 use super::new_run::{body_fields, parse_environment, parse_paths, parse_variables};
 use super::{FieldError, LimitPolicy};
 
@@ -41,18 +42,7 @@ pub struct TemplateSetup {
 /// Checks a template's name: it appears in URLs and on the command line, so it is kept to
 /// letters, digits, `.`, `_` and `-`, starting with a letter or digit.
 pub fn check_template_name(name: &str) -> Result<(), FieldError> {
-    let field = "name";
-    let mut chars = name.chars();
-    if !chars.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
-        return Err(FieldError::new(field, "a template name starts with a letter or digit"));
-    }
-    if !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-        return Err(FieldError::new(field, "a template name is letters, digits, `.`, `_` and `-`"));
-    }
-    if name.len() > TEMPLATE_NAME_MAX_CHARS {
-        return Err(FieldError::new(field, format!("at most {TEMPLATE_NAME_MAX_CHARS} characters")));
-    }
-    Ok(())
+    check_name(name, "template", &['.', '_', '-'], TEMPLATE_NAME_MAX_CHARS)
 }
 
 impl TemplateSetup {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::FieldError;
+use super::name::check_name;
 
 pub const USER_NAME_MAX_CHARS: usize = 64;
 /// Letters, digits, `.`, `_`, `-` and `@`, starting with a letter or digit: a name that is safe
@@ -26,18 +27,7 @@ pub struct User {
 
 /// Checks a user's name (see `USER_NAME_PATTERN`).
 pub fn check_user_name(name: &str) -> Result<(), FieldError> {
-    let field = "name";
-    let mut chars = name.chars();
-    if !chars.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
-        return Err(FieldError::new(field, "a user name starts with a letter or digit"));
-    }
-    if !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
-        return Err(FieldError::new(field, "a user name is letters, digits, `.`, `_`, `-` and `@`"));
-    }
-    if name.len() > USER_NAME_MAX_CHARS {
-        return Err(FieldError::new(field, format!("at most {USER_NAME_MAX_CHARS} characters")));
-    }
-    Ok(())
+    check_name(name, "user", &['.', '_', '-', '@'], USER_NAME_MAX_CHARS)
 }
 
 /// A new token: `tb_` and 256 random bits in URL-safe base64.
