@@ -35,12 +35,11 @@ impl AppState {
         check_template_name(name)?;
         let setup = TemplateSetup::from_json(body, &self.system.limit_policy)?;
         self.check_paths_exist(&setup.paths).await?;
-        match self.store.template(name).await? {
-            Some(existing) => check_owner(caller, &existing)?,
-            None if self.store.count_templates().await? >= TEMPLATES_MAX => return Err(SaveTemplateFailure::TooMany),
-            None => {}
+        if self.store.template(name).await?.is_none() && self.store.count_templates().await? >= TEMPLATES_MAX {
+            return Err(SaveTemplateFailure::TooMany);
         }
-        // Checked again in the write itself: someone else may save the name meanwhile.
+        // Whose template may be replaced is checked in the write itself: someone else may save
+        // the name meanwhile.
         let replace = match caller.user_name() {
             _ if caller.is_admin() => Replace::Any,
             Some(name) => Replace::OwnedBy(name),
