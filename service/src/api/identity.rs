@@ -6,8 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use poem::Request;
@@ -28,6 +27,15 @@ const USERS_RECHECK: Duration = Duration::from_secs(1);
 /// Addresses remembered at most; older ones are forgotten first.
 const MAX_ADDRESSES: usize = 4096;
 
+/// What is known of the service's users. Users are never removed (only their tokens), so once
+/// one exists that stays known; "none" holds for a second, as another node may add the first.
+#[derive(Clone, Copy)]
+enum UsersKnown {
+    Unasked,
+    NoneAsOf(Instant),
+    Exist,
+}
+
 /// Establishes the caller of each request.
 pub struct Identify {
     /// The service's own token (`--token`), which acts as an admin.
@@ -35,10 +43,8 @@ pub struct Identify {
     /// The header an authenticating proxy names the user in, believed from these addresses.
     user_header: Option<(String, Vec<IpAddr>)>,
     store: Store,
-    /// Set once a user exists; users are never removed (only their tokens), so it stays set.
-    users_exist: AtomicBool,
-    /// While no user exists: when the database was last asked (another node may add one).
-    users_checked: Mutex<Option<Instant>>,
+    /// What the database last said of users.
+    users: Mutex<UsersKnown>,
     failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
 }
 
@@ -59,8 +65,7 @@ impl Identify {
             service_token,
             user_header,
             store,
-            users_exist: AtomicBool::new(false),
-            users_checked: Mutex::new(None),
+            users: Mutex::new(UsersKnown::Unasked),
             failures: Mutex::new(HashMap::new()),
         }
     }
@@ -130,30 +135,25 @@ impl Identify {
 
     /// Notes that a user now exists.
     pub fn user_added(&self) {
-        self.users_exist.store(true, Ordering::Relaxed);
+        *self.users.lock().unwrap_or_else(PoisonError::into_inner) = UsersKnown::Exist;
     }
 
     async fn users_exist(&self) -> Result<bool, (StatusCode, Problem)> {
-        if self.users_exist.load(Ordering::Relaxed) {
-            return Ok(true);
+        match *self.users.lock().unwrap_or_else(PoisonError::into_inner) {
+            UsersKnown::Exist => return Ok(true),
+            UsersKnown::NoneAsOf(at) if at.elapsed() < USERS_RECHECK => return Ok(false),
+            UsersKnown::NoneAsOf(_) | UsersKnown::Unasked => {}
         }
-        // Another node may add the first user: the database's "none" holds for a second. Until
-        // the database has answered, nothing is assumed; an error refuses the request.
-        let confirmed_recently = self
-            .users_checked
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .is_some_and(|at| at.elapsed() < USERS_RECHECK);
-        if confirmed_recently {
-            return Ok(false);
-        }
+        // Until the database has answered, nothing is assumed; an error refuses the request.
         let exist = self.store.has_users().await.map_err(|error| lookup_failed(&error))?;
+        let mut known = self.users.lock().unwrap_or_else(PoisonError::into_inner);
+        // A user added meanwhile is not forgotten for an answer given before.
         if exist {
-            self.user_added();
-        } else {
-            *self.users_checked.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Instant::now());
+            *known = UsersKnown::Exist;
+        } else if !matches!(*known, UsersKnown::Exist) {
+            *known = UsersKnown::NoneAsOf(Instant::now());
         }
-        Ok(exist)
+        Ok(exist || matches!(*known, UsersKnown::Exist))
     }
 
     /// A 401 for a wrong token, after a delay that doubles with each failure of the address.
@@ -168,7 +168,7 @@ impl Identify {
 
     fn note_failure(&self, address: IpAddr) -> Duration {
         let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         if failures.len() >= MAX_ADDRESSES && !failures.contains_key(&address) {
             failures.retain(|_, (_, last)| now.duration_since(*last) < FAILURE_MEMORY);
             // Still full of recent failures: the oldest is forgotten, never the lot.
