@@ -10,11 +10,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use testbay::domain::{
+use testbay_service::domain::{
     Counts, Enforcement, Limits, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, RunFilter, RunStatus,
     TEST_RESULT_RECORD_BYTES, TestOutcome, TestResult,
 };
-use testbay::store::{CreateRunError, EmbeddedSizes, Finish, Progress, Store};
+use testbay_service::store::{CreateRunError, EmbeddedSizes, Finish, Progress, Store};
 
 /// Users that start runs, CI jobs first: they start most runs.
 const USERS: [&str; 24] = [

@@ -8,8 +8,8 @@ use std::time::Instant;
 use anyhow::Context;
 use serde_json::json;
 use surrealdb::engine::any;
-use testbay::domain::{RunFilter, RunId};
-use testbay::store::{EmbeddedSizes, Store};
+use testbay_service::domain::{RunFilter, RunId};
+use testbay_service::store::{EmbeddedSizes, Store};
 
 /// The schema of version 1, as its test keeps it.
 const SCHEMA_1: &str = include_str!("../../service/src/store/testdata/schema-v1.surql");

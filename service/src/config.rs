@@ -1,41 +1,17 @@
-//! The command line: every flag is also a `TESTBAY_*` environment variable, and the defaults
-//! work on a laptop from a clone of the repository.
+//! The service's settings (`testbay serve`): every flag is also a `TESTBAY_*` environment
+//! variable, and the defaults work on a laptop from a clone of the repository.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser};
 
 use crate::domain::{
     CPU_MIN_MILLICORES, Keep, LimitPolicy, Limits, MEMORY_MIN_MB, MIB, PIDS_MIN, RetentionPolicy, TIMEOUT_MIN_S,
 };
 use crate::runner::SandboxChoice;
 use crate::store::EmbeddedSizes;
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "testbay",
-    version,
-    about = "Runs a team's pytest suites on a shared machine.",
-    after_help = "Client commands talk to the service at --url (TESTBAY_URL, default http://127.0.0.1:8080).\n\
-                  Exit codes: 0 passed or done, 1 failed, 2 error, cancelled, timed out or interrupted,\n\
-                  3 refused (environment busy, bad input, not found), 4 service unreachable or failing."
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Start the service.
-    Serve(ServeConfig),
-    /// Print the OpenAPI spec of the REST API as JSON.
-    Openapi,
-    #[command(flatten)]
-    Client(crate::cli::ClientCommand),
-}
 
 #[derive(Clone, Debug, Args)]
 pub struct ServeConfig {

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use testbay::config::ServeConfig;
+use testbay_service::config::ServeConfig;
 
 pub fn desktop_config() -> anyhow::Result<ServeConfig> {
     let data_home = std::env::var_os("XDG_DATA_HOME")

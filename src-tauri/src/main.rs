@@ -10,14 +10,14 @@
 mod config;
 
 use anyhow::Context;
-use testbay::app::Application;
+use testbay_service::app::Application;
 
 use crate::config::desktop_config;
 
 fn main() -> anyhow::Result<()> {
-    testbay::process::init_logging();
+    testbay_service::process::init_logging();
     let config = desktop_config()?;
-    let runtime = testbay::process::runtime().context("cannot start the async runtime")?;
+    let runtime = testbay_service::process::runtime().context("cannot start the async runtime")?;
     // Tauri's own tasks share this runtime.
     tauri::async_runtime::set(runtime.handle().clone());
     let service = runtime.block_on(Application::build(config)).context("cannot start the Testbay service")?;

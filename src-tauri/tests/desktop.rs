@@ -251,7 +251,7 @@ fn the_window_shows_the_page_and_closing_it_leaves_nothing_behind() {
     let data_dir = data_home.join("testbay").canonicalize().expect("data dir");
     assert_eq!(processes_of_run(&data_dir, id), Vec::<u32>::new(), "no process of the run is left");
     if system["enforcement"] != "rlimit" {
-        let instance = format!("testbay-{}", testbay::runner::instance_name(&data_dir));
+        let instance = format!("testbay-{}", testbay_service::runner::instance_name(&data_dir));
         assert_eq!(cgroups_named(&instance), Vec::<PathBuf>::new(), "no cgroup of the app is left");
     } else {
         skipped_without_cgroups("the desktop app's check that it leaves no cgroup behind");

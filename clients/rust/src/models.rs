@@ -3,12 +3,65 @@
 //! client's would be; unknown fields are ignored, so the service may add fields freely.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-/// A run's status, its counts and a test's outcome are the domain's own words.
-pub use crate::domain::{Counts, RunStatus, TestOutcome};
+/// A run's status, by the spec's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Passed,
+    Failed,
+    Error,
+    Cancelled,
+    TimedOut,
+    Interrupted,
+}
+
+impl RunStatus {
+    /// A queued or running run holds its environment; the others are over.
+    pub fn is_active(self) -> bool {
+        matches!(self, RunStatus::Queued | RunStatus::Running)
+    }
+}
+
+impl fmt::Display for RunStatus {
+    /// The spec's name, as the service writes it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(name)) => f.write_str(&name),
+            _ => write!(f, "{self:?}"),
+        }
+    }
+}
+
+/// A test's outcome, by the spec's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestOutcome {
+    Passed,
+    Failed,
+    Skipped,
+    Xfailed,
+    Xpassed,
+    Error,
+}
+
+/// A run's test counts by outcome; `total` is known once collection is over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Counts {
+    pub passed: u32,
+    pub failed: u32,
+    pub skipped: u32,
+    pub errors: u32,
+    pub xfailed: u32,
+    pub xpassed: u32,
+    pub total: u32,
+}
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Limits {
@@ -138,10 +191,29 @@ pub enum RunEvent {
 mod tests {
     use super::*;
 
+    fn spec() -> serde_json::Value {
+        serde_json::from_str(include_str!("../../../openapi/openapi.json")).expect("the spec is JSON")
+    }
+
+    #[test]
+    fn knows_every_status_and_outcome_the_spec_names() {
+        let spec = spec();
+        let names = |schema: &str| spec["components"]["schemas"][schema]["enum"].as_array().expect(schema).clone();
+        for name in names("RunStatusView") {
+            let status: RunStatus = serde_json::from_value(name.clone()).expect("a status the client knows");
+            assert_eq!(status.to_string(), name.as_str().expect("a name"));
+        }
+        for name in names("TestOutcomeView") {
+            assert!(serde_json::from_value::<TestOutcome>(name.clone()).is_ok(), "the client knows {name}");
+        }
+        let counts = spec["components"]["schemas"]["CountsView"]["properties"].as_object().expect("CountsView");
+        let known: serde_json::Value = serde_json::to_value(Counts::default()).expect("fields");
+        assert_eq!(counts.keys().collect::<Vec<_>>(), known.as_object().expect("object").keys().collect::<Vec<_>>());
+    }
+
     #[test]
     fn reads_the_services_own_run() {
-        let spec: serde_json::Value =
-            serde_json::from_str(include_str!("../../../openapi/openapi.json")).expect("the spec is JSON");
+        let spec = spec();
         let run_fields = spec["components"]["schemas"]["RunView"]["properties"].as_object().expect("RunView");
         for field in ["id", "user", "environment", "paths", "status", "counts", "template", "rerun_of", "limits"] {
             assert!(run_fields.contains_key(field), "the spec's RunView has `{field}`");

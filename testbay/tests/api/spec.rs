@@ -3,7 +3,7 @@
 //! `scripts/test-api-spec.sh`, that the service keeps to them.)
 
 use serde_json::{Value, json};
-use testbay::domain::{
+use testbay_service::domain::{
     ENVIRONMENT_MAX, ENVIRONMENT_MIN, MEMORY_MIN_MB, PATH_MAX_CHARS, PATH_PATTERN, PATHS_MAX, TEMPLATE_NAME_MAX_CHARS,
     TEMPLATE_NAME_PATTERN, USER_MAX_CHARS, USER_PATTERN, VARIABLES_MAX,
 };
@@ -13,7 +13,7 @@ use crate::helpers::{TestApp, workspace_root};
 #[test]
 fn the_committed_spec_is_fresh() {
     let committed = std::fs::read_to_string(workspace_root().join("openapi/openapi.json")).unwrap_or_default();
-    let generated = format!("{}\n", testbay::api::spec_json());
+    let generated = format!("{}\n", testbay_service::api::spec_json());
     assert!(committed == generated, "openapi/openapi.json is stale: regenerate it with `scripts/export-openapi.sh`");
 }
 

@@ -85,7 +85,7 @@ pub async fn rerun(args: RerunArgs) -> Result<u8, CliError> {
 async fn started(client: &Client, created: &Value, wait: &WaitArgs) -> Result<u8, CliError> {
     let run: Run = parse(created)?;
     let page = client.page_url(&format!("/runs/{}", run.id));
-    let news = format!("run {} {} in environment {}: {page}", run.id, run.status.as_str(), run.environment);
+    let news = format!("run {} {} in environment {}: {page}", run.id, run.status, run.environment);
     if !(wait.wait || wait.follow || wait.junit.is_some()) {
         if wait.json {
             output::json(created);
@@ -152,7 +152,7 @@ pub async fn runs(args: RunsArgs) -> Result<u8, CliError> {
     for run in &page.items {
         table.row(vec![
             cell(run.id.to_string()),
-            (run.status.as_str().to_owned(), status_style(run.status)),
+            (run.status.to_string(), status_style(run.status)),
             cell(run.user.clone()),
             cell(run.environment.to_string()),
             cell(output::counts(&run.counts)),

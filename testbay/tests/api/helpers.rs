@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use serde_json::{Value, json};
-use testbay::app::Application;
-use testbay::config::ServeConfig;
+use testbay_service::app::Application;
+use testbay_service::config::ServeConfig;
 use tokio::sync::oneshot;
 
 /// How long a test waits for a run to reach a state before it fails.

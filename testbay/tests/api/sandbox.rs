@@ -11,7 +11,7 @@ use crate::helpers::{
     read_pid_file,
 };
 
-async fn misbehaving_app(configure: impl FnOnce(&mut testbay::config::ServeConfig)) -> Option<TestApp> {
+async fn misbehaving_app(configure: impl FnOnce(&mut testbay_service::config::ServeConfig)) -> Option<TestApp> {
     let app = TestApp::spawn_with(|config| {
         config.tests_root = misbehaving_tests();
         configure(config);

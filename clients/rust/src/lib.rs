@@ -1,6 +1,6 @@
-//! The command-line client: `testbay run`, `runs`, `show`, `logs`, `cancel`, `rerun`, `tests`,
-//! `envs` and `templates`, talking to a running service over its REST API, for people and for
-//! CI jobs. It reads the API's answers with its own types (`models`), as any client would.
+//! Testbay's command-line client: `testbay run`, `runs`, `show`, `logs`, `cancel`, `rerun`,
+//! `tests`, `envs`, `templates` and `users`, talking to a running service over its REST API, for
+//! people and for CI jobs. It reads the API's answers with its own types (`models`), as any client would.
 //!
 //! Exit codes are part of the interface (`--wait` makes a CI job fail with its tests):
 //! 0 passed (or done), 1 failed, 2 error, cancelled, timed out or interrupted, 3 refused

@@ -1,8 +1,8 @@
 //! Safe by default: foreign hosts and cross-origin writes are refused, tokens are enforced.
 
 use serde_json::{Value, json};
-use testbay::app::Application;
-use testbay::config::ServeConfig;
+use testbay_service::app::Application;
+use testbay_service::config::ServeConfig;
 
 use crate::helpers::{TestApp, sample_tests};
 
