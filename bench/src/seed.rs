@@ -11,8 +11,8 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use testbay_service::domain::{
-    Counts, Enforcement, Limits, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, RunFilter, RunStatus,
-    TEST_RESULT_RECORD_BYTES, TestOutcome, TestResult,
+    Counts, Enforcement, Environment, Limits, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, RunFilter, RunStatus,
+    TEST_RESULT_RECORD_BYTES, TemplateName, TestOutcome, TestPath, TestResult, UserName,
 };
 use testbay_service::store::{CreateRunError, EmbeddedSizes, Finish, Progress, Store};
 
@@ -162,20 +162,20 @@ async fn store_one_run(
     // Four runs in ten come from a template, a third of them from the nightly one.
     let template = random.chance(40).then(|| {
         let index = if random.chance(33) { 0 } else { random.below(TEMPLATES.len() as u64) as usize };
-        TEMPLATES[index].to_owned()
+        TEMPLATES[index]
     });
     let files: Vec<&str> = (0..1 + random.below(4)).map(|_| FILES[random.below(FILES.len() as u64) as usize]).collect();
     let new_run = NewRun {
-        user: user.to_owned(),
-        environment,
-        paths: files.iter().map(|f| (*f).to_owned()).collect(),
+        user: UserName::new(user).map_err(anyhow::Error::msg)?,
+        environment: Environment::new(environment.into()).map_err(anyhow::Error::msg)?,
+        paths: files.iter().map(|f| TestPath::new(f)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?,
         variables: if random.chance(20) {
             BTreeMap::from([("TARGET".to_owned(), format!("staging-{}", random.below(4)))])
         } else {
             BTreeMap::new()
         },
         limits: Limits { memory_bytes: 2 << 30, cpu_millicores: 1000, pids: 512, timeout_s: 3600 },
-        template,
+        template: template.map(TemplateName::new).transpose().map_err(anyhow::Error::msg)?,
         rerun_of: None,
         created_by: None,
     };

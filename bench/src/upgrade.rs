@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use serde_json::json;
 use surrealdb::engine::any;
-use testbay_service::domain::{RunFilter, RunId};
+use testbay_service::domain::{RunFilter, RunId, UserName};
 use testbay_service::store::{EmbeddedSizes, Store};
 
 /// The schema of version 1, as its test keeps it.
@@ -61,7 +61,8 @@ pub async fn from_version_1(runs: i64) -> anyhow::Result<Upgrade> {
     let started = Instant::now();
     let store = Store::connect(&address, None, EmbeddedSizes::default()).await.context("open and migrate")?;
     let migrate_seconds = started.elapsed().as_secs_f64();
-    let filter = RunFilter { user: Some("ci-nightly".into()), ..RunFilter::default() };
+    let filter =
+        RunFilter { user: Some(UserName::new("ci-nightly").map_err(anyhow::Error::msg)?), ..RunFilter::default() };
     let page = store.list_runs(&filter, 50).await?;
     anyhow::ensure!(page.len() == 50 && page[0].id.0 > page[49].id.0, "a filtered page after the upgrade");
     let results = store.test_results(RunId(runs / 2), 0, i64::MAX).await?;

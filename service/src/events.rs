@@ -134,7 +134,7 @@ mod tests {
         Run {
             id: RunId(id),
             user: "u".into(),
-            environment: 1,
+            environment: 1.into(),
             paths: vec![],
             variables: Default::default(),
             status: RunStatus::Queued,

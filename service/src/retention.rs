@@ -182,7 +182,7 @@ mod tests {
         let created_at: DateTime<Utc> = Utc::now() - Days::days(days);
         let new = NewRun {
             user: "ada".into(),
-            environment: 5,
+            environment: 5.into(),
             paths: vec!["math".into()],
             variables: BTreeMap::new(),
             limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
@@ -255,7 +255,7 @@ mod tests {
         // Active (queued) and old enough to go, in the other environment.
         let active_new = NewRun {
             user: "ada".into(),
-            environment: 6,
+            environment: 6.into(),
             paths: vec!["math".into()],
             variables: BTreeMap::new(),
             limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },

@@ -9,7 +9,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::domain::file_part;
+use crate::domain::TestPath;
 
 /// Folders never walked.
 const SKIPPED_FOLDERS: [&str; 4] = ["__pycache__", "node_modules", "venv", "site-packages"];
@@ -100,18 +100,18 @@ impl TestTree {
 
     /// Checks that `path` (possibly with a `::test` selector) names an existing file or folder
     /// inside the tree once every symbolic link is followed.
-    pub fn check(&self, path: &str) -> Result<(), PathError> {
-        let joined = self.root.join(file_part(path));
+    pub fn check(&self, path: &TestPath) -> Result<(), PathError> {
+        let joined = self.root.join(path.file_part());
         let resolved = match joined.canonicalize() {
             Ok(resolved) => resolved,
-            Err(_) if joined.symlink_metadata().is_ok() => return Err(PathError::OutsideTree(path.into())),
-            Err(_) => return Err(PathError::NotFound(path.into())),
+            Err(_) if joined.symlink_metadata().is_ok() => return Err(PathError::OutsideTree(path.to_string())),
+            Err(_) => return Err(PathError::NotFound(path.to_string())),
         };
         if !resolved.starts_with(&self.root) {
-            return Err(PathError::OutsideTree(path.into()));
+            return Err(PathError::OutsideTree(path.to_string()));
         }
         if !(resolved.is_file() || resolved.is_dir()) {
-            return Err(PathError::NotFileOrFolder(path.into()));
+            return Err(PathError::NotFileOrFolder(path.to_string()));
         }
         Ok(())
     }
@@ -162,11 +162,11 @@ mod tests {
     #[test]
     fn checks_paths_stay_inside() {
         let (_dir, tree) = tree();
-        assert!(tree.check("math").is_ok());
-        assert!(tree.check("math/test_add.py::test_one").is_ok());
-        assert!(matches!(tree.check("math/nope.py"), Err(PathError::NotFound(_))));
-        assert!(matches!(tree.check("test_escape.py"), Err(PathError::OutsideTree(_))));
-        assert!(matches!(tree.check("up/secret.py"), Err(PathError::OutsideTree(_))));
-        assert!(matches!(tree.check("up"), Err(PathError::OutsideTree(_))));
+        assert!(tree.check(&"math".into()).is_ok());
+        assert!(tree.check(&"math/test_add.py::test_one".into()).is_ok());
+        assert!(matches!(tree.check(&"math/nope.py".into()), Err(PathError::NotFound(_))));
+        assert!(matches!(tree.check(&"test_escape.py".into()), Err(PathError::OutsideTree(_))));
+        assert!(matches!(tree.check(&"up/secret.py".into()), Err(PathError::OutsideTree(_))));
+        assert!(matches!(tree.check(&"up".into()), Err(PathError::OutsideTree(_))));
     }
 }

@@ -38,9 +38,9 @@ pub fn report(run: &Run, results: &[TestResult]) -> String {
     let properties = [
         ("testbay.run_id", run.id.to_string()),
         ("testbay.status", run.status.to_string()),
-        ("testbay.user", run.user.clone()),
+        ("testbay.user", run.user.to_string()),
         ("testbay.environment", run.environment.to_string()),
-        ("testbay.paths", run.paths.join(" ")),
+        ("testbay.paths", run.paths.iter().map(|path| path.as_str()).collect::<Vec<_>>().join(" ")),
     ];
     for (key, value) in properties {
         let _ = writeln!(xml, r#"      <property name="{key}" value="{}"/>"#, attribute(&value));
@@ -140,7 +140,7 @@ mod tests {
         Run {
             id: RunId(7),
             user: "ada <a&b>".into(),
-            environment: 3,
+            environment: 3.into(),
             paths: vec!["math".into()],
             variables: BTreeMap::new(),
             status: RunStatus::Failed,

@@ -14,7 +14,7 @@ use super::models::{
 };
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
-use crate::domain::{FieldError, Run, RunFilter, RunId};
+use crate::domain::{Environment, FieldError, Run, RunFilter, RunId, TemplateName, UserName};
 use crate::runner::CancelOutcome;
 use crate::usecases::{Caller, CancelFailure, CreateRunFailure, RerunFailure};
 
@@ -244,13 +244,23 @@ impl RunsApi {
                 return Ok(ListRunsResponse::Invalid(Json(Problem::invalid_field(error))));
             }
         };
-        let filter = RunFilter {
-            status: status.0.map(Into::into),
-            user: user.0,
-            environment: environment.0,
-            template: template.0,
-            before,
+        let environment = match environment.0.map(|number| Environment::new(number.into())).transpose() {
+            Ok(environment) => environment,
+            Err(message) => {
+                return Ok(ListRunsResponse::Invalid(Json(Problem::invalid_field(FieldError::new(
+                    "environment",
+                    message,
+                )))));
+            }
         };
+        // A name no run can have (e.g. a template name with a space) matches no run.
+        let (Ok(user), Ok(template)) = (
+            user.0.as_deref().map(UserName::new).transpose(),
+            template.0.as_deref().map(TemplateName::new).transpose(),
+        ) else {
+            return Ok(ListRunsResponse::Ok(Json(RunPage { items: Vec::new(), next_cursor: None })));
+        };
+        let filter = RunFilter { status: status.0.map(Into::into), user, environment, template, before };
         let limit = limit.0.unwrap_or(DEFAULT_PAGE) as usize;
         let mut runs = state.store.list_runs(&filter, limit + 1).await?;
         let next_cursor = if runs.len() > limit {

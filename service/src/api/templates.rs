@@ -11,7 +11,7 @@ use super::json_body::Unchecked;
 use super::models::{TemplateList, TemplateRequest, TemplateView};
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
-use crate::domain::check_template_name;
+use crate::domain::parse_template_name;
 use crate::usecases::{Caller, SaveTemplateFailure};
 
 pub struct TemplatesApi;
@@ -77,9 +77,10 @@ impl TemplatesApi {
     /// Get a template
     #[oai(path = "/templates/:name", method = "get", operation_id = "get_template")]
     async fn get(&self, state: Data<&Arc<AppState>>, name: Path<String>) -> Result<TemplateResponse, ServerError> {
-        if let Err(error) = check_template_name(&name) {
-            return Ok(TemplateResponse::Invalid(Json(Problem::invalid_field(error))));
-        }
+        let name = match parse_template_name(&name) {
+            Ok(name) => name,
+            Err(error) => return Ok(TemplateResponse::Invalid(Json(Problem::invalid_field(error)))),
+        };
         Ok(match state.store.template(&name).await? {
             Some(template) => TemplateResponse::Ok(Json(template.into())),
             None => TemplateResponse::NotFound(Json(not_found(&name))),

@@ -8,11 +8,11 @@ mod retention;
 mod run;
 mod template;
 mod user;
+mod values;
 
 pub use limits::{
     CPU_MIN_MILLICORES, Enforcement, LimitPolicy, Limits, MEMORY_MIN_MB, MIB, PIDS_MIN, ResourceUsage, TIMEOUT_MIN_S,
 };
-pub(crate) use new_run::file_part;
 pub use new_run::{
     ENVIRONMENT_MAX, ENVIRONMENT_MIN, FieldError, NewRun, PATH_MAX_CHARS, PATH_PATTERN, PATHS_MAX, RerunRequest,
     USER_MAX_CHARS, USER_PATTERN, VARIABLE_NAME_MAX_CHARS, VARIABLE_NAME_PATTERN, VARIABLE_VALUE_MAX_CHARS,
@@ -24,6 +24,7 @@ pub use run::{
 };
 pub use template::{
     TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATE_NAME_PATTERN, TEMPLATES_MAX, Template,
-    TemplateSetup, check_template_name,
+    TemplateSetup, parse_template_name,
 };
 pub use user::{USER_NAME_MAX_CHARS, USER_NAME_PATTERN, User, check_user_name, new_token, token_hash};
+pub use values::{Environment, TemplateName, TestPath, UserName};

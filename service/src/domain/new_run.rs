@@ -4,11 +4,10 @@
 //! `test_tree`; here a path is only checked for its form.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path};
 
 use serde_json::{Map, Value};
 
-use super::{LimitPolicy, Limits, Run, RunId, TestOutcome, TestResult};
+use super::{Environment, LimitPolicy, Limits, Run, RunId, TemplateName, TestOutcome, TestPath, TestResult, UserName};
 
 // The rules of a request, stated once: the checks below and the OpenAPI spec (`api::spec`) both
 // read them. Lengths count characters, as JSON Schema's `maxLength` does. The patterns are
@@ -76,16 +75,16 @@ pub(super) fn refuse_unknown(fields: &Map<String, Value>, known: &[&str], prefix
 /// A valid request for a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRun {
-    pub user: String,
-    pub environment: u8,
+    pub user: UserName,
+    pub environment: Environment,
     /// Files, folders or pytest node ids (`file.py::test_name`), relative to the test tree.
-    pub paths: Vec<String>,
+    pub paths: Vec<TestPath>,
     pub variables: BTreeMap<String, String>,
     /// The limits the run gets: the service's defaults, tightened (or the timeout lengthened)
     /// as the request asked.
     pub limits: Limits,
     /// The saved template the run was started from.
-    pub template: Option<String>,
+    pub template: Option<TemplateName>,
     /// The run this one repeats.
     pub rerun_of: Option<RunId>,
     /// The user whose token asks for the run.
@@ -115,7 +114,7 @@ pub struct RerunRequest {
     /// Only the tests that failed or errored, by node id (at most `PATHS_MAX` of them).
     pub failed_only: bool,
     /// Who asks; the original run's user when absent.
-    pub user: Option<String>,
+    pub user: Option<UserName>,
 }
 
 impl RerunRequest {
@@ -146,7 +145,7 @@ impl NewRun {
         policy: &LimitPolicy,
     ) -> Result<NewRun, FieldError> {
         let paths = if request.failed_only {
-            let mut failed: Vec<String> = Vec::new();
+            let mut failed: Vec<TestPath> = Vec::new();
             let mut seen = std::collections::HashSet::new();
             let unsuccessful = results.iter().filter(|r| matches!(r.outcome, TestOutcome::Failed | TestOutcome::Error));
             for node_id in unsuccessful.map(|r| r.node_id.as_str()).filter(|id| !id.is_empty()) {
@@ -162,10 +161,10 @@ impl NewRun {
                 }
                 // Node ids come from pytest's reports, not from a client: they get the same
                 // checks as a path a client sends.
-                check_path_form(node_id).map_err(|message| {
+                let path = TestPath::new(node_id).map_err(|message| {
                     FieldError::new("failed_only", format!("the failed test `{node_id}` cannot be named: {message}"))
                 })?;
-                failed.push(node_id.to_owned());
+                failed.push(path);
             }
             if failed.is_empty() {
                 let message = format!("run {} has no failed tests to run again", original.id);
@@ -188,37 +187,24 @@ impl NewRun {
     }
 }
 
-pub(super) fn parse_user(value: Option<&Value>) -> Result<String, FieldError> {
+pub(super) fn parse_user(value: Option<&Value>) -> Result<UserName, FieldError> {
     let field = "user";
     let Some(Value::String(user)) = value else {
         return Err(FieldError::new(field, "required: a string naming who asks for the run"));
     };
-    if user.chars().count() > USER_MAX_CHARS {
-        return Err(FieldError::new(field, format!("at most {USER_MAX_CHARS} characters")));
-    }
-    let user = user.trim();
-    if user.is_empty() {
-        return Err(FieldError::new(field, "must not be empty"));
-    }
-    if user.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "must not contain control characters"));
-    }
-    Ok(user.to_owned())
+    UserName::new(user).map_err(|message| FieldError::new(field, message))
 }
 
-pub(super) fn parse_environment(value: Option<&Value>) -> Result<u8, FieldError> {
+pub(super) fn parse_environment(value: Option<&Value>) -> Result<Environment, FieldError> {
     let field = "environment";
-    let range = format!("an integer from {ENVIRONMENT_MIN} to {ENVIRONMENT_MAX}");
     let Some(number) = value.and_then(Value::as_i64) else {
+        let range = format!("an integer from {ENVIRONMENT_MIN} to {ENVIRONMENT_MAX}");
         return Err(FieldError::new(field, format!("required: {range}")));
     };
-    u8::try_from(number)
-        .ok()
-        .filter(|n| (ENVIRONMENT_MIN..=ENVIRONMENT_MAX).contains(n))
-        .ok_or_else(|| FieldError::new(field, format!("must be {range}, not {number}")))
+    Environment::new(number).map_err(|message| FieldError::new(field, message))
 }
 
-pub(super) fn parse_paths(value: Option<&Value>) -> Result<Vec<String>, FieldError> {
+pub(super) fn parse_paths(value: Option<&Value>) -> Result<Vec<TestPath>, FieldError> {
     let Some(Value::Array(items)) = value else {
         return Err(FieldError::new("paths", "required: a list of test files or folders"));
     };
@@ -228,50 +214,19 @@ pub(super) fn parse_paths(value: Option<&Value>) -> Result<Vec<String>, FieldErr
     if items.len() > PATHS_MAX {
         return Err(FieldError::new("paths", format!("at most {PATHS_MAX} paths")));
     }
-    let mut paths: Vec<String> = Vec::with_capacity(items.len());
+    let mut paths: Vec<TestPath> = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let field = format!("paths[{index}]");
         let Value::String(path) = item else {
             return Err(FieldError::new(field, "must be a string"));
         };
-        check_path_form(path).map_err(|message| FieldError::new(&field, message))?;
-        if let Some(first) = paths.iter().position(|seen| seen == path) {
+        let path = TestPath::new(path).map_err(|message| FieldError::new(&field, message))?;
+        if let Some(first) = paths.iter().position(|seen| *seen == path) {
             return Err(FieldError::new(field, format!("repeats paths[{first}]")));
         }
-        paths.push(path.clone());
+        paths.push(path);
     }
     Ok(paths)
-}
-
-/// Checks that `path` is a relative path that cannot climb out of the test tree or be
-/// mistaken by pytest for an option. A `::` suffix selects tests inside a file.
-fn check_path_form(path: &str) -> Result<(), String> {
-    if path.is_empty() {
-        return Err("must not be empty".into());
-    }
-    if path.chars().count() > PATH_MAX_CHARS {
-        return Err(format!("at most {PATH_MAX_CHARS} characters"));
-    }
-    if path.chars().any(char::is_control) {
-        return Err("must not contain control characters".into());
-    }
-    if path.starts_with('-') {
-        return Err("must not start with `-`".into());
-    }
-    let file_part = file_part(path);
-    let file_path = Path::new(file_part);
-    if file_path.is_absolute() {
-        return Err("must be relative to the test tree, not absolute".into());
-    }
-    if file_path.components().any(|c| matches!(c, Component::ParentDir)) {
-        return Err("must not contain `..`".into());
-    }
-    Ok(())
-}
-
-/// The file or folder a path names, without a `::test` selector.
-pub(crate) fn file_part(path: &str) -> &str {
-    path.split_once("::").map_or(path, |(file, _)| file)
 }
 
 pub(super) fn parse_variables(fields: &Map<String, Value>) -> Result<BTreeMap<String, String>, FieldError> {

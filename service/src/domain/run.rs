@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
-use super::{Enforcement, Limits, ResourceUsage};
+use super::{Enforcement, Environment, Limits, ResourceUsage, TemplateName, TestPath, UserName};
 
 /// The number of a run, as in "run 112". Ids only grow, so newer runs have larger ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -203,9 +203,9 @@ impl LogChunk {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     pub id: RunId,
-    pub user: String,
-    pub environment: u8,
-    pub paths: Vec<String>,
+    pub user: UserName,
+    pub environment: Environment,
+    pub paths: Vec<TestPath>,
     pub variables: BTreeMap<String, String>,
     pub status: RunStatus,
     pub exit_code: Option<i32>,
@@ -230,7 +230,7 @@ pub struct Run {
     /// The sequence number of the run's latest event; live listeners resume after it.
     pub seq: i64,
     /// The saved template the run was started from.
-    pub template: Option<String>,
+    pub template: Option<TemplateName>,
     /// The run this one repeats.
     pub rerun_of: Option<RunId>,
     /// The user whose token created the run, when users exist (an admin may start runs for
@@ -244,10 +244,10 @@ pub struct Run {
 #[derive(Clone, Debug, Default)]
 pub struct RunFilter {
     pub status: Option<RunStatus>,
-    pub user: Option<String>,
-    pub environment: Option<u8>,
+    pub user: Option<UserName>,
+    pub environment: Option<Environment>,
     /// Only runs started from this template.
-    pub template: Option<String>,
+    pub template: Option<TemplateName>,
     /// Only runs with a smaller id (the cursor of the previous page).
     pub before: Option<RunId>,
 }
@@ -255,7 +255,7 @@ pub struct RunFilter {
 /// An environment and the active run holding it, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvironmentHold {
-    pub environment: u8,
+    pub environment: Environment,
     pub run_id: Option<RunId>,
 }
 

@@ -6,12 +6,11 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::limits::{TIMEOUT_MIN_S, bounded};
-use super::name::check_name;
 use super::new_run::{body_fields, parse_environment, parse_paths, parse_variables};
-use super::{FieldError, LimitPolicy};
+use super::{Environment, FieldError, LimitPolicy, TemplateName, TestPath};
 
 pub const TEMPLATE_NAME_MAX_CHARS: usize = 64;
-/// Letters, digits, `.`, `_` and `-`, starting with a letter or digit (as `check_template_name`).
+/// Letters, digits, `.`, `_` and `-`, starting with a letter or digit (as `TemplateName`).
 pub const TEMPLATE_NAME_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
 pub const TEMPLATE_DESCRIPTION_MAX_CHARS: usize = 500;
 /// How many templates the service keeps at most.
@@ -20,7 +19,7 @@ pub const TEMPLATES_MAX: usize = 1000;
 /// A saved run setup.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Template {
-    pub name: String,
+    pub name: TemplateName,
     pub setup: TemplateSetup,
     /// The user who saved it first (absent without users): they and admins may change it.
     pub owner: Option<String>,
@@ -32,17 +31,16 @@ pub struct Template {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateSetup {
     pub description: Option<String>,
-    pub environment: u8,
-    pub paths: Vec<String>,
+    pub environment: Environment,
+    pub paths: Vec<TestPath>,
     pub variables: BTreeMap<String, String>,
     /// The run's timeout; the service's default when absent.
     pub timeout_s: Option<u32>,
 }
 
-/// Checks a template's name: it appears in URLs and on the command line, so it is kept to
-/// letters, digits, `.`, `_` and `-`, starting with a letter or digit.
-pub fn check_template_name(name: &str) -> Result<(), FieldError> {
-    check_name(name, "template", &['.', '_', '-'], TEMPLATE_NAME_MAX_CHARS)
+/// Checks a template's name from a URL or a request (see `TemplateName`); errors name `name`.
+pub fn parse_template_name(name: &str) -> Result<TemplateName, FieldError> {
+    TemplateName::new(name).map_err(|message| FieldError::new("name", message))
 }
 
 impl TemplateSetup {
@@ -64,10 +62,10 @@ impl TemplateSetup {
         let mut filled = request.clone();
         let absent = |value: Option<&Value>| value.is_none_or(Value::is_null);
         if absent(filled.get("environment")) {
-            filled.insert("environment".into(), Value::from(self.environment));
+            filled.insert("environment".into(), Value::from(self.environment.number()));
         }
         if absent(filled.get("paths")) {
-            filled.insert("paths".into(), Value::from(self.paths.clone()));
+            filled.insert("paths".into(), self.paths.iter().map(|path| Value::from(path.as_str())).collect());
         }
         let theirs = filled.get("variables").cloned();
         // Variables that are not an object stay as they are, for the request's check to refuse.
@@ -137,10 +135,10 @@ mod tests {
     #[test]
     fn names_are_safe_in_urls() {
         for good in ["nightly", "api-smoke_2", "v1.2"] {
-            assert!(check_template_name(good).is_ok(), "{good}");
+            assert!(parse_template_name(good).is_ok(), "{good}");
         }
         for bad in ["", "-x", ".hidden", "a b", "a/b", "ä", &"x".repeat(65)] {
-            assert_eq!(check_template_name(bad).map_err(|e| e.field), Err("name".to_owned()), "{bad}");
+            assert_eq!(parse_template_name(bad).map_err(|e| e.field), Err("name".to_owned()), "{bad}");
         }
     }
 
@@ -161,10 +159,10 @@ mod tests {
         let Value::Object(request) = request else { unreachable!() };
         let filled = Value::Object(setup().fill_in(&request));
         let run = NewRun::from_json(&filled, &POLICY).expect("valid");
-        assert_eq!(run.environment, 9);
+        assert_eq!(run.environment.number(), 9);
         let Value::Object(nulls) = json!({"user": "ada", "environment": null, "limits": null}) else { unreachable!() };
         let from_nulls = NewRun::from_json(&Value::Object(setup().fill_in(&nulls)), &POLICY).expect("valid");
-        assert_eq!((from_nulls.environment, from_nulls.limits.timeout_s), (4, 90));
+        assert_eq!((from_nulls.environment.number(), from_nulls.limits.timeout_s), (4, 90));
         assert_eq!(run.paths, ["math"]);
         assert_eq!(run.variables.get("A").map(String::as_str), Some("1"));
         assert_eq!(run.variables.get("B").map(String::as_str), Some("mine"));

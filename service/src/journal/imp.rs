@@ -76,7 +76,7 @@ impl Journal {
     /// Stores a new run as queued, holding its environment (event 1), or says who holds it.
     pub async fn create(&self, new_run: &NewRun, node: &str, now: DateTime<Utc>) -> Result<Run, CreateRunError> {
         let run = self.inner.store.create_run(new_run, node, now).await?;
-        info!(run_id = %run.id, user = %run.user, environment = run.environment, "run created");
+        info!(run_id = %run.id, user = %run.user, environment = run.environment.number(), "run created");
         self.inner.active().insert(run.id, Arc::new(ActiveRun::new(run.clone())));
         self.inner.hub.publish_list(ListChange::Created, run.clone());
         Ok(run)

@@ -16,7 +16,7 @@ use crate::store::{EmbeddedSizes, Store};
 fn new_run() -> NewRun {
     NewRun {
         user: "ada".into(),
-        environment: 4,
+        environment: 4.into(),
         paths: vec!["math".into()],
         variables: BTreeMap::new(),
         limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },

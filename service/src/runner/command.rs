@@ -50,7 +50,7 @@ pub(super) fn pytest_command(settings: &RunnerSettings, run: &Run, report_log: &
         .env("PYTHONPATH", python_path)
         .env("TESTBAY_RUN_ID", run.id.to_string())
         .env("TESTBAY_ENVIRONMENT", run.environment.to_string())
-        .env("TESTBAY_USER", &run.user);
+        .env("TESTBAY_USER", run.user.as_str());
     command
 }
 

@@ -39,7 +39,7 @@ pub(super) async fn supervise(
     run: Run,
     stop_rx: watch::Receiver<Option<StopReason>>,
 ) -> Option<Run> {
-    let span = info_span!("run", run_id = %run.id, environment = run.environment);
+    let span = info_span!("run", run_id = %run.id, environment = run.environment.number());
     async move {
         let began = Instant::now();
         let id = run.id;

@@ -1,6 +1,6 @@
 //! What can go wrong when talking to the database.
 
-use crate::domain::RunId;
+use crate::domain::{Environment, RunId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -32,7 +32,7 @@ impl StoreError {
 #[derive(Debug, thiserror::Error)]
 pub enum CreateRunError {
     #[error("environment {environment} is held by run {run_id}")]
-    EnvironmentBusy { environment: u8, run_id: RunId },
+    EnvironmentBusy { environment: Environment, run_id: RunId },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -231,7 +231,7 @@ mod tests {
     fn new_run() -> crate::domain::NewRun {
         crate::domain::NewRun {
             user: "ada".into(),
-            environment: 9,
+            environment: 9.into(),
             paths: vec!["math".into()],
             variables: Default::default(),
             limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
@@ -251,7 +251,7 @@ mod tests {
             let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("open");
             for environment in [1, 2] {
                 let mut run = new_run();
-                run.environment = environment;
+                run.environment = environment.into();
                 let created = store.create_run(&run, "n", chrono::Utc::now()).await.expect("create");
                 numbers.push(created.id.0);
                 let finish = crate::store::Finish {

@@ -30,7 +30,7 @@ async fn store_with_runs() -> Store {
     for environment in 1..=3 {
         let new = NewRun {
             user: "ada".into(),
-            environment,
+            environment: environment.into(),
             paths: vec!["math".into()],
             variables: Default::default(),
             limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
@@ -57,7 +57,7 @@ async fn the_runs_list_reads_one_page_by_index_or_id_range() {
     let filters = [
         ("run_status_number", RunFilter { status: Some(RunStatus::Failed), ..RunFilter::default() }),
         ("run_user_number", RunFilter { user: Some("ada".into()), ..RunFilter::default() }),
-        ("run_environment_number", RunFilter { environment: Some(7), ..RunFilter::default() }),
+        ("run_environment_number", RunFilter { environment: Some(7.into()), ..RunFilter::default() }),
         ("run_template_number", RunFilter { template: Some("nightly".into()), ..RunFilter::default() }),
     ];
     for (index, filter) in filters {

@@ -13,8 +13,8 @@ pub(super) use log_chunks::LogChunkRow;
 
 use super::StoreError;
 use crate::domain::{
-    Counts, Enforcement, EnvironmentHold, Limits, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunStatus, Template,
-    TemplateSetup, TestOutcome, TestResult,
+    Counts, Enforcement, Environment, EnvironmentHold, Limits, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunStatus,
+    Template, TemplateName, TemplateSetup, TestOutcome, TestPath, TestResult, UserName,
 };
 
 pub(super) fn run_record(id: RunId) -> RecordId {
@@ -199,10 +199,9 @@ impl TryFrom<RunRow> for Run {
         let status = row.status.parse::<RunStatus>().map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(Run {
             id: run_id_of(&row.id)?,
-            user: row.user,
-            environment: u8::try_from(row.environment)
-                .map_err(|_| StoreError::Corrupt(format!("environment {}", row.environment)))?,
-            paths: row.paths,
+            user: UserName::new(&row.user).map_err(corrupt("user"))?,
+            environment: Environment::new(row.environment).map_err(corrupt("environment"))?,
+            paths: test_paths(&row.paths)?,
             variables: row.variables,
             status,
             exit_code: row.exit_code.and_then(|code| i32::try_from(code).ok()),
@@ -223,7 +222,7 @@ impl TryFrom<RunRow> for Run {
             limits: row.limits.into(),
             enforcement: row.enforcement.as_deref().and_then(Enforcement::parse),
             resources: row.resources.into(),
-            template: row.template,
+            template: row.template.as_deref().map(TemplateName::new).transpose().map_err(corrupt("template"))?,
             rerun_of: row.rerun_of.map(RunId),
             created_by: row.created_by,
             cancelled_by: row.cancelled_by,
@@ -295,7 +294,7 @@ impl TryFrom<EnvironmentRow> for EnvironmentHold {
 
     fn try_from(row: EnvironmentRow) -> Result<EnvironmentHold, StoreError> {
         let environment = match row.id.key {
-            RecordIdKey::Number(n) => u8::try_from(n).ok(),
+            RecordIdKey::Number(n) => Environment::new(n).ok(),
             _ => None,
         }
         .ok_or_else(|| StoreError::Corrupt(format!("environment id {:?}", row.id)))?;
@@ -324,12 +323,11 @@ impl TryFrom<TemplateRow> for Template {
             return Err(StoreError::Corrupt(format!("template id is not a name: {:?}", row.id)));
         };
         Ok(Template {
-            name,
+            name: TemplateName::new(&name).map_err(corrupt("template name"))?,
             setup: TemplateSetup {
                 description: row.description,
-                environment: u8::try_from(row.environment)
-                    .map_err(|_| StoreError::Corrupt(format!("environment {}", row.environment)))?,
-                paths: row.paths,
+                environment: Environment::new(row.environment).map_err(corrupt("environment"))?,
+                paths: test_paths(&row.paths)?,
                 variables: row.variables,
                 timeout_s: row.timeout_s.and_then(|n| u32::try_from(n).ok()),
             },
@@ -338,4 +336,13 @@ impl TryFrom<TemplateRow> for Template {
             updated_at: row.updated_at,
         })
     }
+}
+
+/// A stored value that breaks its rule: the database holds what Testbay did not write.
+fn corrupt(what: &'static str) -> impl Fn(String) -> StoreError {
+    move |message| StoreError::Corrupt(format!("a stored {what} {message}"))
+}
+
+fn test_paths(paths: &[String]) -> Result<Vec<TestPath>, StoreError> {
+    paths.iter().map(|path| TestPath::new(path).map_err(corrupt("path"))).collect()
 }

@@ -52,9 +52,9 @@ pub(super) fn is_filtered(filter: &RunFilter) -> bool {
 pub(super) fn bind_filter<'a>(statement: Statement<'a>, filter: &RunFilter, limit: usize) -> Statement<'a> {
     statement
         .bind("status", filter.status.map(|status| status.as_str().to_owned()))
-        .bind("user", filter.user.clone())
+        .bind("user", filter.user.as_ref().map(ToString::to_string))
         .bind("environment", filter.environment.map(i64::from))
-        .bind("template", filter.template.clone())
+        .bind("template", filter.template.as_ref().map(ToString::to_string))
         .bind("before", filter.before.map(|id| id.0))
         .bind("limit", limit as i64)
 }

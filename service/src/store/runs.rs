@@ -11,8 +11,8 @@ use super::guarded::take_last;
 use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow, run_record};
 use super::{CreateRunError, Statement, Store, StoreError};
 use crate::domain::{
-    Counts, ENVIRONMENT_MAX, ENVIRONMENT_MIN, Enforcement, EnvironmentHold, LogChunk, NewRun, RUN_RECORD_BYTES,
-    ResourceUsage, Run, RunId, RunStatus, TestResult,
+    Counts, Enforcement, Environment, EnvironmentHold, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, Run, RunId,
+    RunStatus, TestResult,
 };
 
 /// How often a transaction that lost a write race is tried again before giving up.
@@ -76,9 +76,9 @@ impl Store {
     /// Creates a queued run holding its environment, or says which run holds it already.
     pub async fn create_run(&self, new: &NewRun, node: &str, now: DateTime<Utc>) -> Result<Run, CreateRunError> {
         let content = NewRunRow {
-            user: new.user.clone(),
+            user: new.user.to_string(),
             environment: new.environment.into(),
-            paths: new.paths.clone(),
+            paths: new.paths.iter().map(ToString::to_string).collect(),
             variables: new.variables.clone(),
             status: RunStatus::Queued.as_str().to_owned(),
             created_at: now,
@@ -90,7 +90,7 @@ impl Store {
             seq: 1,
             limits: new.limits.into(),
             resources: ResourcesRow::default(),
-            template: new.template.clone(),
+            template: new.template.as_ref().map(ToString::to_string),
             rerun_of: new.rerun_of.map(|id| id.0),
             created_by: new.created_by.clone(),
         };
@@ -228,7 +228,7 @@ impl Store {
 
 impl Store {
     pub(super) fn environments_statement(&self) -> Statement<'_> {
-        let records: Vec<RecordId> = (ENVIRONMENT_MIN..=ENVIRONMENT_MAX).map(environment_record).collect();
+        let records: Vec<RecordId> = Environment::all().map(environment_record).collect();
         self.query("SELECT * FROM $environments").bind("environments", records)
     }
 
@@ -238,7 +238,7 @@ impl Store {
     }
 }
 
-fn environment_record(environment: u8) -> RecordId {
+fn environment_record(environment: Environment) -> RecordId {
     RecordId::new("environment", i64::from(environment))
 }
 

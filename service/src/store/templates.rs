@@ -60,7 +60,7 @@ impl Store {
             .bind("owners", owners.clone())
             .bind("description", setup.description.clone())
             .bind("environment", i64::from(setup.environment))
-            .bind("paths", setup.paths.clone())
+            .bind("paths", setup.paths.iter().map(ToString::to_string).collect::<Vec<_>>())
             .bind("variables", setup.variables.clone())
             .bind("timeout_s", setup.timeout_s.map(i64::from))
             .bind("owner", owner.map(str::to_owned))
@@ -127,7 +127,7 @@ mod tests {
     fn setup(environment: u8) -> TemplateSetup {
         TemplateSetup {
             description: Some("nightly".into()),
-            environment,
+            environment: environment.into(),
             paths: vec!["math".into(), "text/test_strings.py".into()],
             variables: BTreeMap::from([("A".to_owned(), "1".to_owned())]),
             timeout_s: Some(90),

@@ -4,7 +4,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::{AppState, Caller};
-use crate::domain::{self, FieldError, NewRun, Run, RunId};
+use crate::domain::{self, Environment, FieldError, NewRun, Run, RunId, TemplateName, TestPath, UserName};
 use crate::runner::CancelOutcome;
 use crate::store::{CreateRunError, StoreError};
 
@@ -14,7 +14,7 @@ pub enum CreateRunFailure {
     #[error(transparent)]
     Invalid(#[from] FieldError),
     #[error("environment {environment} is held by run {run_id} until it ends")]
-    EnvironmentBusy { environment: u8, run_id: RunId },
+    EnvironmentBusy { environment: Environment, run_id: RunId },
     #[error("you are signed in as `{signed_in}`: only admins start runs for `{asked}`")]
     Forbidden { signed_in: String, asked: String },
     #[error("cannot create the run")]
@@ -77,7 +77,7 @@ impl AppState {
     pub async fn cancel_run(&self, caller: &Caller, id: RunId) -> Result<CancelOutcome, CancelFailure> {
         let run = self.store.run(id).await?.ok_or(CancelFailure::NotFound(id))?;
         if !caller.acts_for(&run.user) {
-            return Err(CancelFailure::Forbidden { run: id, owner: run.user });
+            return Err(CancelFailure::Forbidden { run: id, owner: run.user.into() });
         }
         if let Some(name) = caller.user_name() {
             self.journal.note_cancelled_by(id, name);
@@ -90,7 +90,7 @@ impl AppState {
     pub async fn rerun(&self, caller: &Caller, id: RunId, body: &Value) -> Result<Run, RerunFailure> {
         let mut request = domain::RerunRequest::from_json(body).map_err(CreateRunFailure::from)?;
         if request.user.is_none() {
-            request.user = caller.user_name().map(str::to_owned);
+            request.user = caller.user_name().map(account_as_run_user).transpose().map_err(CreateRunFailure::from)?;
         }
         if let Some(user) = &request.user {
             check_acts_for(caller, user)?;
@@ -116,7 +116,7 @@ impl AppState {
         let template = match fields.remove("template") {
             None | Some(Value::Null) => None,
             Some(Value::String(name)) => {
-                domain::check_template_name(&name).map_err(|error| FieldError::new("template", error.message))?;
+                let name = TemplateName::new(&name).map_err(|message| FieldError::new("template", message))?;
                 let template = self.store.template(&name).await?;
                 Some(template.ok_or_else(|| FieldError::new("template", format!("no template is named `{name}`")))?)
             }
@@ -155,7 +155,7 @@ impl AppState {
     }
 
     /// Checks on disk that every path lies inside the test tree.
-    pub(super) async fn check_paths_exist(&self, paths: &[String]) -> Result<(), FieldError> {
+    pub(super) async fn check_paths_exist(&self, paths: &[TestPath]) -> Result<(), FieldError> {
         let tree = self.tree.clone();
         let paths = paths.to_vec();
         let checked = tokio::task::spawn_blocking(move || {
@@ -168,6 +168,11 @@ impl AppState {
         // The check only reads the file system; if its thread died, the paths were not shown to exist.
         checked.unwrap_or_else(|error| Err(FieldError::new("paths", format!("cannot check the paths: {error}"))))
     }
+}
+
+/// A user's account name as the `user` of their run (account names are a narrower rule).
+fn account_as_run_user(name: &str) -> Result<UserName, FieldError> {
+    UserName::new(name).map_err(|message| FieldError::new("user", message))
 }
 
 /// Refuses a signed-in user who is not an admin a run for someone else.

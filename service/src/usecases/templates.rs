@@ -4,7 +4,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::{AppState, Caller};
-use crate::domain::{FieldError, TEMPLATES_MAX, Template, TemplateSetup, check_template_name};
+use crate::domain::{FieldError, TEMPLATES_MAX, Template, TemplateName, TemplateSetup, parse_template_name};
 use crate::store::{Replace, StoreError};
 
 /// Why a template was not saved. Nothing was stored.
@@ -15,9 +15,9 @@ pub enum SaveTemplateFailure {
     #[error("the service keeps at most {TEMPLATES_MAX} templates; delete one first")]
     TooMany,
     #[error("template `{name}` is {}: only they and admins may change it", owner.as_deref().map_or("nobody's".to_owned(), |o| format!("{o}'s")))]
-    Forbidden { name: String, owner: Option<String> },
+    Forbidden { name: TemplateName, owner: Option<String> },
     #[error("no template is named `{0}`")]
-    NotFound(String),
+    NotFound(TemplateName),
     #[error("cannot save the template")]
     Failed(#[from] StoreError),
 }
@@ -32,7 +32,7 @@ impl AppState {
         name: &str,
         body: &Value,
     ) -> Result<(Template, bool), SaveTemplateFailure> {
-        check_template_name(name)?;
+        let name = &parse_template_name(name)?;
         let setup = TemplateSetup::from_json(body, &self.system.limit_policy)?;
         self.check_paths_exist(&setup.paths).await?;
         if self.store.template(name).await?.is_none() && self.store.count_templates().await? >= TEMPLATES_MAX {
@@ -48,7 +48,7 @@ impl AppState {
         let saved = self.store.put_template(name, &setup, caller.user_name(), replace, Utc::now()).await?;
         let Some((template, created)) = saved else {
             let owner = self.store.template(name).await?.and_then(|template| template.owner);
-            return Err(SaveTemplateFailure::Forbidden { name: name.to_owned(), owner });
+            return Err(SaveTemplateFailure::Forbidden { name: name.clone(), owner });
         };
         tracing::info!(template = %template.name, created, "template saved");
         Ok((template, created))
@@ -56,12 +56,11 @@ impl AppState {
 
     /// Deletes a template, if the caller may.
     pub async fn delete_template(&self, caller: &Caller, name: &str) -> Result<(), SaveTemplateFailure> {
-        check_template_name(name)?;
-        let existing =
-            self.store.template(name).await?.ok_or_else(|| SaveTemplateFailure::NotFound(name.to_owned()))?;
+        let name = &parse_template_name(name)?;
+        let existing = self.store.template(name).await?.ok_or_else(|| SaveTemplateFailure::NotFound(name.clone()))?;
         check_owner(caller, &existing)?;
         if !self.store.delete_template(name).await? {
-            return Err(SaveTemplateFailure::NotFound(name.to_owned()));
+            return Err(SaveTemplateFailure::NotFound(name.clone()));
         }
         tracing::info!(template = %name, "template deleted");
         Ok(())

@@ -3,7 +3,7 @@
 use poem_openapi::{Enum, Object};
 
 use super::runs::{EnforcementView, LimitsView};
-use crate::domain::{self, ENVIRONMENT_MAX, EnvironmentHold, RetentionPolicy};
+use crate::domain::{Environment, EnvironmentHold, RetentionPolicy};
 use crate::test_tree::{EntryKind, TreeEntry};
 
 #[derive(Clone, Copy, Debug, Enum)]
@@ -58,10 +58,10 @@ pub struct EnvironmentList {
 
 impl EnvironmentList {
     pub fn from_holds(holds: &[EnvironmentHold]) -> Self {
-        let items = (domain::ENVIRONMENT_MIN..=ENVIRONMENT_MAX)
-            .map(|id| EnvironmentView {
-                id,
-                run_id: holds.iter().find(|h| h.environment == id).and_then(|h| h.run_id).map(|r| r.0),
+        let items = Environment::all()
+            .map(|environment| EnvironmentView {
+                id: environment.number(),
+                run_id: holds.iter().find(|h| h.environment == environment).and_then(|h| h.run_id).map(|r| r.0),
             })
             .collect();
         EnvironmentList { items }

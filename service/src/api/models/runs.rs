@@ -255,9 +255,9 @@ impl From<Run> for RunView {
         });
         RunView {
             id: run.id.0,
-            user: run.user,
-            environment: run.environment,
-            paths: run.paths,
+            user: run.user.into(),
+            environment: run.environment.number(),
+            paths: run.paths.into_iter().map(String::from).collect(),
             variables: run.variables,
             status: run.status.into(),
             exit_code: run.exit_code,
@@ -276,7 +276,7 @@ impl From<Run> for RunView {
             enforcement: run.enforcement.map(Into::into),
             resources: run.resources.into(),
             queue_position: None,
-            template: run.template,
+            template: run.template.map(String::from),
             rerun_of: run.rerun_of.map(|id| id.0),
             created_by: run.created_by,
             cancelled_by: run.cancelled_by,

@@ -46,10 +46,10 @@ pub struct TemplateView {
 impl From<domain::Template> for TemplateView {
     fn from(template: domain::Template) -> Self {
         TemplateView {
-            name: template.name,
+            name: template.name.into(),
             description: template.setup.description,
-            environment: template.setup.environment,
-            paths: template.setup.paths,
+            environment: template.setup.environment.number(),
+            paths: template.setup.paths.into_iter().map(String::from).collect(),
             variables: template.setup.variables,
             timeout_s: template.setup.timeout_s,
             owner: template.owner,

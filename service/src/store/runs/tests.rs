@@ -7,7 +7,7 @@ use crate::domain::RunFilter;
 fn new_run(environment: u8) -> NewRun {
     NewRun {
         user: "ada".into(),
-        environment,
+        environment: environment.into(),
         paths: vec!["math".into()],
         variables: BTreeMap::new(),
         limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 100, timeout_s: 60 },
@@ -33,7 +33,7 @@ async fn a_held_environment_names_its_holder_until_released() {
     let other = store.create_run(&new_run(4), "n", Utc::now()).await.expect("other env");
     assert!(other.id > first.id);
     let holds = store.environment_holds().await.expect("holds");
-    assert!(holds.contains(&EnvironmentHold { environment: 3, run_id: Some(first.id) }));
+    assert!(holds.contains(&EnvironmentHold { environment: 3.into(), run_id: Some(first.id) }));
     let finish = Finish {
         status: RunStatus::Passed,
         exit_code: Some(0),
