@@ -13,6 +13,7 @@ mod models;
 mod page;
 mod problem;
 mod request_log;
+mod run_results;
 mod runs;
 mod spec;
 mod templates;
@@ -45,10 +46,24 @@ enum ApiTags {
     Users,
 }
 
-type Apis = (runs::RunsApi, templates::TemplatesApi, live::LiveApi, catalog::CatalogApi, users::UsersApi);
+type Apis = (
+    runs::RunsApi,
+    run_results::RunResultsApi,
+    templates::TemplatesApi,
+    live::LiveApi,
+    catalog::CatalogApi,
+    users::UsersApi,
+);
 
 fn api_service() -> OpenApiService<Apis, ()> {
-    let apis = (runs::RunsApi, templates::TemplatesApi, live::LiveApi, catalog::CatalogApi, users::UsersApi);
+    let apis = (
+        runs::RunsApi,
+        run_results::RunResultsApi,
+        templates::TemplatesApi,
+        live::LiveApi,
+        catalog::CatalogApi,
+        users::UsersApi,
+    );
     OpenApiService::new(apis, "Testbay", env!("CARGO_PKG_VERSION"))
         .description(
             "Runs pytest suites on a shared machine. A run takes a test environment (1-100) for \
