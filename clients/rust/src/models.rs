@@ -3,65 +3,13 @@
 //! client's would be; unknown fields are ignored, so the service may add fields freely.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-/// A run's status, by the spec's names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RunStatus {
-    Queued,
-    Running,
-    Passed,
-    Failed,
-    Error,
-    Cancelled,
-    TimedOut,
-    Interrupted,
-}
-
-impl RunStatus {
-    /// A queued or running run holds its environment; the others are over.
-    pub fn is_active(self) -> bool {
-        matches!(self, RunStatus::Queued | RunStatus::Running)
-    }
-}
-
-impl fmt::Display for RunStatus {
-    /// The spec's name, as the service writes it.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::String(name)) => f.write_str(&name),
-            _ => write!(f, "{self:?}"),
-        }
-    }
-}
-
-/// A test's outcome, by the spec's names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TestOutcome {
-    Passed,
-    Failed,
-    Skipped,
-    Xfailed,
-    Xpassed,
-    Error,
-}
-
-/// A run's test counts by outcome; `total` is known once collection is over.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-pub struct Counts {
-    pub passed: u32,
-    pub failed: u32,
-    pub skipped: u32,
-    pub errors: u32,
-    pub xfailed: u32,
-    pub xpassed: u32,
-    pub total: u32,
-}
+/// A run's status, a test's outcome and a run's counts are the words the service and its
+/// clients share.
+pub use testbay_protocol::{Counts, RunStatus, TestOutcome};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Limits {

@@ -9,6 +9,7 @@ use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
 
 use super::models::{Counts, Run, RunStatus, TestOutcome, TestResult};
+use testbay_protocol::failure_summary;
 
 /// Prints a line on stdout. A closed pipe (`testbay runs | head`) is not an error worth a
 /// panic: the reader has what it wanted.
@@ -102,14 +103,6 @@ pub fn run_summary(run: &Run) -> String {
     line
 }
 
-/// What a failure report says in one line, as pytest's short summary does: its first `E` line
-/// (the assertion or exception), else its last line.
-fn reason(report: &str) -> Option<&str> {
-    let mut lines = report.lines().map(str::trim_end);
-    let error = lines.clone().find_map(|line| line.strip_prefix("E ")).map(str::trim).filter(|l| !l.is_empty());
-    error.or_else(|| lines.rfind(|line| !line.trim().is_empty()).map(str::trim))
-}
-
 /// The failed and erroring tests, one a line with the reason their report gives.
 pub fn failed_tests(results: &[TestResult]) -> Vec<String> {
     results
@@ -120,7 +113,8 @@ pub fn failed_tests(results: &[TestResult]) -> Vec<String> {
                 TestOutcome::Error => ("ERROR ", AnsiColor::Magenta),
                 _ => ("FAILED", AnsiColor::Red),
             };
-            let reason = r.failure.as_deref().and_then(reason).map(|line| format!(" - {line}")).unwrap_or_default();
+            let reason =
+                r.failure.as_deref().and_then(failure_summary).map(|line| format!(" - {line}")).unwrap_or_default();
             format!("{} {}{reason}", styled(Style::new().fg_color(Some(color.into())).bold(), label), r.node_id)
         })
         .collect()
@@ -198,15 +192,5 @@ mod tests {
     fn counts_leave_out_zeros() {
         assert_eq!(counts(&Counts::default()), "no tests");
         assert_eq!(counts(&Counts { passed: 3, failed: 1, ..Counts::default() }), "3 passed, 1 failed");
-    }
-
-    #[test]
-    fn a_failure_is_told_by_its_error_line() {
-        assert_eq!(
-            reason("def test():\n>   assert x\nE   AssertionError: broken\nE   more\n"),
-            Some("AssertionError: broken")
-        );
-        assert_eq!(reason("Skipped: later\n\n"), Some("Skipped: later"));
-        assert_eq!(reason("  \n"), None);
     }
 }

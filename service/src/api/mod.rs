@@ -24,7 +24,7 @@ use std::sync::Arc;
 use poem::endpoint::make_sync;
 use poem::web::{Html, Json};
 use poem::{Endpoint, EndpointExt, Route, get};
-use poem_openapi::{OpenApiService, Tags};
+use poem_openapi::{OpenApi, OpenApiService, Tags};
 
 pub use crate::usecases::{AppState, SystemFacts};
 pub use guard::AccessPolicy;
@@ -46,16 +46,7 @@ enum ApiTags {
     Users,
 }
 
-type Apis = (
-    runs::RunsApi,
-    run_results::RunResultsApi,
-    templates::TemplatesApi,
-    live::LiveApi,
-    catalog::CatalogApi,
-    users::UsersApi,
-);
-
-fn api_service() -> OpenApiService<Apis, ()> {
+fn api_service() -> OpenApiService<impl OpenApi, ()> {
     let apis = (
         runs::RunsApi,
         run_results::RunResultsApi,

@@ -9,10 +9,10 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::json_body::Unchecked;
-use super::models::{CreateRunRequest, RerunRequest, RunPage, RunStatusView, RunView};
+use super::models::{CreateRunRequest, RerunRequest, RunPage, RunView};
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
-use crate::domain::{Environment, FieldError, Run, RunFilter, RunId, TemplateName, UserName};
+use crate::domain::{Environment, FieldError, Run, RunFilter, RunId, RunStatus, TemplateName, UserName};
 use crate::runner::CancelOutcome;
 use crate::usecases::{Caller, CancelFailure, CreateRunFailure, RerunFailure};
 
@@ -169,7 +169,7 @@ impl RunsApi {
         &self,
         state: Data<&Arc<AppState>>,
         /// Only runs with this status.
-        status: Query<Option<RunStatusView>>,
+        status: Query<Option<RunStatus>>,
         /// Only runs of this user.
         #[oai(validator(min_length = 1, max_length = 64))]
         user: Query<Option<String>>,
@@ -210,7 +210,7 @@ impl RunsApi {
         ) else {
             return Ok(ListRunsResponse::Ok(Json(RunPage { items: Vec::new(), next_cursor: None })));
         };
-        let filter = RunFilter { status: status.0.map(Into::into), user, environment, template, before };
+        let filter = RunFilter { status: status.0, user, environment, template, before };
         let limit = limit.0.unwrap_or(DEFAULT_PAGE) as usize;
         let mut runs = state.store.list_runs(&filter, limit + 1).await?;
         let next_cursor = if runs.len() > limit {

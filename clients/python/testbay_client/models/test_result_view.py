@@ -18,7 +18,7 @@ class TestResultView:
 
     Attributes:
         node_id (str): pytest's node id, e.g. `math/test_arithmetic.py::test_sum_of_pairs[1-2-3]`.
-        outcome (TestOutcomeView):
+        outcome (TestOutcomeView): The outcome of one test, as pytest names it.
         phase (str): The phase that decided the outcome: `setup`, `call`, `teardown` or `collect`.
         duration_s (float):
         failure (None | str | Unset): The failure report for failures and errors, the reason for skips and xfails.

@@ -7,50 +7,6 @@ use poem_openapi::{Enum, Object};
 
 use crate::domain::{Counts, Enforcement, Limits, ResourceUsage, Run, RunStatus, TestOutcome, TestResult};
 
-/// Where a run is in its life. `queued` and `running` are active: they hold the environment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum RunStatusView {
-    Queued,
-    Running,
-    Passed,
-    Failed,
-    Error,
-    Cancelled,
-    TimedOut,
-    Interrupted,
-}
-
-impl From<RunStatus> for RunStatusView {
-    fn from(status: RunStatus) -> Self {
-        match status {
-            RunStatus::Queued => RunStatusView::Queued,
-            RunStatus::Running => RunStatusView::Running,
-            RunStatus::Passed => RunStatusView::Passed,
-            RunStatus::Failed => RunStatusView::Failed,
-            RunStatus::Error => RunStatusView::Error,
-            RunStatus::Cancelled => RunStatusView::Cancelled,
-            RunStatus::TimedOut => RunStatusView::TimedOut,
-            RunStatus::Interrupted => RunStatusView::Interrupted,
-        }
-    }
-}
-
-impl From<RunStatusView> for RunStatus {
-    fn from(status: RunStatusView) -> Self {
-        match status {
-            RunStatusView::Queued => RunStatus::Queued,
-            RunStatusView::Running => RunStatus::Running,
-            RunStatusView::Passed => RunStatus::Passed,
-            RunStatusView::Failed => RunStatus::Failed,
-            RunStatusView::Error => RunStatus::Error,
-            RunStatusView::Cancelled => RunStatus::Cancelled,
-            RunStatusView::TimedOut => RunStatus::TimedOut,
-            RunStatusView::Interrupted => RunStatus::Interrupted,
-        }
-    }
-}
-
 /// A request for a run. `environment` and `paths` are required unless `template` gives them.
 /// The body's rules (lengths, patterns, bounds) are in the spec's schema (see `api::spec`).
 #[derive(Debug, Object)]
@@ -158,34 +114,6 @@ impl From<ResourceUsage> for ResourcesView {
     }
 }
 
-/// Test counts by outcome, as pytest's summary line counts them: a failing setup or teardown
-/// is an error (so one test may count as both passed and error).
-#[derive(Clone, Debug, Object)]
-pub struct CountsView {
-    pub passed: u32,
-    pub failed: u32,
-    pub skipped: u32,
-    pub errors: u32,
-    pub xfailed: u32,
-    pub xpassed: u32,
-    /// Tests collected; 0 until collection is over.
-    pub total: u32,
-}
-
-impl From<Counts> for CountsView {
-    fn from(c: Counts) -> Self {
-        CountsView {
-            passed: c.passed,
-            failed: c.failed,
-            skipped: c.skipped,
-            errors: c.errors,
-            xfailed: c.xfailed,
-            xpassed: c.xpassed,
-            total: c.total,
-        }
-    }
-}
-
 /// A run.
 #[derive(Clone, Debug, Object)]
 #[oai(rename_all = "snake_case")]
@@ -196,7 +124,7 @@ pub struct RunView {
     pub environment: u8,
     pub paths: Vec<String>,
     pub variables: BTreeMap<String, String>,
-    pub status: RunStatusView,
+    pub status: RunStatus,
     /// pytest's exit code, once it has exited on its own or after a signal.
     #[oai(nullable)]
     pub exit_code: Option<i32>,
@@ -211,7 +139,7 @@ pub struct RunView {
     /// Seconds from start to end (or to now, while running).
     #[oai(nullable)]
     pub duration_s: Option<f64>,
-    pub counts: CountsView,
+    pub counts: Counts,
     /// Bytes of log stored so far.
     pub log_bytes: u64,
     /// The log reached the log cap and the rest of the output was dropped.
@@ -259,14 +187,14 @@ impl From<Run> for RunView {
             environment: run.environment.number(),
             paths: run.paths.into_iter().map(String::from).collect(),
             variables: run.variables,
-            status: run.status.into(),
+            status: run.status,
             exit_code: run.exit_code,
             message: run.message,
             created_at: run.created_at,
             started_at: run.started_at,
             finished_at: run.finished_at,
             duration_s,
-            counts: run.counts.into(),
+            counts: run.counts,
             log_bytes: run.log_bytes,
             log_truncated: run.log_truncated,
             log_pruned_at: run.log_pruned_at,
@@ -304,37 +232,13 @@ pub struct RunPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum TestOutcomeView {
-    Passed,
-    Failed,
-    Skipped,
-    Xfailed,
-    Xpassed,
-    Error,
-}
-
-impl From<TestOutcome> for TestOutcomeView {
-    fn from(outcome: TestOutcome) -> Self {
-        match outcome {
-            TestOutcome::Passed => TestOutcomeView::Passed,
-            TestOutcome::Failed => TestOutcomeView::Failed,
-            TestOutcome::Skipped => TestOutcomeView::Skipped,
-            TestOutcome::Xfailed => TestOutcomeView::Xfailed,
-            TestOutcome::Xpassed => TestOutcomeView::Xpassed,
-            TestOutcome::Error => TestOutcomeView::Error,
-        }
-    }
-}
-
 /// One test's result, or a collection error.
 #[derive(Clone, Debug, Object)]
 #[oai(rename_all = "snake_case")]
 pub struct TestResultView {
     /// pytest's node id, e.g. `math/test_arithmetic.py::test_sum_of_pairs[1-2-3]`.
     pub node_id: String,
-    pub outcome: TestOutcomeView,
+    pub outcome: TestOutcome,
     /// The phase that decided the outcome: `setup`, `call`, `teardown` or `collect`.
     pub phase: String,
     pub duration_s: f64,
@@ -347,7 +251,7 @@ impl From<TestResult> for TestResultView {
     fn from(result: TestResult) -> Self {
         TestResultView {
             node_id: result.node_id,
-            outcome: result.outcome.into(),
+            outcome: result.outcome,
             phase: result.phase,
             duration_s: result.duration_s,
             failure: result.failure,
