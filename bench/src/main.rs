@@ -15,6 +15,7 @@ mod figures;
 mod live;
 mod overhead;
 mod retention;
+mod sampling;
 mod seed;
 mod service;
 mod soak;
@@ -98,6 +99,18 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         runs: i64,
     },
+    /// What sampling runs' memory and CPU costs the service, and what a long run's samples weigh.
+    Sampling {
+        #[arg(long)]
+        binary: PathBuf,
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..))]
+        rounds: u8,
+        /// Seconds each measured run sleeps.
+        #[arg(long, default_value_t = 30.0)]
+        run_seconds: f64,
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
     /// Real one-test runs, two at a time, reading the service's memory as they go.
     Soak {
         #[arg(long)]
@@ -158,6 +171,12 @@ fn main() -> anyhow::Result<()> {
                      opened and migrated with the service's default sizes in {:.1} s",
                     upgrade.runs, 20, upgrade.write_seconds, upgrade.migrate_seconds
                 );
+                Ok(())
+            }
+            Command::Sampling { binary, rounds, run_seconds, python } => {
+                let spec = spec_of(&binary, python)?;
+                let cost = sampling::measure(&spec, rounds, run_seconds).await?;
+                print!("{}", sampling::render(&spec, &cost, rounds));
                 Ok(())
             }
             Command::Soak { binary, runs, warm_up, python } => {

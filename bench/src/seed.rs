@@ -12,7 +12,7 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use testbay_service::domain::{
     Counts, Enforcement, Environment, Limits, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, RunFilter, RunStatus,
-    TEST_RESULT_RECORD_BYTES, TemplateName, TestOutcome, TestPath, TestResult, UserName,
+    TEST_RESULT_RECORD_BYTES, TemplateName, TestMemory, TestOutcome, TestPath, TestResult, UserName,
 };
 use testbay_service::store::{CreateRunError, EmbeddedSizes, Finish, Progress, Store};
 
@@ -324,6 +324,7 @@ fn pytest_output(
             phase: if outcome == TestOutcome::Error { "setup".into() } else { "call".into() },
             duration_s: random.below(3000) as f64 / 1000.0,
             failure,
+            memory: Some(TestMemory { before_bytes: 40 << 20, after_bytes: (40 << 20) + random.below(1 << 20) }),
         });
     }
     if !failures.is_empty() {

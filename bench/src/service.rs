@@ -121,6 +121,12 @@ impl Service {
         Ok(started.elapsed().saturating_sub(QUIET_FOR))
     }
 
+    /// User and system CPU time the process has used, in seconds.
+    pub fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)?.context("clock ticks")?;
+        Ok(self.cpu_ticks()? as f64 / per_second as f64)
+    }
+
     /// User and system CPU time the process has used, in clock ticks (`/proc/PID/stat`).
     fn cpu_ticks(&self) -> anyhow::Result<u64> {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;

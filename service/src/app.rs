@@ -14,6 +14,7 @@ use crate::api::{self, AccessPolicy, AppState, SystemFacts};
 use crate::config::{ConfigError, ServeConfig};
 use crate::events::EventHub;
 use crate::journal::{Journal, JournalSettings};
+use crate::metrics::Metrics;
 use crate::retention;
 use crate::runner::{RunContext, Runner, RunnerSettings, Sandbox, instance_name};
 use crate::store::{Credentials, Store, StoreError};
@@ -40,6 +41,8 @@ pub enum StartError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot set up the metrics")]
+    Metrics(#[from] prometheus::Error),
     #[error("cannot listen on {address}")]
     Listen {
         address: String,
@@ -117,6 +120,7 @@ impl Application {
             max_concurrent_runs: config.max_concurrent_runs(),
             grace_period: config.grace_period(),
             node: node.clone(),
+            sample_interval: config.sample_interval(),
         };
         check_python(&settings).await;
         let system = SystemFacts {
@@ -134,12 +138,15 @@ impl Application {
         let runner = Runner::start(RunContext { settings: settings.clone(), sandbox, journal: journal.clone() })
             .map_err(data_dir_error)?;
 
+        let metrics = Arc::new(Metrics::new()?);
+        metrics.follow_runs(&hub);
         let state = Arc::new(AppState {
             store,
             hub,
             journal,
             runner: runner.clone(),
             tree,
+            metrics,
             system,
             cancel_wait: settings.grace_period + Duration::from_secs(5),
         });

@@ -89,6 +89,12 @@ pub struct ServeConfig {
     #[arg(long, env = "TESTBAY_GRACE_PERIOD_S", default_value_t = 5)]
     pub grace_period_s: u64,
 
+    /// Milliseconds between two samples of a running run's memory and CPU; 0 samples nothing
+    /// (the run pages then have no chart).
+    #[arg(long, env = "TESTBAY_SAMPLE_INTERVAL_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
+    pub sample_interval_ms: u64,
+
     /// Token that every API call must present (`Authorization: Bearer TOKEN`). Required when
     /// listening on any address but loopback.
     #[arg(long, env = "TESTBAY_TOKEN", hide_env_values = true)]
@@ -182,6 +188,7 @@ impl ServeConfig {
             max_concurrent_runs: None,
             log_cap_bytes: 16 * 1024 * 1024,
             grace_period_s: 5,
+            sample_interval_ms: 1000,
             token: None,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
@@ -285,6 +292,11 @@ impl ServeConfig {
 
     pub fn grace_period(&self) -> Duration {
         Duration::from_secs(self.grace_period_s)
+    }
+
+    /// How often a running run is sampled; `None` when it is not.
+    pub fn sample_interval(&self) -> Option<Duration> {
+        (self.sample_interval_ms > 0).then(|| Duration::from_millis(self.sample_interval_ms))
     }
 
     pub fn node(&self) -> String {

@@ -214,6 +214,7 @@ mod tests {
                 phase: "call".into(),
                 duration_s: 0.1,
                 failure: None,
+                memory: None,
             }],
         };
         store.finish_run(run.id, &finish).await.expect("finish").expect("was active");

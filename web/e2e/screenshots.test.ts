@@ -43,6 +43,7 @@ it.skipIf(!enabled)('takes screenshots of the pages', async () => {
   await waiting.close();
   await send('POST', `/api/runs/${finished.body.id}/rerun`, { failed_only: true, user: 'grace' });
   const live = await post({ user: 'linus', environment: 7, paths: ['slow'] });
+  const leaking = await post({ user: 'ada', environment: 8, paths: ['memory/test_report_cache.py'] });
   const out = join(repoRoot, 'docs/screenshots');
   mkdirSync(out, { recursive: true });
   for (const scheme of ['light', 'dark'] as const) {
@@ -62,6 +63,12 @@ it.skipIf(!enabled)('takes screenshots of the pages', async () => {
     await page.goto(`${service.url}/templates`);
     await page.locator('tr[data-template="smoke"]').waitFor();
     await page.screenshot({ path: join(out, `templates-${scheme}.png`) });
+    await page.goto(`${service.url}/runs/${leaking.body.id}`);
+    await page.locator('h1 [data-status="passed"]').waitFor({ timeout: 60_000 });
+    await page.locator('figure.resource-chart canvas').waitFor();
+    await page.getByRole('button', { name: /Memory growth/ }).click();
+    await page.locator('figure.resource-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(out, `memory-${scheme}.png`), fullPage: true });
     await page.close();
   }
 });

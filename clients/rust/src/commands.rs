@@ -227,6 +227,9 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
         let cpu = run.resources.cpu_seconds.map(|s| format!(", {s:.2} s CPU")).unwrap_or_default();
         facts.push(("used", format!("{:.1} MiB memory at peak{cpu}", peak as f64 / (1024.0 * 1024.0))));
     }
+    if let Some(memory) = super::memory::fact(&client, run.id).await? {
+        facts.push(("memory", memory));
+    }
     facts.push(("stored", output::bytes(run.stored_bytes)));
     if let Some(pruned) = &run.log_pruned_at {
         facts.push(("log", format!("removed {} by the retention setting", output::local_time(pruned))));
@@ -236,6 +239,7 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     say(output::run_summary(&run));
     print_facts(&facts);
     print_failed_tests(&client, &run).await?;
+    super::memory::print_top_growth(&client, run.id).await?;
     Ok(EXIT_PASSED)
 }
 

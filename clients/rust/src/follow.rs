@@ -85,7 +85,7 @@ pub async fn until_end(client: &Client, id: i64, sink: &mut LogSink) -> Result<R
                     match parsed {
                         RunEvent::Log { offset, text } => write_new_part(sink, &mut log_end, offset, &text),
                         RunEvent::Run { run } if !run.status.is_active() => return Ok(run),
-                        RunEvent::Run { .. } | RunEvent::Test {} => {}
+                        RunEvent::Run { .. } | RunEvent::Test {} | RunEvent::Other => {}
                     }
                 }
             }

@@ -10,6 +10,7 @@ mod args;
 mod client;
 mod commands;
 mod follow;
+mod memory;
 mod models;
 mod output;
 mod templates;

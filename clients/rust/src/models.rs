@@ -68,6 +68,21 @@ pub struct TestResult {
     pub node_id: String,
     pub outcome: TestOutcome,
     pub failure: Option<String>,
+    #[serde(default)]
+    pub memory_growth_bytes: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ResourcePoint {
+    pub memory_bytes: u64,
+}
+
+/// A run's memory samples (`GET /runs/{id}/resources`).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ResourceSeries {
+    pub memory_limit_bytes: u64,
+    pub peak_memory_bytes: Option<u64>,
+    pub points: Vec<ResourcePoint>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -133,6 +148,10 @@ pub enum RunEvent {
     Test {},
     /// Log text at byte `offset` of the log.
     Log { offset: u64, text: String },
+    /// Anything else (a `resources` sample, or an event a newer service adds): not needed to
+    /// follow the log and the end.
+    #[serde(other)]
+    Other,
 }
 
 #[cfg(test)]
@@ -170,6 +189,9 @@ mod tests {
         assert!(matches!(serde_json::from_str(event), Ok(RunEvent::Log { offset: 10, .. })));
         let event = r#"{"type": "test", "seq": 4, "test": {"node_id": "t.py::a", "outcome": "passed"}}"#;
         assert!(matches!(serde_json::from_str(event), Ok(RunEvent::Test {})));
+        let event =
+            r#"{"type": "resources", "seq": 4, "sample": {"at_s": 1.0, "memory_bytes": 9, "cpu_seconds": 0.5}}"#;
+        assert!(matches!(serde_json::from_str(event), Ok(RunEvent::Other)));
     }
 }
 

@@ -126,8 +126,8 @@ impl<E: Endpoint> Endpoint for GuardEndpoint<E> {
         if let Err(refusal) = self.policy.check(&request) {
             return refused(refusal);
         }
-        // The page, its assets and the spec are public; the API knows its caller.
-        if request.uri().path().starts_with("/api") {
+        // The page, its assets and the spec are public; the API and the metrics know their caller.
+        if request.uri().path().starts_with("/api") || request.uri().path() == "/metrics" {
             match self.identify.caller(&request).await {
                 Ok(caller) => {
                     request.extensions_mut().insert(caller);

@@ -174,6 +174,7 @@ mod tests {
             phase: phase.into(),
             duration_s: 0.25,
             failure: failure.map(Into::into),
+            memory: None,
         }
     }
 

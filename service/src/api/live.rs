@@ -60,12 +60,17 @@ impl LiveApi {
         };
         let (tx, rx) = mpsc::channel(CLIENT_BUFFER);
         tokio::spawn(forward_list(resume, live, tx));
-        EventStream::new(Box::pin(ReceiverStream::new(rx)) as BoxStream<'static, ListStreamEvent>)
-            .keep_alive(KEEP_ALIVE)
-            .to_event(|event| {
+        let open = state.metrics.stream_opened();
+        let events = ReceiverStream::new(rx).map(move |event| {
+            let _counted = &open;
+            event
+        });
+        EventStream::new(Box::pin(events) as BoxStream<'static, ListStreamEvent>).keep_alive(KEEP_ALIVE).to_event(
+            |event| {
                 let id = event.event_id().to_owned();
                 Event::message(json(&event)).id(id)
-            })
+            },
+        )
     }
 
     /// Follow a run
@@ -85,7 +90,11 @@ impl LiveApi {
             return Ok(RunEventsResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
         }
         let after = last_event_id.0.as_deref().and_then(|id| id.trim().parse::<i64>().ok()).unwrap_or(0);
-        let events = state.journal.follow(id, after).map(|event| RunStreamEvent::from_journal(&event));
+        let open = state.metrics.stream_opened();
+        let events = state.journal.follow(id, after).map(move |event| {
+            let _counted = &open;
+            RunStreamEvent::from_journal(&event)
+        });
         let stream = EventStream::new(Box::pin(events) as BoxStream<'static, RunStreamEvent>)
             .keep_alive(KEEP_ALIVE)
             .to_event(|event| Event::message(json(&event)).id(event.seq().to_string()));

@@ -9,6 +9,7 @@ mod identity;
 mod json_body;
 mod junit;
 mod live;
+mod metrics;
 mod models;
 mod page;
 mod problem;
@@ -90,6 +91,7 @@ pub fn routes(state: Arc<AppState>, policy: AccessPolicy) -> impl Endpoint {
         .nest("/api", api)
         .at("/docs", get(make_sync(move |_| docs.clone())))
         .at("/openapi.json", get(make_sync(move |_| spec.clone())))
+        .at("/metrics", get(metrics::metrics))
         .at("/", get(page::page))
         .at("/*path", get(page::page))
         .data(state)

@@ -1,4 +1,5 @@
-//! What a run produced: its test results, its JUnit report and its log.
+//! What a run produced and used: its test results, its JUnit report, its log, and its memory
+//! and CPU over time.
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::junit;
-use super::models::{LogPage, TestResultList, TestResultView};
+use super::models::{LogPage, ResourceSeriesView, TestResultList, TestResultView};
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
 use crate::domain::RunId;
@@ -34,6 +35,15 @@ enum TestResultsResponse {
     /// The run's results so far, in the order they happened.
     #[oai(status = 200)]
     Ok(Json<TestResultList>),
+    /// No run has this id.
+    #[oai(status = 404)]
+    NotFound(Json<Problem>),
+}
+
+#[derive(ApiResponse)]
+enum ResourcesResponse {
+    #[oai(status = 200)]
+    Ok(Json<ResourceSeriesView>),
     /// No run has this id.
     #[oai(status = 404)]
     NotFound(Json<Problem>),
@@ -80,6 +90,21 @@ impl RunResultsApi {
         Ok(TestResultsResponse::Ok(Json(TestResultList {
             items: results.into_iter().map(TestResultView::from).collect(),
         })))
+    }
+
+    /// Read a run's memory and CPU over time
+    ///
+    /// Sampled every second while the run runs (its cgroup's memory and CPU time; under
+    /// rlimits, its process group's resident memory and CPU time). While it runs, the run's
+    /// event stream also carries each new sample as a `resources` event.
+    #[oai(path = "/runs/:id/resources", method = "get", operation_id = "get_run_resources")]
+    async fn resources(&self, state: Data<&Arc<AppState>>, id: Path<i64>) -> Result<ResourcesResponse, ServerError> {
+        let id = RunId(id.0);
+        let Some(run) = state.store.run(id).await? else {
+            return Ok(ResourcesResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))));
+        };
+        let series = state.journal.resources(id).await?;
+        Ok(ResourcesResponse::Ok(Json(ResourceSeriesView::of(&run, &series))))
     }
 
     /// Read a run's log

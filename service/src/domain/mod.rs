@@ -4,6 +4,7 @@
 mod limits;
 mod name;
 mod new_run;
+mod resources;
 mod retention;
 mod run;
 mod template;
@@ -18,9 +19,11 @@ pub use new_run::{
     USER_MAX_CHARS, USER_PATTERN, VARIABLE_NAME_MAX_CHARS, VARIABLE_NAME_PATTERN, VARIABLE_VALUE_MAX_CHARS,
     VARIABLE_VALUE_PATTERN, VARIABLES_MAX,
 };
+pub use resources::{ResourceSample, ResourceSeries};
 pub use retention::{Keep, RUN_RECORD_BYTES, RetentionPolicy, TEST_RESULT_RECORD_BYTES};
 pub use run::{
-    Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestOutcome, TestResult, failure_summary,
+    Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestMemory, TestOutcome, TestResult,
+    failure_summary,
 };
 pub use template::{
     TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATE_NAME_PATTERN, TEMPLATES_MAX, Template,

@@ -32,6 +32,23 @@ pub struct TestResult {
     pub duration_s: f64,
     /// pytest's failure report, for failures and errors; the skip reason for skips.
     pub failure: Option<String>,
+    /// The pytest process's memory around the test, when Testbay's plugin could read it.
+    pub memory: Option<TestMemory>,
+}
+
+/// The pytest process's resident memory before a test's setup and after the phase that
+/// decided its outcome: what stays after a test is what it kept (a leak, or a cache).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TestMemory {
+    pub before_bytes: u64,
+    pub after_bytes: u64,
+}
+
+impl TestMemory {
+    /// How much the process grew during the test (negative when it shrank).
+    pub fn growth_bytes(self) -> i64 {
+        i64::try_from(self.after_bytes).unwrap_or(i64::MAX) - i64::try_from(self.before_bytes).unwrap_or(i64::MAX)
+    }
 }
 
 /// A piece of a run's log, in order. `byte_offset` counts bytes from the log's start.

@@ -8,7 +8,7 @@ use tokio::sync::{Notify, broadcast};
 
 use super::event::{RunEvent, RunEventKind};
 use super::imp::UNSTORED_SEQ_LIMIT;
-use crate::domain::{Counts, Run};
+use crate::domain::{Counts, ResourceSeries, Run};
 
 /// Live events kept per run for a listener that is slow for a moment; one that falls further
 /// behind catches up from the store and the tail.
@@ -47,11 +47,24 @@ pub(super) struct RunState {
     pub published_counts: Counts,
     /// The batch being stored (or that failed and waits to be tried again).
     pub pending: Option<Batch>,
+    /// The latest sequence number of an event the store keeps (all but samples).
+    pub kept_seq: i64,
+    /// The run's memory and CPU samples so far.
+    pub resources: ResourceSeries,
+    /// The samples have changed since they were last stored.
+    pub resources_unsaved: bool,
 }
 
 impl RunState {
-    /// The next sequence number of the run.
+    /// The next sequence number of the run, for an event the store keeps.
     pub fn next_seq(&mut self) -> i64 {
+        self.kept_seq = self.next_sample_seq();
+        self.kept_seq
+    }
+
+    /// The next sequence number of the run, for a sample: live only, never stored, so the
+    /// store has nothing to catch up with for it.
+    pub fn next_sample_seq(&mut self) -> i64 {
         self.run.seq += 1;
         if self.run.seq == self.stored_seq + UNSTORED_SEQ_LIMIT {
             tracing::error!(
@@ -87,6 +100,9 @@ impl ActiveRun {
                 tail_bytes: 0,
                 published_counts,
                 pending: None,
+                kept_seq: stored_seq,
+                resources: ResourceSeries::default(),
+                resources_unsaved: false,
             }),
             live_tx: broadcast::channel(LIVE_CAPACITY).0,
             wake: Notify::new(),
@@ -143,6 +159,6 @@ fn event_bytes(kind: &RunEventKind) -> usize {
     match kind {
         RunEventKind::Log(chunk) => chunk.text.len(),
         RunEventKind::Test(result) => result.node_id.len() + result.failure.as_ref().map_or(0, String::len) + 64,
-        RunEventKind::State(_) => 0,
+        RunEventKind::State(_) | RunEventKind::Resources(_) => 0,
     }
 }

@@ -11,7 +11,7 @@ use tracing::{error, info};
 use super::active::{ActiveRun, Attached};
 use super::event::RunEventKind;
 use super::writer::RunWriter;
-use crate::domain::{Enforcement, NewRun, RUN_RECORD_BYTES, Run, RunId, RunStatus};
+use crate::domain::{Enforcement, NewRun, RUN_RECORD_BYTES, ResourceSeries, Run, RunId, RunStatus};
 use crate::events::{EventHub, ListChange};
 use crate::store::{CreateRunError, Finish, Store, StoreError};
 
@@ -172,6 +172,23 @@ impl Journal {
             }
         }
         Ok(interrupted)
+    }
+
+    /// How many runs are active (queued or running) on this node.
+    pub fn active_count(&self) -> usize {
+        self.inner.active().len()
+    }
+
+    /// Run `id`'s memory and CPU samples: from memory while it runs on this node, else as
+    /// stored (at most `RESOURCES_SAVE_INTERVAL` behind while it runs on another node).
+    pub async fn resources(&self, id: RunId) -> Result<ResourceSeries, StoreError> {
+        if let Some(active) = self.inner.active_run(id) {
+            let series = active.lock().resources.clone();
+            if !series.is_empty() {
+                return Ok(series);
+            }
+        }
+        self.inner.store.resources(id).await
     }
 
     /// Where a listener of run `id` that has seen everything up to `after` starts, if the run is

@@ -27,7 +27,15 @@ fn new_run() -> NewRun {
 }
 
 fn result(name: &str, outcome: TestOutcome) -> TestResult {
-    TestResult { seq: 0, node_id: name.into(), outcome, phase: "call".into(), duration_s: 0.1, failure: None }
+    TestResult {
+        seq: 0,
+        node_id: name.into(),
+        outcome,
+        phase: "call".into(),
+        duration_s: 0.1,
+        failure: None,
+        memory: None,
+    }
 }
 
 /// What a listener heard, in a form to compare: sequence number and what it was.
@@ -36,6 +44,7 @@ fn describe(kind: &RunEventKind) -> String {
         RunEventKind::State(run) => format!("state {} {}", run.status, run.counts.passed),
         RunEventKind::Test(result) => format!("test {}", result.node_id),
         RunEventKind::Log(chunk) => format!("log {} {}", chunk.byte_offset, chunk.text),
+        RunEventKind::Resources(sample) => format!("resources {}", sample.memory_bytes),
     }
 }
 
@@ -142,4 +151,47 @@ async fn a_full_tail_leaves_no_room_until_a_batch_is_stored() {
     let ending =
         Ending { status: RunStatus::Passed, exit_code: Some(0), message: None, resources: ResourceUsage::default() };
     writer.finish(ending).await.expect("ended");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn samples_are_numbered_heard_live_and_kept_with_the_run() {
+    let store = Store::connect("mem://", None, EmbeddedSizes::default()).await.expect("store");
+    let journal = Journal::new(store.clone(), EventHub::new(), JournalSettings::default());
+    let run = journal.create(&new_run(), "n", Utc::now()).await.expect("create");
+    let writer = journal.start(run.id, Enforcement::Rlimit).await.expect("start").expect("queued");
+    let mut events = journal.follow(run.id, 0);
+    writer.log("before\n".into());
+    let mut heard = Vec::new();
+    // Samples are live only: the listener must be following before they come.
+    while !heard.iter().any(|(_, what): &(i64, String)| what.starts_with("log")) {
+        let event = tokio::time::timeout(Duration::from_secs(5), events.next()).await.expect("in time").expect("more");
+        heard.push((event.seq, describe(&event.kind)));
+    }
+    for second in 0..3_u64 {
+        writer.sample(crate::domain::ResourceSample {
+            at_ms: second * 1000,
+            memory_bytes: (second + 1) << 20,
+            cpu_seconds: 0.1,
+        });
+    }
+    writer.log("after\n".into());
+    while heard.iter().filter(|(_, what)| what.starts_with("log")).count() < 2 {
+        let event = tokio::time::timeout(Duration::from_secs(5), events.next()).await.expect("in time").expect("more");
+        heard.push((event.seq, describe(&event.kind)));
+    }
+    let samples: Vec<_> = heard.iter().filter(|(_, what)| what.starts_with("resources")).collect();
+    assert_eq!(samples.len(), 3, "every sample is heard: {heard:?}");
+    let log_seqs: Vec<i64> = heard.iter().filter(|(_, what)| what.starts_with("log")).map(|(seq, _)| *seq).collect();
+    assert_eq!(log_seqs.len(), 2, "the log after the samples is heard too: {heard:?}");
+    let seqs: Vec<i64> = heard.iter().map(|(seq, _)| *seq).collect();
+    assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "samples are numbered in order: {heard:?}");
+    assert_eq!(log_seqs[1], log_seqs[0] + 4, "three samples came between the two logs");
+    assert_eq!(journal.resources(run.id).await.expect("from memory").points().len(), 3);
+
+    let ending =
+        Ending { status: RunStatus::Passed, exit_code: Some(0), message: None, resources: ResourceUsage::default() };
+    writer.finish(ending).await.expect("the run ends");
+    let stored = store.resources(run.id).await.expect("stored with the end");
+    assert_eq!(stored.peak_memory_bytes(), Some(3 << 20));
+    assert_eq!(journal.resources(run.id).await.expect("from the store"), stored);
 }

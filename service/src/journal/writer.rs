@@ -19,13 +19,18 @@ use tracing::{error, warn};
 use super::active::{ActiveRun, Batch};
 use super::event::{RunEvent, RunEventKind};
 use super::imp::Inner;
-use crate::domain::{LogChunk, ResourceUsage, Run, RunId, RunStatus, TEST_RESULT_RECORD_BYTES, TestResult};
+use crate::domain::{
+    LogChunk, ResourceSample, ResourceUsage, Run, RunId, RunStatus, TEST_RESULT_RECORD_BYTES, TestResult,
+};
 use crate::events::ListChange;
 use crate::store::{Finish, Progress};
 
 /// How often a batch that cannot be stored is tried again when the run ends, before its end is
 /// stored without it.
 const END_ATTEMPTS: u32 = 5;
+/// How often a running run's resource samples are stored (for a page on another node, and in
+/// case the service dies); its end stores them too.
+const RESOURCES_SAVE_INTERVAL: Duration = Duration::from_secs(10);
 
 /// How a run ended, as its supervisor saw it.
 #[derive(Clone, Debug)]
@@ -116,6 +121,15 @@ impl RunWriter {
         }
     }
 
+    /// A sample of the run's memory and CPU: kept in its series and published live.
+    pub fn sample(&self, sample: ResourceSample) {
+        let mut state = self.active.lock();
+        state.resources.push(sample);
+        state.resources_unsaved = true;
+        let seq = state.next_sample_seq();
+        self.active.publish(&mut state, seq, RunEventKind::Resources(sample), true);
+    }
+
     /// Stores the rest of the tail with the run's end, in one transaction, and publishes it.
     /// `None` when the run had already ended, or its end could not be stored.
     pub async fn finish(mut self, ending: Ending) -> Option<Run> {
@@ -124,6 +138,7 @@ impl RunWriter {
         if let Some(persister) = self.persister.take() {
             let _ = persister.await;
         }
+        save_resources(&self.inner, self.id, &self.active).await;
         // A batch that failed is stored first, as it was: the end stores only what follows.
         let mut attempt = 0;
         while self.active.lock().pending.is_some() && attempt < END_ATTEMPTS {
@@ -181,10 +196,26 @@ fn unstored(tail: &VecDeque<Arc<RunEvent>>) -> Progress {
         match &event.kind {
             RunEventKind::Log(chunk) => progress.log.push(chunk.clone()),
             RunEventKind::Test(result) => progress.results.push(result.clone()),
-            RunEventKind::State(_) => {}
+            RunEventKind::State(_) | RunEventKind::Resources(_) => {}
         }
     }
     progress
+}
+
+/// Stores the run's resource samples if they changed since they were last stored.
+async fn save_resources(inner: &Inner, id: RunId, active: &ActiveRun) {
+    let series = {
+        let mut state = active.lock();
+        if !state.resources_unsaved {
+            return;
+        }
+        state.resources_unsaved = false;
+        state.resources.clone()
+    };
+    if let Err(err) = inner.store.save_resources(id, &series).await {
+        warn!(run_id = %id, error = ?err, "cannot store the run's resource samples; trying again later");
+        active.lock().resources_unsaved = true;
+    }
 }
 
 /// Stores the run's tail every `persist_interval`, or sooner when woken, until told to stop.
@@ -194,6 +225,7 @@ async fn persist_until_stopped(
     active: Arc<ActiveRun>,
     mut stop_rx: watch::Receiver<bool>,
 ) {
+    let mut resources_due = tokio::time::Instant::now() + RESOURCES_SAVE_INTERVAL;
     loop {
         tokio::select! {
             () = tokio::time::sleep(inner.settings.persist_interval) => {}
@@ -201,6 +233,10 @@ async fn persist_until_stopped(
             _ = stop_rx.changed() => return,
         }
         persist(&inner, id, &active).await;
+        if tokio::time::Instant::now() >= resources_due {
+            save_resources(&inner, id, &active).await;
+            resources_due += RESOURCES_SAVE_INTERVAL;
+        }
     }
 }
 
@@ -215,7 +251,7 @@ async fn persist(inner: &Inner, id: RunId, active: &ActiveRun) -> bool {
             Some(batch) => batch.clone(),
             None => {
                 let counts_moved = state.run.counts != state.published_counts;
-                let stored_run_is_current = state.tail.is_empty() && state.run.seq == state.stored_seq;
+                let stored_run_is_current = state.tail.is_empty() && state.kept_seq <= state.stored_seq;
                 if stored_run_is_current && !counts_moved {
                     return true;
                 }

@@ -21,6 +21,8 @@ pub struct RunnerSettings {
     pub grace_period: Duration,
     /// The name of this Testbay node, stored on the runs it executes.
     pub node: String,
+    /// How often a running run's memory and CPU are sampled; never when absent.
+    pub sample_interval: Option<Duration>,
 }
 
 pub struct RunContext {

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::domain::TestOutcome;
+use crate::domain::{TestMemory, TestOutcome};
 
 /// What one report line tells.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +26,7 @@ pub struct ReportedTest {
     pub phase: String,
     pub duration_s: f64,
     pub failure: Option<String>,
+    pub memory: Option<TestMemory>,
 }
 
 /// Parses one line of the report log. Lines that count for nothing give `None`.
@@ -43,6 +44,7 @@ pub fn parse_line(line: &str) -> Option<ReportEvent> {
             phase: "collect".into(),
             duration_s: 0.0,
             failure: report.get("longrepr").and_then(failure_text),
+            memory: None,
         })),
         _ => None,
     }
@@ -73,7 +75,19 @@ fn test_report(report: &Value) -> Option<ReportedTest> {
         phase: phase.to_owned(),
         duration_s: report.get("duration").and_then(Value::as_f64).unwrap_or(0.0),
         failure,
+        memory: memory_of(report),
     })
+}
+
+/// The memory Testbay's plugin noted in the report's `user_properties`: `["testbay_memory",
+/// {"before": bytes, "after": bytes}]`.
+fn memory_of(report: &Value) -> Option<TestMemory> {
+    let properties = report.get("user_properties")?.as_array()?;
+    let noted = properties.iter().rev().find_map(|property| match property.as_array()?.as_slice() {
+        [name, value] if name.as_str() == Some("testbay_memory") => Some(value),
+        _ => None,
+    })?;
+    Some(TestMemory { before_bytes: noted.get("before")?.as_u64()?, after_bytes: noted.get("after")?.as_u64()? })
 }
 
 /// Turns pytest's serialised `longrepr` back into the text pytest would print.
@@ -151,6 +165,19 @@ mod tests {
         let broken = json!({"$report_type": "CollectReport", "nodeid": "bad.py", "outcome": "failed", "longrepr": "SyntaxError"});
         assert_eq!(outcome(broken), Some(TestOutcome::Error));
         assert_eq!(parse_line("not json"), None);
+    }
+
+    #[test]
+    fn reads_the_memory_the_plugin_noted() {
+        let mut call = report("call", "passed");
+        call["user_properties"] = json!([["owner", "ada"], ["testbay_memory", {"before": 1000, "after": 3000}]]);
+        let Some(ReportEvent::Outcome(test)) = parse_line(&call.to_string()) else { panic!("a test") };
+        assert_eq!(test.memory, Some(TestMemory { before_bytes: 1000, after_bytes: 3000 }));
+        assert_eq!(test.memory.map(TestMemory::growth_bytes), Some(2000));
+        let Some(ReportEvent::Outcome(test)) = parse_line(&report("call", "passed").to_string()) else {
+            panic!("a test")
+        };
+        assert_eq!(test.memory, None);
     }
 
     #[test]

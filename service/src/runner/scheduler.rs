@@ -62,6 +62,11 @@ impl Runner {
         Ok(Runner { tx, queue_rx })
     }
 
+    /// How many runs wait for a slot.
+    pub fn queue_length(&self) -> usize {
+        self.queue_rx.borrow().len()
+    }
+
     /// The run's place in the queue (1 is next), while it waits.
     pub fn queue_position(&self, id: RunId) -> Option<u32> {
         let queue = self.queue_rx.borrow();

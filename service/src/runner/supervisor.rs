@@ -22,7 +22,7 @@ use super::ending::{StopReason, contain_leftovers, ending_of};
 use super::log::LogBuffer;
 use super::report::{ReportEvent, parse_line};
 use super::sandbox::RunSandbox;
-use crate::domain::{ResourceUsage, Run, RunStatus, TestResult};
+use crate::domain::{ResourceSample, ResourceUsage, Run, RunStatus, TestResult};
 use crate::journal::{Ending, RunWriter};
 use crate::store::StoreError;
 
@@ -221,10 +221,18 @@ impl<'a> Supervisor<'a> {
         let mut output_open = true;
         let mut stop: Option<StopReason> = None;
         let mut kill_at: Option<Instant> = None;
-        let timeout_at = Instant::now() + Duration::from_secs(self.run.limits.timeout_s.into());
+        let started = Instant::now();
+        let timeout_at = started + Duration::from_secs(self.run.limits.timeout_s.into());
+        // The first sample an interval in: at the spawn itself the run holds nothing yet.
+        let mut sampling = self.context.settings.sample_interval.map(|every| {
+            let mut sampling = tokio::time::interval_at(started + every, every);
+            sampling.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            sampling
+        });
         let exit = loop {
             tokio::select! {
                 status = process.child.wait() => break status,
+                () = next_tick(&mut sampling) => self.sample(&process, started),
                 // While the journal has no room for more, pytest waits on its pipes.
                 read = process.output.read(&mut buffer), if output_open && self.writer.has_room() => match read {
                     Ok(0) | Err(_) => output_open = false,
@@ -269,6 +277,15 @@ impl<'a> Supervisor<'a> {
         }
         self.steps.cleared = Some(Instant::now());
         ending_of(exit, stop, &self.run.limits, resources)
+    }
+
+    /// Notes the run's memory and CPU now.
+    fn sample(&self, process: &Process, started: Instant) {
+        let Some(sandbox) = &process.sandbox else { return };
+        if let Some((memory_bytes, cpu_seconds)) = sandbox.sample(process.group.as_raw()) {
+            let at_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            self.writer.sample(ResourceSample { at_ms, memory_bytes, cpu_seconds });
+        }
     }
 
     /// Asks the run's process group to stop; returns when to kill it if it has not.
@@ -321,9 +338,20 @@ impl<'a> Supervisor<'a> {
                 phase: test.phase,
                 duration_s: test.duration_s,
                 failure: test.failure,
+                memory: test.memory,
             }),
             None => {}
         }
+    }
+}
+
+/// Completes at the interval's next tick; never without one.
+async fn next_tick(interval: &mut Option<tokio::time::Interval>) {
+    match interval {
+        Some(interval) => {
+            interval.tick().await;
+        }
+        None => std::future::pending().await,
     }
 }
 

@@ -10,6 +10,7 @@ mod guarded;
 mod migrations;
 #[cfg(test)]
 mod plans;
+mod resources;
 mod retention;
 mod rows;
 mod run_events;

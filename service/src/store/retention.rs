@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use surrealdb::IndexedResults;
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::resources::resources_record;
 use super::rows::{run_id_of, run_record, test_results_of};
 use super::run_list::window;
 use super::{Store, StoreError};
@@ -144,7 +145,8 @@ impl Store {
         }
         self.delete_of_run("log_chunk", id).await?;
         self.delete_results(id).await?;
-        self.query("DELETE $run WHERE status NOT IN ['queued', 'running'] RETURN NONE")
+        self.query("DELETE $resources RETURN NONE; DELETE $run WHERE status NOT IN ['queued', 'running'] RETURN NONE")
+            .bind("resources", resources_record(id))
             .bind("run", run_record(id))
             .await
             .and_then(IndexedResults::check)

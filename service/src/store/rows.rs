@@ -14,7 +14,7 @@ pub(super) use log_chunks::LogChunkRow;
 use super::StoreError;
 use crate::domain::{
     Counts, Enforcement, Environment, EnvironmentHold, Limits, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunStatus,
-    Template, TemplateName, TemplateSetup, TestOutcome, TestPath, TestResult, UserName,
+    Template, TemplateName, TemplateSetup, TestMemory, TestOutcome, TestPath, TestResult, UserName,
 };
 
 pub(super) fn run_record(id: RunId) -> RecordId {
@@ -242,6 +242,9 @@ pub(super) struct TestResultRow {
     pub phase: String,
     pub duration_s: f64,
     pub failure: Option<String>,
+    /// Absent on results of older versions and where the plugin could not read it.
+    pub memory_before_bytes: Option<i64>,
+    pub memory_after_bytes: Option<i64>,
 }
 
 impl TestResultRow {
@@ -255,6 +258,8 @@ impl TestResultRow {
             phase: result.phase.clone(),
             duration_s: result.duration_s,
             failure: result.failure.clone(),
+            memory_before_bytes: result.memory.and_then(|memory| i64::try_from(memory.before_bytes).ok()),
+            memory_after_bytes: result.memory.and_then(|memory| i64::try_from(memory.after_bytes).ok()),
         }
     }
 }
@@ -279,6 +284,13 @@ impl TryFrom<TestResultRow> for TestResult {
             phase: row.phase,
             duration_s: row.duration_s,
             failure: row.failure,
+            memory: match (row.memory_before_bytes, row.memory_after_bytes) {
+                (Some(before), Some(after)) => Some(TestMemory {
+                    before_bytes: u64::try_from(before).unwrap_or(0),
+                    after_bytes: u64::try_from(after).unwrap_or(0),
+                }),
+                _ => None,
+            },
         })
     }
 }

@@ -3,6 +3,7 @@
 use crate::domain::{Enforcement, LimitPolicy, RetentionPolicy};
 use crate::events::EventHub;
 use crate::journal::Journal;
+use crate::metrics::Metrics;
 use crate::runner::Runner;
 use crate::store::Store;
 use crate::test_tree::TestTree;
@@ -30,6 +31,7 @@ pub struct AppState {
     pub journal: Journal,
     pub runner: Runner,
     pub tree: TestTree,
+    pub metrics: std::sync::Arc<Metrics>,
     pub system: SystemFacts,
     /// How long a cancel waits for the run's processes to end before it answers.
     pub cancel_wait: std::time::Duration,

@@ -7,6 +7,7 @@ mod cli;
 mod execution;
 mod live;
 mod log;
+mod memory;
 mod restart;
 mod retention;
 mod runs;

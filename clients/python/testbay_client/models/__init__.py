@@ -27,6 +27,9 @@ from .log_page import LogPage
 from .problem import Problem
 from .reload import Reload
 from .rerun_request import RerunRequest
+from .resource_point_view import ResourcePointView
+from .resource_series_view import ResourceSeriesView
+from .resources_sampled import ResourcesSampled
 from .resources_view import ResourcesView
 from .retention_view import RetentionView
 from .run_changed import RunChanged
@@ -39,6 +42,8 @@ from .run_page import RunPage
 from .run_status_view import RunStatusView
 from .run_stream_event_log_appended import RunStreamEventLogAppended
 from .run_stream_event_log_appended_type import RunStreamEventLogAppendedType
+from .run_stream_event_resources_sampled import RunStreamEventResourcesSampled
+from .run_stream_event_resources_sampled_type import RunStreamEventResourcesSampledType
 from .run_stream_event_run_changed import RunStreamEventRunChanged
 from .run_stream_event_run_changed_type import RunStreamEventRunChangedType
 from .run_stream_event_test_finished import RunStreamEventTestFinished
@@ -89,6 +94,9 @@ __all__ = (
     "Problem",
     "Reload",
     "RerunRequest",
+    "ResourcePointView",
+    "ResourceSeriesView",
+    "ResourcesSampled",
     "ResourcesView",
     "RetentionView",
     "RunChanged",
@@ -101,6 +109,8 @@ __all__ = (
     "RunStatusView",
     "RunStreamEventLogAppended",
     "RunStreamEventLogAppendedType",
+    "RunStreamEventResourcesSampled",
+    "RunStreamEventResourcesSampledType",
     "RunStreamEventRunChanged",
     "RunStreamEventRunChangedType",
     "RunStreamEventTestFinished",

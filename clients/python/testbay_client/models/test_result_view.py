@@ -22,6 +22,12 @@ class TestResultView:
         phase (str): The phase that decided the outcome: `setup`, `call`, `teardown` or `collect`.
         duration_s (float):
         failure (None | str | Unset): The failure report for failures and errors, the reason for skips and xfails.
+        memory_bytes (int | None | Unset): The pytest process's resident memory after the test, in bytes (absent when it
+            could not
+            be read).
+        memory_growth_bytes (int | None | Unset): How much the pytest process's resident memory grew from before the
+            test's setup to after
+            it, in bytes; negative when it shrank. What a test keeps (a leak, a cache) shows here.
     """
 
     node_id: str
@@ -29,6 +35,8 @@ class TestResultView:
     phase: str
     duration_s: float
     failure: None | str | Unset = UNSET
+    memory_bytes: int | None | Unset = UNSET
+    memory_growth_bytes: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +54,18 @@ class TestResultView:
         else:
             failure = self.failure
 
+        memory_bytes: int | None | Unset
+        if isinstance(self.memory_bytes, Unset):
+            memory_bytes = UNSET
+        else:
+            memory_bytes = self.memory_bytes
+
+        memory_growth_bytes: int | None | Unset
+        if isinstance(self.memory_growth_bytes, Unset):
+            memory_growth_bytes = UNSET
+        else:
+            memory_growth_bytes = self.memory_growth_bytes
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -58,6 +78,10 @@ class TestResultView:
         )
         if failure is not UNSET:
             field_dict["failure"] = failure
+        if memory_bytes is not UNSET:
+            field_dict["memory_bytes"] = memory_bytes
+        if memory_growth_bytes is not UNSET:
+            field_dict["memory_growth_bytes"] = memory_growth_bytes
 
         return field_dict
 
@@ -81,12 +105,32 @@ class TestResultView:
 
         failure = _parse_failure(d.pop("failure", UNSET))
 
+        def _parse_memory_bytes(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        memory_bytes = _parse_memory_bytes(d.pop("memory_bytes", UNSET))
+
+        def _parse_memory_growth_bytes(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        memory_growth_bytes = _parse_memory_growth_bytes(d.pop("memory_growth_bytes", UNSET))
+
         test_result_view = cls(
             node_id=node_id,
             outcome=outcome,
             phase=phase,
             duration_s=duration_s,
             failure=failure,
+            memory_bytes=memory_bytes,
+            memory_growth_bytes=memory_growth_bytes,
         )
 
         test_result_view.additional_properties = d

@@ -2,6 +2,7 @@
 
 use poem_openapi::{Enum, Object, Union};
 
+use super::resources::ResourcePointView;
 use super::runs::{RunView, TestResultView};
 use crate::events::ListChange;
 use crate::journal::{RunEvent, RunEventKind};
@@ -31,6 +32,16 @@ pub struct LogAppended {
     pub text: String,
 }
 
+/// The run's memory and CPU a moment ago, about once a second while it runs. Live only: a
+/// client that reconnects is not sent the samples it missed; `GET /runs/{id}/resources` has
+/// them all.
+#[derive(Debug, Object)]
+pub struct ResourcesSampled {
+    /// The event's sequence number in the run, also its SSE id.
+    pub seq: i64,
+    pub sample: ResourcePointView,
+}
+
 /// An event of one run's stream. The event id is the run's sequence number: send it back as
 /// `Last-Event-ID` to resume after it.
 #[derive(Debug, Union)]
@@ -42,6 +53,8 @@ pub enum RunStreamEvent {
     Test(TestFinished),
     #[oai(mapping = "log")]
     Log(LogAppended),
+    #[oai(mapping = "resources")]
+    Resources(ResourcesSampled),
 }
 
 impl RunStreamEvent {
@@ -53,6 +66,9 @@ impl RunStreamEvent {
             RunEventKind::Log(chunk) => {
                 RunStreamEvent::Log(LogAppended { seq, offset: chunk.byte_offset, text: chunk.text.clone() })
             }
+            RunEventKind::Resources(sample) => {
+                RunStreamEvent::Resources(ResourcesSampled { seq, sample: ResourcePointView::from(sample) })
+            }
         }
     }
 
@@ -61,6 +77,7 @@ impl RunStreamEvent {
             RunStreamEvent::Run(event) => event.seq,
             RunStreamEvent::Test(event) => event.seq,
             RunStreamEvent::Log(event) => event.seq,
+            RunStreamEvent::Resources(event) => event.seq,
         }
     }
 }

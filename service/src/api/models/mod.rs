@@ -2,12 +2,14 @@
 
 mod catalog;
 mod live;
+mod resources;
 mod runs;
 mod templates;
 mod users;
 
 pub use catalog::*;
 pub use live::*;
+pub use resources::*;
 pub use runs::*;
 pub use templates::*;
 pub use users::*;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object};
 
-use crate::domain::{Counts, Enforcement, Limits, ResourceUsage, Run, RunStatus, TestOutcome, TestResult};
+use crate::domain::{Counts, Enforcement, Limits, ResourceUsage, Run, RunStatus, TestMemory, TestOutcome, TestResult};
 
 /// A request for a run. `environment` and `paths` are required unless `template` gives them.
 /// The body's rules (lengths, patterns, bounds) are in the spec's schema (see `api::spec`).
@@ -245,6 +245,14 @@ pub struct TestResultView {
     /// The failure report for failures and errors, the reason for skips and xfails.
     #[oai(nullable)]
     pub failure: Option<String>,
+    /// The pytest process's resident memory after the test, in bytes (absent when it could not
+    /// be read).
+    #[oai(nullable)]
+    pub memory_bytes: Option<u64>,
+    /// How much the pytest process's resident memory grew from before the test's setup to after
+    /// it, in bytes; negative when it shrank. What a test keeps (a leak, a cache) shows here.
+    #[oai(nullable)]
+    pub memory_growth_bytes: Option<i64>,
 }
 
 impl From<TestResult> for TestResultView {
@@ -255,6 +263,8 @@ impl From<TestResult> for TestResultView {
             phase: result.phase,
             duration_s: result.duration_s,
             failure: result.failure,
+            memory_bytes: result.memory.map(|memory| memory.after_bytes),
+            memory_growth_bytes: result.memory.map(TestMemory::growth_bytes),
         }
     }
 }

@@ -96,6 +96,7 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
             phase: "call".into(),
             duration_s: 0.0,
             failure: None,
+            memory: None,
         })
         .collect();
     (run, results)

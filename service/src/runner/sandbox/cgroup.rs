@@ -152,6 +152,22 @@ impl RunCgroup {
         }
     }
 
+    /// The memory the cgroup holds now (what its limit counts: the processes' memory and the
+    /// page cache they caused) and the CPU time used so far.
+    pub fn current(&self) -> Option<(u64, f64)> {
+        match self.version {
+            Version::V2 => {
+                let dir = &self.dirs[0];
+                let cpu = read_keyed(dir, "cpu.stat", "usage_usec").map_or(0.0, |us| us as f64 / 1e6);
+                Some((read_number(dir, "memory.current")?, cpu))
+            }
+            Version::V1 => {
+                let cpu = read_number(self.dir_of("cpuacct"), "cpuacct.usage").map_or(0.0, |ns| ns as f64 / 1e9);
+                Some((read_number(self.dir_of("memory"), "memory.usage_in_bytes")?, cpu))
+            }
+        }
+    }
+
     /// Removes the cgroup's folders. It must be empty.
     pub fn remove(&self) -> io::Result<()> {
         let mut dirs = self.dirs.clone();

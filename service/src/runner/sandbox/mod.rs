@@ -8,6 +8,7 @@
 
 mod cgroup;
 mod hierarchy;
+mod process_group;
 
 use std::fs::OpenOptions;
 use std::io;
@@ -177,6 +178,15 @@ impl RunSandbox {
     /// Kills every process still in the run's cgroup (nothing to do under rlimits).
     pub fn kill_all(&self) -> io::Result<()> {
         self.cgroup.as_ref().map_or(Ok(()), RunCgroup::kill_all)
+    }
+
+    /// The run's memory in use and CPU time so far: its cgroup's, or under rlimits the resident
+    /// memory and CPU time of the processes in its process group `group`.
+    pub fn sample(&self, group: i32) -> Option<(u64, f64)> {
+        match &self.cgroup {
+            Some(cgroup) => cgroup.current(),
+            None => process_group::usage(group),
+        }
     }
 
     pub fn usage(&self) -> ResourceUsage {

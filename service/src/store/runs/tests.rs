@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::*;
-use crate::domain::RunFilter;
+use crate::domain::{RunFilter, TestMemory};
 
 fn new_run(environment: u8) -> NewRun {
     NewRun {
@@ -95,6 +95,7 @@ async fn progress_and_logs_read_back_in_order() {
             phase: "call".into(),
             duration_s: 0.5,
             failure: Some("boom".into()),
+            memory: Some(TestMemory { before_bytes: 10 << 20, after_bytes: 12 << 20 }),
         }],
         counts: Counts { failed: 1, total: 1, ..Counts::default() },
         log_bytes: 12,

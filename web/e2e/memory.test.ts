@@ -1,0 +1,35 @@
+// A run of the leaking sample: its page draws memory rising against the limit (live, then
+// whole), and sorting the tests by memory growth puts the leaking test first.
+
+import { expect, it } from 'vitest';
+
+import type { Run } from '../src/lib/api';
+import { browserSession } from './session';
+
+const session = browserSession();
+const LEAKING = 'memory/test_report_cache.py::test_reports_are_cached_forever';
+
+it('charts a leaking run and points at the test that grew memory', async () => {
+  const created = await session.service.api<Run>('/api/runs', {
+    method: 'POST',
+    body: JSON.stringify({ user: 'ada', environment: 41, paths: ['memory/test_report_cache.py'] }),
+  });
+  expect(created.status).toBe(201);
+  const page = await session.openPage(`/runs/${created.body.id}`);
+
+  // uPlot draws on a canvas inside the chart once there are two samples, while the run runs.
+  const chart = page.locator('figure.resource-chart');
+  await chart.locator('canvas').waitFor({ timeout: 30_000 });
+  await page.locator('h1 [data-status="passed"]').waitFor({ timeout: 60_000 });
+  await expect.poll(async () => chart.locator('figcaption').textContent(), { timeout: 10_000 }).toMatch(/peak \d+(\.\d+)? MiB of 2(\.0+)? GiB,\s+sampled every second/);
+  const points = Number(/\((\d+) points\)/.exec((await chart.locator('figcaption').textContent()) ?? '')?.[1]);
+  expect(points).toBeGreaterThanOrEqual(4);
+
+  const firstTest = () => page.locator('table.tests tbody tr').first().getAttribute('data-node');
+  expect(await firstTest()).not.toBe(LEAKING);
+  await page.getByRole('button', { name: /Memory growth/ }).click();
+  expect(await firstTest()).toBe(LEAKING);
+  const growth = await page.locator(`table.tests tr[data-node="${LEAKING}"] td.memory-growth`).textContent();
+  expect(Number(/\+(\d+(\.\d)?) MiB/.exec(growth ?? '')?.[1])).toBeGreaterThan(40);
+  await page.close();
+});
