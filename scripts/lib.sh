@@ -76,8 +76,8 @@ ensure_venv() {
         say "creating the Python venv at .venv"
         python3 -m venv "$venv" || die "python3 -m venv failed: install python3-venv"
     fi
-    if ! "$venv/bin/python" -c "import pytest, pytest_reportlog" 2>/dev/null; then
-        say "installing pytest and pytest-reportlog into .venv"
+    if ! "$venv/bin/python" -c "import pytest, pytest_reportlog, pytest_memray" 2>/dev/null; then
+        say "installing pytest, pytest-reportlog and pytest-memray into .venv"
         "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$REPO_ROOT/python/requirements.txt"
     fi
 }

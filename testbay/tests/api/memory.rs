@@ -138,3 +138,20 @@ async fn metrics_need_the_token_the_api_needs() {
     assert_eq!(scraped.status(), 200);
     app.stop().await;
 }
+
+/// The guide's last step (docs/memory-leaks.md): the test that keeps the leak fixed fails on the
+/// leaking code under `pytest --memray`, naming the line that allocated what stayed.
+#[tokio::test]
+async fn the_guides_leak_check_fails_on_the_leak_and_names_its_line() {
+    let test = crate::helpers::workspace_root().join("docs/memory-leaks/test_no_leak.py");
+    let output = tokio::process::Command::new(crate::helpers::python())
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "--memray"])
+        .arg(&test)
+        .output()
+        .await
+        .expect("pytest runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "the leak fails the test: {text}");
+    assert!(text.contains("at least one location leaked more"), "{text}");
+    assert!(text.contains("render:") && text.contains("sample_tests/memory/test_report_cache.py"), "{text}");
+}
