@@ -177,6 +177,7 @@ async fn store_one_run(
         limits: Limits { memory_bytes: 2 << 30, cpu_millicores: 1000, pids: 512, timeout_s: 3600 },
         template: template.map(TemplateName::new).transpose().map_err(anyhow::Error::msg)?,
         rerun_of: None,
+        profile: None,
         created_by: None,
     };
     let run = match store.create_run(&new_run, "bench-seeder", created_at).await {
@@ -325,6 +326,7 @@ fn pytest_output(
             duration_s: random.below(3000) as f64 / 1000.0,
             failure,
             memory: Some(TestMemory { before_bytes: 40 << 20, after_bytes: (40 << 20) + random.below(1 << 20) }),
+            memray: None,
         });
     }
     if !failures.is_empty() {

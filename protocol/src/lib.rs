@@ -156,11 +156,16 @@ impl TestOutcome {
     }
 }
 
+/// Where memray's sections (its list of leaked allocations) start in a failure report.
+pub const MEMRAY_SECTIONS: &str = "\n\nmemray-";
+
 /// What a failure report says went wrong, in one line: pytest's first `E` line (e.g.
-/// `AssertionError: arithmetic is broken`), else the report's last line (`file.py:7: Error`).
+/// `AssertionError: arithmetic is broken`), else the last line of the report's own text
+/// (`file.py:7: Error`), before any of memray's sections.
 pub fn failure_summary(report: &str) -> Option<&str> {
-    let explained = report.lines().find_map(|line| line.strip_prefix("E ").map(str::trim)).filter(|l| !l.is_empty());
-    explained.or_else(|| report.lines().rev().map(str::trim).find(|line| !line.is_empty()))
+    let own = report.split(MEMRAY_SECTIONS).next().unwrap_or(report);
+    let explained = own.lines().find_map(|line| line.strip_prefix("E ").map(str::trim)).filter(|l| !l.is_empty());
+    explained.or_else(|| own.lines().rev().map(str::trim).find(|line| !line.is_empty()))
 }
 
 #[cfg(test)]
@@ -190,6 +195,8 @@ mod tests {
         assert_eq!(failure_summary(report), Some("AssertionError: broken"));
         assert_eq!(failure_summary("Skipped: later\n"), Some("Skipped: later"));
         assert_eq!(failure_summary("  \n"), None);
+        let leak = "Test was allowed to leak 1.0MiB\n\nmemray-leaked-memory\nList of leaked allocations:\n    ...";
+        assert_eq!(failure_summary(leak), Some("Test was allowed to leak 1.0MiB"));
     }
 
     #[test]

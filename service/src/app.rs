@@ -122,7 +122,7 @@ impl Application {
             node: node.clone(),
             sample_interval: config.sample_interval(),
         };
-        check_python(&settings).await;
+        let memory_profiling = check_python(&settings).await;
         let system = SystemFacts {
             node: node.clone(),
             enforcement: sandbox.enforcement(),
@@ -133,6 +133,7 @@ impl Application {
             tests_root: settings.tests_root.display().to_string(),
             retention: config.retention_policy(),
             database_dir: address.strip_prefix("surrealkv://").map(std::path::PathBuf::from),
+            memory_profiling,
         };
         let closing_store = store.clone();
         let runner = Runner::start(RunContext { settings: settings.clone(), sandbox, journal: journal.clone() })
@@ -242,7 +243,9 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'stati
 }
 
 /// Warns at start-up when the interpreter cannot run pytest, instead of failing every run.
-async fn check_python(settings: &RunnerSettings) {
+/// Warns when the Python cannot run pytest with Testbay's report; says whether it has
+/// pytest-memray, which memory-profiled runs need.
+async fn check_python(settings: &RunnerSettings) -> bool {
     let probe =
         tokio::process::Command::new(&settings.python).args(["-c", "import pytest, pytest_reportlog"]).output().await;
     match probe {
@@ -254,4 +257,10 @@ async fn check_python(settings: &RunnerSettings) {
         ),
         Err(err) => warn!(python = %settings.python.display(), error = %err, "cannot run Python; runs will fail"),
     }
+    let memray = tokio::process::Command::new(&settings.python).args(["-c", "import pytest_memray"]).output().await;
+    let has_memray = memray.is_ok_and(|output| output.status.success());
+    if !has_memray {
+        warn!(python = %settings.python.display(), "this Python lacks pytest-memray: memory-profiled runs are refused");
+    }
+    has_memray
 }

@@ -155,6 +155,7 @@ mod tests {
             resources: Default::default(),
             template: None,
             rerun_of: None,
+            profile: None,
             created_by: None,
             cancelled_by: None,
         }

@@ -188,6 +188,7 @@ mod tests {
             limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             template: None,
             rerun_of: None,
+            profile: None,
             created_by: None,
         };
         let run = store.create_run(&new, "n", created_at).await.expect("create");
@@ -215,6 +216,7 @@ mod tests {
                 duration_s: 0.1,
                 failure: None,
                 memory: None,
+                memray: None,
             }],
         };
         store.finish_run(run.id, &finish).await.expect("finish").expect("was active");
@@ -262,6 +264,7 @@ mod tests {
             limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             template: None,
             rerun_of: None,
+            profile: None,
             created_by: None,
         };
         let active = store.create_run(&active_new, "n", Utc::now()).await.expect("create").id;

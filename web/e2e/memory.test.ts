@@ -33,3 +33,20 @@ it('charts a leaking run and points at the test that grew memory', async () => {
   expect(Number(/\+(\d+(\.\d)?) MiB/.exec(growth ?? '')?.[1])).toBeGreaterThan(40);
   await page.close();
 });
+
+it('shows memray figures of a memory-profiled run per test', async () => {
+  const created = await session.service.api<Run>('/api/runs', {
+    method: 'POST',
+    body: JSON.stringify({ user: 'ada', environment: 42, paths: ['memory/test_report_cache.py'], profile: 'memory' }),
+  });
+  expect(created.status).toBe(201);
+  const page = await session.openPage(`/runs/${created.body.id}`);
+  await page.locator('h1 [data-status="passed"]').waitFor({ timeout: 90_000 });
+  await page.locator('.summary', { hasText: 'memory (memray)' }).waitFor();
+  const row = page.locator(`table.tests tr[data-node="${LEAKING}"]`);
+  await row.locator('summary').click();
+  const figures = await row.locator('.memray').textContent();
+  expect(figures).toMatch(/memray: \d+(\.\d+)? MiB at the high-water mark/);
+  expect(figures).toContain('render:memory/test_report_cache.py:');
+  await page.close();
+});

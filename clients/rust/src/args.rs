@@ -78,6 +78,10 @@ pub struct RunArgs {
     /// Start from this saved template; the other options override it.
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
+    /// Profile the run: `memory` tracks every allocation with memray (each test's high-water
+    /// mark and top allocating lines; `limit_leaks` markers take effect); slower.
+    #[arg(long, value_name = "KIND", value_parser = ["memory"])]
+    pub profile: Option<String>,
     #[command(flatten)]
     pub wait: WaitArgs,
     #[command(flatten)]

@@ -67,6 +67,9 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     if let Some(template) = args.template {
         body["template"] = template.into();
     }
+    if let Some(profile) = args.profile {
+        body["profile"] = profile.into();
+    }
     let created = client.post("/runs", Some(&body)).await?;
     started(&client, &created, &args.wait).await
 }
@@ -211,6 +214,9 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     }
     if let Some(code) = run.exit_code {
         facts.push(("exit code", code.to_string()));
+    }
+    if run.profile.as_deref() == Some("memory") {
+        facts.push(("profile", "memory (memray: every allocation tracked)".into()));
     }
     let limits = &run.limits;
     facts.push((

@@ -53,6 +53,8 @@ pub struct Run {
     #[serde(default)]
     pub cancelled_by: Option<String>,
     #[serde(default)]
+    pub profile: Option<String>,
+    #[serde(default)]
     pub stored_bytes: u64,
     #[serde(default)]
     pub log_pruned_at: Option<DateTime<Utc>>,

@@ -81,6 +81,7 @@ impl CatalogApi {
             max_timeout_s: facts.limit_policy.max_timeout_s,
             max_concurrent_runs: u32::try_from(facts.max_concurrent_runs).unwrap_or(u32::MAX),
             python: facts.python.clone(),
+            memory_profiling: facts.memory_profiling,
             tests_root: facts.tests_root.clone(),
             retention: facts.retention.into(),
             database: DatabaseView { kind, size_bytes },

@@ -161,6 +161,7 @@ mod tests {
             seq: 1,
             template: None,
             rerun_of: None,
+            profile: None,
             created_by: None,
             cancelled_by: None,
         }
@@ -175,6 +176,7 @@ mod tests {
             duration_s: 0.25,
             failure: failure.map(Into::into),
             memory: None,
+            memray: None,
         }
     }
 

@@ -14,9 +14,9 @@ use serde_json::{Map, Value, json};
 use super::guard::MAX_BODY_BYTES;
 use crate::domain::{
     CPU_MIN_MILLICORES, ENVIRONMENT_MAX, ENVIRONMENT_MIN, LimitPolicy, MEMORY_MIN_MB, MIB, PATH_MAX_CHARS,
-    PATH_PATTERN, PATHS_MAX, PIDS_MIN, TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATE_NAME_PATTERN,
-    TIMEOUT_MIN_S, USER_MAX_CHARS, USER_NAME_MAX_CHARS, USER_NAME_PATTERN, USER_PATTERN, VARIABLE_NAME_MAX_CHARS,
-    VARIABLE_NAME_PATTERN, VARIABLE_VALUE_MAX_CHARS, VARIABLE_VALUE_PATTERN, VARIABLES_MAX,
+    PATH_PATTERN, PATHS_MAX, PIDS_MIN, RunProfile, TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS,
+    TEMPLATE_NAME_PATTERN, TIMEOUT_MIN_S, USER_MAX_CHARS, USER_NAME_MAX_CHARS, USER_NAME_PATTERN, USER_PATTERN,
+    VARIABLE_NAME_MAX_CHARS, VARIABLE_NAME_PATTERN, VARIABLE_VALUE_MAX_CHARS, VARIABLE_VALUE_PATTERN, VARIABLES_MAX,
 };
 
 /// Completes `spec`, the generated document, for a service with `policy`.
@@ -104,6 +104,7 @@ fn state_request_rules(schemas: &mut Value, policy: &LimitPolicy) {
                 ("paths", paths()),
                 ("template", template_name()),
                 ("variables", variables()),
+                ("profile", json!({"type": "string", "enum": RunProfile::ALL.map(RunProfile::as_str)})),
             ],
         ),
         (

@@ -22,8 +22,8 @@ pub use new_run::{
 pub use resources::{ResourceSample, ResourceSeries};
 pub use retention::{Keep, RUN_RECORD_BYTES, RetentionPolicy, TEST_RESULT_RECORD_BYTES};
 pub use run::{
-    Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunStatus, TestMemory, TestOutcome, TestResult,
-    failure_summary,
+    Counts, EnvironmentHold, LogChunk, Run, RunFilter, RunId, RunProfile, RunStatus, TestMemory, TestMemrayFigures,
+    TestOutcome, TestResult, failure_summary,
 };
 pub use template::{
     TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATE_NAME_PATTERN, TEMPLATES_MAX, Template,

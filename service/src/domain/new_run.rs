@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::{Environment, LimitPolicy, Limits, Run, RunId, TemplateName, TestOutcome, TestPath, TestResult, UserName};
+use super::{
+    Environment, LimitPolicy, Limits, Run, RunId, RunProfile, TemplateName, TestOutcome, TestPath, TestResult, UserName,
+};
 
 // The rules of a request, stated once: the checks below and the OpenAPI spec (`api::spec`) both
 // read them. Lengths count characters, as JSON Schema's `maxLength` does. The patterns are
@@ -87,6 +89,8 @@ pub struct NewRun {
     pub template: Option<TemplateName>,
     /// The run this one repeats.
     pub rerun_of: Option<RunId>,
+    /// What the run measures besides outcomes.
+    pub profile: Option<RunProfile>,
     /// The user whose token asks for the run.
     pub created_by: Option<String>,
 }
@@ -94,7 +98,7 @@ pub struct NewRun {
 impl NewRun {
     /// Checks a JSON request body. The first wrong field is reported.
     pub fn from_json(body: &Value, policy: &LimitPolicy) -> Result<NewRun, FieldError> {
-        let fields = body_fields(body, &["user", "environment", "paths", "variables", "limits"])?;
+        let fields = body_fields(body, &["user", "environment", "paths", "variables", "limits", "profile"])?;
         Ok(NewRun {
             user: parse_user(fields.get("user"))?,
             environment: parse_environment(fields.get("environment"))?,
@@ -103,6 +107,7 @@ impl NewRun {
             limits: policy.apply(fields.get("limits"))?,
             template: None,
             rerun_of: None,
+            profile: parse_profile(fields.get("profile"))?,
             created_by: None,
         })
     }
@@ -182,6 +187,7 @@ impl NewRun {
             limits: policy.clamp(original.limits),
             template: original.template.clone(),
             rerun_of: Some(original.id),
+            profile: original.profile,
             created_by: None,
         })
     }
@@ -227,6 +233,17 @@ pub(super) fn parse_paths(value: Option<&Value>) -> Result<Vec<TestPath>, FieldE
         paths.push(path);
     }
     Ok(paths)
+}
+
+fn parse_profile(value: Option<&Value>) -> Result<Option<RunProfile>, FieldError> {
+    let names = RunProfile::ALL.map(RunProfile::as_str).join("`, `");
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(name)) => RunProfile::parse(name)
+            .map(Some)
+            .ok_or_else(|| FieldError::new("profile", format!("`{name}` is not a profile; one of `{names}`"))),
+        Some(_) => Err(FieldError::new("profile", format!("must be one of `{names}`"))),
+    }
 }
 
 pub(super) fn parse_variables(fields: &Map<String, Value>) -> Result<BTreeMap<String, String>, FieldError> {

@@ -19,6 +19,40 @@ impl fmt::Display for RunId {
     }
 }
 
+/// What a run measures besides its tests' outcomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunProfile {
+    /// Every allocation tracked by memray (`pytest --memray`): each test's high-water mark and
+    /// its top allocating call sites, and `limit_leaks` / `limit_memory` markers take effect.
+    /// The tests run slower.
+    Memory,
+}
+
+impl RunProfile {
+    pub const ALL: [RunProfile; 1] = [RunProfile::Memory];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunProfile::Memory => "memory",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RunProfile> {
+        RunProfile::ALL.into_iter().find(|profile| profile.as_str() == text)
+    }
+}
+
+/// What memray measured of one test in a memory-profiled run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestMemrayFigures {
+    /// The test's memory at its high-water mark, as memray tracked it.
+    pub peak_bytes: u64,
+    pub allocations: u64,
+    /// The call sites that held the most at the high-water mark, largest first:
+    /// `function:file:line` and bytes.
+    pub top: Vec<(String, u64)>,
+}
+
 /// The result of one test (or of one collection error) in a run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TestResult {
@@ -34,6 +68,8 @@ pub struct TestResult {
     pub failure: Option<String>,
     /// The pytest process's memory around the test, when Testbay's plugin could read it.
     pub memory: Option<TestMemory>,
+    /// memray's figures, in a memory-profiled run.
+    pub memray: Option<TestMemrayFigures>,
 }
 
 /// The pytest process's resident memory before a test's setup and after the phase that
@@ -99,6 +135,8 @@ pub struct Run {
     pub template: Option<TemplateName>,
     /// The run this one repeats.
     pub rerun_of: Option<RunId>,
+    /// What the run measures besides outcomes (memray's allocations); none for a plain run.
+    pub profile: Option<RunProfile>,
     /// The user whose token created the run, when users exist (an admin may start runs for
     /// another `user`, e.g. a CI system).
     pub created_by: Option<String>,

@@ -22,6 +22,7 @@ fn new_run() -> NewRun {
         limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
         template: None,
         rerun_of: None,
+        profile: None,
         created_by: None,
     }
 }
@@ -35,6 +36,7 @@ fn result(name: &str, outcome: TestOutcome) -> TestResult {
         duration_s: 0.1,
         failure: None,
         memory: None,
+        memray: None,
     }
 }
 

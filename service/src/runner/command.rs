@@ -5,7 +5,7 @@ use std::path::Path;
 use tokio::process::Command;
 
 use super::RunnerSettings;
-use crate::domain::Run;
+use crate::domain::{Run, RunProfile};
 
 /// Testbay's pytest plugin, which reports the number of collected tests.
 pub(super) const PLUGIN_SOURCE: &str = include_str!("testbay_pytest_plugin.py");
@@ -25,6 +25,7 @@ pub(super) fn pytest_command(settings: &RunnerSettings, run: &Run, report_log: &
         .arg(format!("--report-log={}", report_log.display()))
         // Node ids are then relative to the tree, whatever the paths: a rerun can pass them back.
         .arg(format!("--rootdir={}", settings.tests_root.display()))
+        .args(run.profile.map(profile_args).unwrap_or_default())
         // Whatever a path looks like, pytest takes it as a path.
         .arg("--")
         .args(&run.paths)
@@ -59,4 +60,13 @@ pub(super) fn install_plugin(work_dir: &Path) -> std::io::Result<()> {
     let plugin_dir = work_dir.join("plugin");
     std::fs::create_dir_all(&plugin_dir)?;
     std::fs::write(plugin_dir.join(format!("{PLUGIN_MODULE}.py")), PLUGIN_SOURCE)
+}
+
+/// pytest's flags for a profiled run.
+fn profile_args(profile: RunProfile) -> Vec<&'static str> {
+    match profile {
+        // Every allocation tracked (pytest-memray); `limit_leaks` and `limit_memory` markers
+        // take effect. Its own summary of the biggest allocators goes to the log.
+        RunProfile::Memory => vec!["--memray", "--most-allocations=5"],
+    }
 }

@@ -7,26 +7,17 @@
 
 use serde_json::Value;
 
-use crate::domain::{TestMemory, TestOutcome};
+use testbay_protocol::MEMRAY_SECTIONS;
+
+use crate::domain::{TestMemory, TestMemrayFigures, TestOutcome, TestResult};
 
 /// What one report line tells.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReportEvent {
     /// Collection is over: this many tests will run.
     Collected(u32),
-    /// A report that counts in pytest's summary.
-    Outcome(ReportedTest),
-}
-
-/// One counted report, before it gets its place in the run's event sequence.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReportedTest {
-    pub node_id: String,
-    pub outcome: TestOutcome,
-    pub phase: String,
-    pub duration_s: f64,
-    pub failure: Option<String>,
-    pub memory: Option<TestMemory>,
+    /// A report that counts in pytest's summary; its `seq` is 0 until the journal numbers it.
+    Outcome(TestResult),
 }
 
 /// Parses one line of the report log. Lines that count for nothing give `None`.
@@ -38,19 +29,21 @@ pub fn parse_line(line: &str) -> Option<ReportEvent> {
             Some(ReportEvent::Collected(u32::try_from(count).unwrap_or(u32::MAX)))
         }
         "TestReport" => test_report(&report).map(ReportEvent::Outcome),
-        "CollectReport" if report.get("outcome")?.as_str()? == "failed" => Some(ReportEvent::Outcome(ReportedTest {
+        "CollectReport" if report.get("outcome")?.as_str()? == "failed" => Some(ReportEvent::Outcome(TestResult {
+            seq: 0,
             node_id: report.get("nodeid")?.as_str()?.to_owned(),
             outcome: TestOutcome::Error,
             phase: "collect".into(),
             duration_s: 0.0,
             failure: report.get("longrepr").and_then(failure_text),
             memory: None,
+            memray: None,
         })),
         _ => None,
     }
 }
 
-fn test_report(report: &Value) -> Option<ReportedTest> {
+fn test_report(report: &Value) -> Option<TestResult> {
     let phase = report.get("when")?.as_str()?;
     let xfail = report.get("wasxfail").is_some();
     let outcome = match (report.get("outcome")?.as_str()?, phase, xfail) {
@@ -67,27 +60,63 @@ fn test_report(report: &Value) -> Option<ReportedTest> {
         TestOutcome::Xfailed | TestOutcome::Xpassed => {
             report.get("wasxfail").and_then(Value::as_str).map(str::to_owned)
         }
-        _ => report.get("longrepr").and_then(failure_text),
+        _ => report.get("longrepr").and_then(failure_text).map(|text| text + &memray_sections(report)),
     };
-    Some(ReportedTest {
+    Some(TestResult {
+        seq: 0,
         node_id: report.get("nodeid")?.as_str()?.to_owned(),
         outcome,
         phase: phase.to_owned(),
         duration_s: report.get("duration").and_then(Value::as_f64).unwrap_or(0.0),
         failure,
         memory: memory_of(report),
+        memray: memray_of(report),
     })
 }
 
-/// The memory Testbay's plugin noted in the report's `user_properties`: `["testbay_memory",
-/// {"before": bytes, "after": bytes}]`.
-fn memory_of(report: &Value) -> Option<TestMemory> {
+/// What memray added to a failure as report sections (e.g. `memray-leaked-memory`: the leaked
+/// allocations and their stacks), after the failure's own text.
+fn memray_sections(report: &Value) -> String {
+    let sections = report.get("sections").and_then(Value::as_array).into_iter().flatten();
+    sections
+        .filter_map(|section| match section.as_array()?.as_slice() {
+            [title, content] if title.as_str()?.starts_with("memray") => {
+                let title = title.as_str()?.strip_prefix("memray-")?;
+                Some(format!("{MEMRAY_SECTIONS}{title}\n{}", content.as_str()?.trim_end()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A property Testbay's plugin noted in the report's `user_properties` (`[name, value]` pairs).
+fn noted<'a>(report: &'a Value, name: &str) -> Option<&'a Value> {
     let properties = report.get("user_properties")?.as_array()?;
-    let noted = properties.iter().rev().find_map(|property| match property.as_array()?.as_slice() {
-        [name, value] if name.as_str() == Some("testbay_memory") => Some(value),
+    properties.iter().rev().find_map(|property| match property.as_array()?.as_slice() {
+        [key, value] if key.as_str() == Some(name) => Some(value),
         _ => None,
-    })?;
+    })
+}
+
+/// The pytest process's memory around the test: `{"before": bytes, "after": bytes}`.
+fn memory_of(report: &Value) -> Option<TestMemory> {
+    let noted = noted(report, "testbay_memory")?;
     Some(TestMemory { before_bytes: noted.get("before")?.as_u64()?, after_bytes: noted.get("after")?.as_u64()? })
+}
+
+/// memray's figures for the test, in a memory-profiled run: `{"peak": bytes, "allocations": n,
+/// "top": [[location, bytes], ...]}`.
+fn memray_of(report: &Value) -> Option<TestMemrayFigures> {
+    let noted = noted(report, "testbay_memray")?;
+    let top = noted.get("top").and_then(Value::as_array).into_iter().flatten().filter_map(|site| {
+        let [location, bytes] = site.as_array()?.as_slice() else { return None };
+        Some((location.as_str()?.to_owned(), bytes.as_u64()?))
+    });
+    Some(TestMemrayFigures {
+        peak_bytes: noted.get("peak")?.as_u64()?,
+        allocations: noted.get("allocations").and_then(Value::as_u64).unwrap_or(0),
+        top: top.collect(),
+    })
 }
 
 /// Turns pytest's serialised `longrepr` back into the text pytest would print.
@@ -178,6 +207,35 @@ mod tests {
             panic!("a test")
         };
         assert_eq!(test.memory, None);
+    }
+
+    #[test]
+    fn a_leak_checks_failure_carries_memrays_list_of_leaks() {
+        let mut call = report("call", "failed");
+        call["longrepr"] = json!("Test was allowed to leak 1.0MiB per location but at least one location leaked more");
+        call["sections"] = json!([
+            ["Captured stdout call", "noise"],
+            [
+                "memray-leaked-memory",
+                "List of leaked allocations:\n    - 10.0MiB allocated here:\n        render:t.py:24\n"
+            ]
+        ]);
+        let Some(ReportEvent::Outcome(test)) = parse_line(&call.to_string()) else { panic!("a test") };
+        let failure = test.failure.expect("failure");
+        assert!(failure.starts_with("Test was allowed to leak"), "{failure}");
+        assert!(failure.ends_with("memray-leaked-memory\nList of leaked allocations:\n    - 10.0MiB allocated here:\n        render:t.py:24"), "{failure}");
+        assert!(!failure.contains("noise"));
+    }
+
+    #[test]
+    fn reads_memrays_figures() {
+        let mut call = report("call", "passed");
+        call["user_properties"] =
+            json!([["testbay_memray", {"peak": 20971520, "allocations": 14, "top": [["render:t.py:24", 20971520]]}]]);
+        let Some(ReportEvent::Outcome(test)) = parse_line(&call.to_string()) else { panic!("a test") };
+        let figures = test.memray.expect("figures");
+        assert_eq!((figures.peak_bytes, figures.allocations), (20 << 20, 14));
+        assert_eq!(figures.top, vec![("render:t.py:24".to_owned(), 20 << 20)]);
     }
 
     #[test]

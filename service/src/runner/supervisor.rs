@@ -22,7 +22,7 @@ use super::ending::{StopReason, contain_leftovers, ending_of};
 use super::log::LogBuffer;
 use super::report::{ReportEvent, parse_line};
 use super::sandbox::RunSandbox;
-use crate::domain::{ResourceSample, ResourceUsage, Run, RunStatus, TestResult};
+use crate::domain::{ResourceSample, ResourceUsage, Run, RunStatus};
 use crate::journal::{Ending, RunWriter};
 use crate::store::StoreError;
 
@@ -331,15 +331,7 @@ impl<'a> Supervisor<'a> {
     fn report(&mut self, line: &str) {
         match parse_line(line) {
             Some(ReportEvent::Collected(total)) => self.writer.collected(total),
-            Some(ReportEvent::Outcome(test)) => self.writer.test(TestResult {
-                seq: 0,
-                node_id: test.node_id,
-                outcome: test.outcome,
-                phase: test.phase,
-                duration_s: test.duration_s,
-                failure: test.failure,
-                memory: test.memory,
-            }),
+            Some(ReportEvent::Outcome(test)) => self.writer.test(test),
             None => {}
         }
     }

@@ -4,7 +4,9 @@ Loaded by Testbay with `-p testbay_pytest_plugin`. It adds to the run's report l
 - how many tests pytest collected, so a run can show its progress;
 - each test's memory: the pytest process's resident memory before the test's setup and after
   its call, in each report's `user_properties` as `testbay_memory`, so the test that grows
-  memory (a leak) stands out. Reading it costs one small read of /proc per test.
+  memory (a leak) stands out. Reading it costs one small read of /proc per test;
+- in a memory-profiled run (`--memray`), memray's figures for the test: its high-water mark,
+  its allocations and the call sites that held the most then, as `testbay_memray`.
 """
 
 import json
@@ -13,6 +15,8 @@ import os
 import pytest
 
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+# Call sites kept per test in a memory-profiled run.
+_TOP_SITES = 5
 _before = {}
 
 
@@ -46,5 +50,37 @@ def pytest_runtest_makereport(item, call):
     after = _resident_bytes()
     if after is not None:
         report.user_properties.append(("testbay_memory", {"before": before, "after": after}))
+    if report.when == "call":
+        figures = _memray_figures(item)
+        if figures is not None:
+            report.user_properties.append(("testbay_memray", figures))
     if report.when == "teardown":
         _before.pop(item.nodeid, None)
+
+
+def _site(function, path, line):
+    """`function:path:line`, the path relative to the test tree when it is inside it."""
+    relative = os.path.relpath(path)
+    return "%s:%s:%d" % (function, path if relative.startswith("..") else relative, line)
+
+
+def _memray_figures(item):
+    """memray's figures for the test that just ran, when pytest-memray tracked it."""
+    manager = item.config.pluginmanager.get_plugin("memray_manager")
+    result = getattr(manager, "results", {}).get(item.nodeid) if manager else None
+    if result is None:
+        return None
+    try:
+        import memray
+
+        reader = memray.FileReader(result.result_file)
+        sites = {}
+        for record in reader.get_high_watermark_allocation_records(merge_threads=True):
+            stack = record.stack_trace(max_stacks=1)
+            location = _site(*stack[0]) if stack else "<unknown>"
+            sites[location] = sites.get(location, 0) + record.size
+        allocations = reader.metadata.total_allocations
+    except Exception:  # noqa: BLE001 - figures are extra; a run must not fail for them
+        return {"peak": result.peak_memory, "allocations": 0, "top": []}
+    top = sorted(sites.items(), key=lambda site: site[1], reverse=True)[:_TOP_SITES]
+    return {"peak": result.peak_memory, "allocations": allocations, "top": [list(site) for site in top]}

@@ -237,6 +237,7 @@ mod tests {
             limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             template: None,
             rerun_of: None,
+            profile: None,
             created_by: None,
         }
     }

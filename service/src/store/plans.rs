@@ -36,6 +36,7 @@ async fn store_with_runs() -> Store {
             limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             template: Some("nightly".into()),
             rerun_of: None,
+            profile: None,
             created_by: None,
         };
         store.create_run(&new, "n", Utc::now()).await.expect("create");

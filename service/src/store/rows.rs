@@ -13,8 +13,9 @@ pub(super) use log_chunks::LogChunkRow;
 
 use super::StoreError;
 use crate::domain::{
-    Counts, Enforcement, Environment, EnvironmentHold, Limits, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunStatus,
-    Template, TemplateName, TemplateSetup, TestMemory, TestOutcome, TestPath, TestResult, UserName,
+    Counts, Enforcement, Environment, EnvironmentHold, Limits, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunProfile,
+    RunStatus, Template, TemplateName, TemplateSetup, TestMemory, TestMemrayFigures, TestOutcome, TestPath, TestResult,
+    UserName,
 };
 
 pub(super) fn run_record(id: RunId) -> RecordId {
@@ -159,6 +160,7 @@ pub(super) struct NewRunRow {
     pub resources: ResourcesRow,
     pub template: Option<String>,
     pub rerun_of: Option<i64>,
+    pub profile: Option<String>,
     pub created_by: Option<String>,
 }
 
@@ -188,6 +190,8 @@ pub(super) struct RunRow {
     resources: ResourcesRow,
     template: Option<String>,
     rerun_of: Option<i64>,
+    /// Absent on runs of older versions.
+    profile: Option<String>,
     created_by: Option<String>,
     cancelled_by: Option<String>,
 }
@@ -224,6 +228,12 @@ impl TryFrom<RunRow> for Run {
             resources: row.resources.into(),
             template: row.template.as_deref().map(TemplateName::new).transpose().map_err(corrupt("template"))?,
             rerun_of: row.rerun_of.map(RunId),
+            profile: row
+                .profile
+                .as_deref()
+                .map(|name| RunProfile::parse(name).ok_or(name))
+                .transpose()
+                .map_err(|name| StoreError::Corrupt(format!("run profile `{name}`")))?,
             created_by: row.created_by,
             cancelled_by: row.cancelled_by,
         })
@@ -245,6 +255,16 @@ pub(super) struct TestResultRow {
     /// Absent on results of older versions and where the plugin could not read it.
     pub memory_before_bytes: Option<i64>,
     pub memory_after_bytes: Option<i64>,
+    /// memray's figures, in a memory-profiled run.
+    pub memray_peak_bytes: Option<i64>,
+    pub memray_allocations: Option<i64>,
+    pub memray_top: Option<Vec<MemraySiteRow>>,
+}
+
+#[derive(Clone, Debug, SurrealValue)]
+pub(super) struct MemraySiteRow {
+    pub location: String,
+    pub bytes: i64,
 }
 
 impl TestResultRow {
@@ -260,6 +280,15 @@ impl TestResultRow {
             failure: result.failure.clone(),
             memory_before_bytes: result.memory.and_then(|memory| i64::try_from(memory.before_bytes).ok()),
             memory_after_bytes: result.memory.and_then(|memory| i64::try_from(memory.after_bytes).ok()),
+            memray_peak_bytes: result.memray.as_ref().and_then(|memray| i64::try_from(memray.peak_bytes).ok()),
+            memray_allocations: result.memray.as_ref().and_then(|memray| i64::try_from(memray.allocations).ok()),
+            memray_top: result.memray.as_ref().map(|memray| {
+                let site = |(location, bytes): &(String, u64)| MemraySiteRow {
+                    location: location.clone(),
+                    bytes: i64::try_from(*bytes).unwrap_or(i64::MAX),
+                };
+                memray.top.iter().map(site).collect()
+            }),
         }
     }
 }
@@ -291,6 +320,16 @@ impl TryFrom<TestResultRow> for TestResult {
                 }),
                 _ => None,
             },
+            memray: row.memray_peak_bytes.map(|peak| TestMemrayFigures {
+                peak_bytes: u64::try_from(peak).unwrap_or(0),
+                allocations: row.memray_allocations.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+                top: row
+                    .memray_top
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|site| (site.location, u64::try_from(site.bytes).unwrap_or(0)))
+                    .collect(),
+            }),
         })
     }
 }

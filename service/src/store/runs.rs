@@ -92,6 +92,7 @@ impl Store {
             resources: ResourcesRow::default(),
             template: new.template.as_ref().map(ToString::to_string),
             rerun_of: new.rerun_of.map(|id| id.0),
+            profile: new.profile.map(|profile| profile.as_str().to_owned()),
             created_by: new.created_by.clone(),
         };
         let env = environment_record(new.environment);

@@ -4,7 +4,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::{AppState, Caller};
-use crate::domain::{self, Environment, FieldError, NewRun, Run, RunId, TemplateName, TestPath, UserName};
+use crate::domain::{self, Environment, FieldError, NewRun, Run, RunId, RunProfile, TemplateName, TestPath, UserName};
 use crate::runner::CancelOutcome;
 use crate::store::{CreateRunError, StoreError};
 
@@ -106,6 +106,7 @@ impl AppState {
                 FieldError::new("paths", format!("run {id} cannot be repeated as it was: {}", error.message))
             })
             .map_err(CreateRunFailure::from)?;
+        self.check_profile(&new_run).map_err(CreateRunFailure::from)?;
         Ok(self.start_run(&new_run).await?)
     }
 
@@ -136,8 +137,24 @@ impl AppState {
         };
         let mut new_run = NewRun::from_json(&Value::Object(fields), &self.system.limit_policy).map_err(blame)?;
         self.check_paths_exist(&new_run.paths).await.map_err(blame)?;
+        self.check_profile(&new_run)?;
         new_run.template = template.map(|template| template.name);
         Ok(new_run)
+    }
+
+    /// A memory-profiled run needs pytest-memray in the service's Python.
+    fn check_profile(&self, new_run: &NewRun) -> Result<(), FieldError> {
+        match new_run.profile {
+            Some(RunProfile::Memory) if !self.system.memory_profiling => Err(FieldError::new(
+                "profile",
+                format!(
+                    "this service's Python ({}) has no pytest-memray, which memory profiling needs: \
+                     install it there (pip install pytest-memray) and restart the service",
+                    self.system.python
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Stores `new_run` as queued and hands it to the runner.

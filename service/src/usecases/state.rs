@@ -22,6 +22,8 @@ pub struct SystemFacts {
     pub retention: RetentionPolicy,
     /// The embedded database's folder; absent for a database server.
     pub database_dir: Option<std::path::PathBuf>,
+    /// The Python has pytest-memray, so runs may be memory-profiled.
+    pub memory_profiling: bool,
 }
 
 /// What the handlers share.

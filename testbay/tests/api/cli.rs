@@ -396,3 +396,34 @@ async fn a_users_token_says_who_runs() {
     assert_eq!((run["user"].as_str(), run["created_by"].as_str()), (Some("ada"), Some("ada")));
     app.stop().await;
 }
+
+/// `testbay run --profile memory`: the leak check fails the run under memray and says why in
+/// the failed test's line; `show` says the run was profiled and names the test that grew.
+/// A plain run checks the marked test too (pytest-memray tracks tests with its markers).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_memory_profiled_run_from_the_command_line() {
+    let app = TestApp::spawn().await;
+    let args = ["run", "--user", "ci", "--env", "32", "--profile", "memory", "--wait", "memory/test_leak_check.py"];
+    let profiled = run_cli(&app.address, &args).await;
+    assert_eq!(profiled.code, 1, "{}{}", profiled.stdout, profiled.stderr);
+    assert!(
+        profiled.stdout.contains(
+            "FAILED memory/test_leak_check.py::test_rendering_reports_keeps_nothing - Test was allowed to leak"
+        ),
+        "{}",
+        profiled.stdout
+    );
+    let shown = run_cli(&app.address, &["show", "1"]).await;
+    assert!(shown.stdout.contains("profile      memory (memray"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("memory growth, most first:"), "{}", shown.stdout);
+
+    // pytest-memray tracks a test that carries its markers in any run: the check holds there too.
+    let plain =
+        run_cli(&app.address, &["run", "--user", "ci", "--env", "32", "--wait", "memory/test_leak_check.py"]).await;
+    assert_eq!(plain.code, 1, "{}{}", plain.stdout, plain.stderr);
+    let shown = run_cli(&app.address, &["show", "2"]).await;
+    assert!(!shown.stdout.contains("profile"), "a plain run: {}", shown.stdout);
+    let wrong = run_cli(&app.address, &["run", "--user", "ci", "--env", "32", "--profile", "cpu", "math"]).await;
+    assert_eq!(wrong.code, 3, "a profile the client does not know is refused: {}", wrong.stderr);
+    app.stop().await;
+}

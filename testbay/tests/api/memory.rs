@@ -155,3 +155,38 @@ async fn the_guides_leak_check_fails_on_the_leak_and_names_its_line() {
     assert!(text.contains("at least one location leaked more"), "{text}");
     assert!(text.contains("render:") && text.contains("sample_tests/memory/test_report_cache.py"), "{text}");
 }
+
+/// A memory-profiled run of the samples: memray's high-water mark and top call sites per test,
+/// and the leak check (`limit_leaks`) fails the run with memray's explanation.
+#[tokio::test]
+async fn a_memory_profiled_run_shows_memrays_figures_and_fails_the_leak_check() {
+    let app = TestApp::spawn().await;
+    let wrong = app
+        .post("/api/runs", &serde_json::json!({"user": "ada", "environment": 5, "paths": ["memory"], "profile": "cpu"}))
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(wrong.json::<Value>().await.expect("problem")["field"], "profile");
+
+    let body = serde_json::json!({"user": "ada", "environment": 5, "paths": ["memory"], "profile": "memory"});
+    let run = app.start_run_with(&body).await;
+    assert_eq!(run["profile"], "memory");
+    let id = run["id"].as_i64().expect("id");
+    let ended = app.wait_until_finished(id).await;
+    assert_eq!(ended["status"], "failed", "the leak check fails the run: {ended}");
+    let tests = app.get_json(&format!("/api/runs/{id}/tests")).await;
+    let items = tests["items"].as_array().expect("items");
+    let by_node = |node: &str| items.iter().find(|t| t["node_id"] == node).cloned().expect(node);
+
+    let check = by_node("memory/test_leak_check.py::test_rendering_reports_keeps_nothing");
+    assert_eq!(check["outcome"], "failed", "{check}");
+    let failure = check["failure"].as_str().expect("failure");
+    assert!(failure.contains("leaked more"), "memray says why: {failure}");
+    assert!(failure.contains("test_report_cache.py"), "and where: {failure}");
+
+    let leaking = by_node(&format!("{LEAKING_FILE}::test_reports_are_cached_forever"));
+    let memray = &leaking["memray"];
+    assert!(memray["peak_bytes"].as_f64().expect("peak") / MIB > 40.0, "{memray}");
+    let top = memray["top"][0]["location"].as_str().expect("a call site");
+    assert!(top.starts_with("render:memory/test_report_cache.py:"), "the allocating line, in the tree: {top}");
+    app.stop().await;
+}

@@ -114,8 +114,9 @@ export function setupOfRun(run: Run): RunSetup {
  * The request for a run. With a template, the service fills in what the request leaves out
  * and the run remembers the template; everything the form shows is sent, so the form wins.
  */
-export function runRequest(user: string, setup: RunSetup, template: string): CreateRunRequest {
+export function runRequest(user: string, setup: RunSetup, template: string, profileMemory = false): CreateRunRequest {
   const request: CreateRunRequest = { user, environment: setup.environment, paths: setup.paths };
+  if (profileMemory) request.profile = 'memory';
   if (Object.keys(setup.variables).length > 0) request.variables = setup.variables;
   if (setup.timeout_s !== null) request.limits = { timeout_s: setup.timeout_s };
   if (template) request.template = template;

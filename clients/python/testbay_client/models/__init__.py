@@ -24,6 +24,8 @@ from .list_stream_event_run_listed import ListStreamEventRunListed
 from .list_stream_event_run_listed_type import ListStreamEventRunListedType
 from .log_appended import LogAppended
 from .log_page import LogPage
+from .memray_site_view import MemraySiteView
+from .memray_view import MemrayView
 from .problem import Problem
 from .reload import Reload
 from .rerun_request import RerunRequest
@@ -34,8 +36,10 @@ from .resources_view import ResourcesView
 from .retention_view import RetentionView
 from .run_changed import RunChanged
 from .run_from_paths_request import RunFromPathsRequest
+from .run_from_paths_request_profile import RunFromPathsRequestProfile
 from .run_from_paths_request_variables_type_0 import RunFromPathsRequestVariablesType0
 from .run_from_template_request import RunFromTemplateRequest
+from .run_from_template_request_profile import RunFromTemplateRequestProfile
 from .run_from_template_request_variables_type_0 import RunFromTemplateRequestVariablesType0
 from .run_listed import RunListed
 from .run_page import RunPage
@@ -91,6 +95,8 @@ __all__ = (
     "ListStreamEventRunListedType",
     "LogAppended",
     "LogPage",
+    "MemraySiteView",
+    "MemrayView",
     "Problem",
     "Reload",
     "RerunRequest",
@@ -101,8 +107,10 @@ __all__ = (
     "RetentionView",
     "RunChanged",
     "RunFromPathsRequest",
+    "RunFromPathsRequestProfile",
     "RunFromPathsRequestVariablesType0",
     "RunFromTemplateRequest",
+    "RunFromTemplateRequestProfile",
     "RunFromTemplateRequestVariablesType0",
     "RunListed",
     "RunPage",

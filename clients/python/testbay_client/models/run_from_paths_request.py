@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.run_from_paths_request_profile import RunFromPathsRequestProfile
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -41,6 +42,11 @@ class RunFromPathsRequest:
         limits (LimitsRequest | None | Unset): Tighter limits than the service's defaults, or a longer timeout up to its
             maximum
             (see `GET /system`). Omitted fields take the defaults.
+        profile (RunFromPathsRequestProfile | Unset): `memory`: track every allocation with memray (`pytest --memray`),
+            for each test's
+            high-water mark and top allocating call sites; `limit_leaks` and `limit_memory` markers
+            take effect. The tests run slower. Needs pytest-memray in the service's Python (see
+            `GET /system`).
     """
 
     environment: int
@@ -49,6 +55,7 @@ class RunFromPathsRequest:
     template: None | str | Unset = UNSET
     variables: None | RunFromPathsRequestVariablesType0 | Unset = UNSET
     limits: LimitsRequest | None | Unset = UNSET
+    profile: RunFromPathsRequestProfile | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.limits_request import LimitsRequest  # noqa: PLC0415
@@ -86,6 +93,10 @@ class RunFromPathsRequest:
         else:
             limits = self.limits
 
+        profile: str | Unset = UNSET
+        if not isinstance(self.profile, Unset):
+            profile = self.profile.value
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -102,6 +113,8 @@ class RunFromPathsRequest:
             field_dict["variables"] = variables
         if limits is not UNSET:
             field_dict["limits"] = limits
+        if profile is not UNSET:
+            field_dict["profile"] = profile
 
         return field_dict
 
@@ -167,6 +180,13 @@ class RunFromPathsRequest:
 
         limits = _parse_limits(d.pop("limits", UNSET))
 
+        _profile = d.pop("profile", UNSET)
+        profile: RunFromPathsRequestProfile | Unset
+        if isinstance(_profile, Unset):
+            profile = UNSET
+        else:
+            profile = RunFromPathsRequestProfile(_profile)
+
         run_from_paths_request = cls(
             environment=environment,
             paths=paths,
@@ -174,6 +194,7 @@ class RunFromPathsRequest:
             template=template,
             variables=variables,
             limits=limits,
+            profile=profile,
         )
 
         return run_from_paths_request

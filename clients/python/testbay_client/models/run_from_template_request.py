@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.run_from_template_request_profile import RunFromTemplateRequestProfile
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ class RunFromTemplateRequest:
         limits (LimitsRequest | None | Unset): Tighter limits than the service's defaults, or a longer timeout up to its
             maximum
             (see `GET /system`). Omitted fields take the defaults.
+        profile (RunFromTemplateRequestProfile | Unset): `memory`: track every allocation with memray (`pytest
+            --memray`), for each test's
+            high-water mark and top allocating call sites; `limit_leaks` and `limit_memory` markers
+            take effect. The tests run slower. Needs pytest-memray in the service's Python (see
+            `GET /system`).
     """
 
     template: str
@@ -50,6 +56,7 @@ class RunFromTemplateRequest:
     paths: list[str] | None | Unset = UNSET
     variables: None | RunFromTemplateRequestVariablesType0 | Unset = UNSET
     limits: LimitsRequest | None | Unset = UNSET
+    profile: RunFromTemplateRequestProfile | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.limits_request import LimitsRequest  # noqa: PLC0415
@@ -94,6 +101,10 @@ class RunFromTemplateRequest:
         else:
             limits = self.limits
 
+        profile: str | Unset = UNSET
+        if not isinstance(self.profile, Unset):
+            profile = self.profile.value
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -111,6 +122,8 @@ class RunFromTemplateRequest:
             field_dict["variables"] = variables
         if limits is not UNSET:
             field_dict["limits"] = limits
+        if profile is not UNSET:
+            field_dict["profile"] = profile
 
         return field_dict
 
@@ -191,6 +204,13 @@ class RunFromTemplateRequest:
 
         limits = _parse_limits(d.pop("limits", UNSET))
 
+        _profile = d.pop("profile", UNSET)
+        profile: RunFromTemplateRequestProfile | Unset
+        if isinstance(_profile, Unset):
+            profile = UNSET
+        else:
+            profile = RunFromTemplateRequestProfile(_profile)
+
         run_from_template_request = cls(
             template=template,
             user=user,
@@ -198,6 +218,7 @@ class RunFromTemplateRequest:
             paths=paths,
             variables=variables,
             limits=limits,
+            profile=profile,
         )
 
         return run_from_template_request

@@ -53,6 +53,7 @@ class RunView:
         queue_position (int | None | Unset): While queued: the run's place in the queue, 1 being next.
         template (None | str | Unset): The saved template the run was started from.
         rerun_of (int | None | Unset): The run this one repeats (`POST /runs/{id}/rerun`).
+        profile (None | str | Unset): `memory` for a memory-profiled run (memray); absent for a plain run.
         created_by (None | str | Unset): The user whose token created the run (absent without users). An admin may
             create runs
             for another `user`, e.g. a CI system.
@@ -83,6 +84,7 @@ class RunView:
     queue_position: int | None | Unset = UNSET
     template: None | str | Unset = UNSET
     rerun_of: int | None | Unset = UNSET
+    profile: None | str | Unset = UNSET
     created_by: None | str | Unset = UNSET
     cancelled_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -184,6 +186,12 @@ class RunView:
         else:
             rerun_of = self.rerun_of
 
+        profile: None | str | Unset
+        if isinstance(self.profile, Unset):
+            profile = UNSET
+        else:
+            profile = self.profile
+
         created_by: None | str | Unset
         if isinstance(self.created_by, Unset):
             created_by = UNSET
@@ -236,6 +244,8 @@ class RunView:
             field_dict["template"] = template
         if rerun_of is not UNSET:
             field_dict["rerun_of"] = rerun_of
+        if profile is not UNSET:
+            field_dict["profile"] = profile
         if created_by is not UNSET:
             field_dict["created_by"] = created_by
         if cancelled_by is not UNSET:
@@ -401,6 +411,15 @@ class RunView:
 
         rerun_of = _parse_rerun_of(d.pop("rerun_of", UNSET))
 
+        def _parse_profile(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        profile = _parse_profile(d.pop("profile", UNSET))
+
         def _parse_created_by(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -444,6 +463,7 @@ class RunView:
             queue_position=queue_position,
             template=template,
             rerun_of=rerun_of,
+            profile=profile,
             created_by=created_by,
             cancelled_by=cancelled_by,
         )

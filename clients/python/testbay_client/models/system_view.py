@@ -32,6 +32,7 @@ class SystemView:
         max_timeout_s (int): The longest timeout a run may ask for.
         max_concurrent_runs (int): Runs executed at once; more wait as queued.
         python (str):
+        memory_profiling (bool): The Python has pytest-memray: runs may ask for `"profile": "memory"`.
         tests_root (str):
         retention (RetentionView): How long runs and their logs are kept: by age, by count, or both (whichever lets go
             first). Absent fields keep without that limit.
@@ -47,6 +48,7 @@ class SystemView:
     max_timeout_s: int
     max_concurrent_runs: int
     python: str
+    memory_profiling: bool
     tests_root: str
     retention: RetentionView
     database: DatabaseView
@@ -67,6 +69,8 @@ class SystemView:
         max_concurrent_runs = self.max_concurrent_runs
 
         python = self.python
+
+        memory_profiling = self.memory_profiling
 
         tests_root = self.tests_root
 
@@ -91,6 +95,7 @@ class SystemView:
                 "max_timeout_s": max_timeout_s,
                 "max_concurrent_runs": max_concurrent_runs,
                 "python": python,
+                "memory_profiling": memory_profiling,
                 "tests_root": tests_root,
                 "retention": retention,
                 "database": database,
@@ -122,6 +127,8 @@ class SystemView:
 
         python = d.pop("python")
 
+        memory_profiling = d.pop("memory_profiling")
+
         tests_root = d.pop("tests_root")
 
         retention = RetentionView.from_dict(d.pop("retention"))
@@ -145,6 +152,7 @@ class SystemView:
             max_timeout_s=max_timeout_s,
             max_concurrent_runs=max_concurrent_runs,
             python=python,
+            memory_profiling=memory_profiling,
             tests_root=tests_root,
             retention=retention,
             database=database,

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.test_outcome_view import TestOutcomeView
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.memray_view import MemrayView
+
 
 T = TypeVar("T", bound="TestResultView")
 
@@ -28,6 +32,7 @@ class TestResultView:
         memory_growth_bytes (int | None | Unset): How much the pytest process's resident memory grew from before the
             test's setup to after
             it, in bytes; negative when it shrank. What a test keeps (a leak, a cache) shows here.
+        memray (MemrayView | None | Unset): memray's figures, in a memory-profiled run.
     """
 
     node_id: str
@@ -37,9 +42,12 @@ class TestResultView:
     failure: None | str | Unset = UNSET
     memory_bytes: int | None | Unset = UNSET
     memory_growth_bytes: int | None | Unset = UNSET
+    memray: MemrayView | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.memray_view import MemrayView  # noqa: PLC0415
+
         node_id = self.node_id
 
         outcome = self.outcome.value
@@ -66,6 +74,14 @@ class TestResultView:
         else:
             memory_growth_bytes = self.memory_growth_bytes
 
+        memray: dict[str, Any] | None | Unset
+        if isinstance(self.memray, Unset):
+            memray = UNSET
+        elif isinstance(self.memray, MemrayView):
+            memray = self.memray.to_dict()
+        else:
+            memray = self.memray
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -82,11 +98,15 @@ class TestResultView:
             field_dict["memory_bytes"] = memory_bytes
         if memory_growth_bytes is not UNSET:
             field_dict["memory_growth_bytes"] = memory_growth_bytes
+        if memray is not UNSET:
+            field_dict["memray"] = memray
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.memray_view import MemrayView  # noqa: PLC0415
+
         d = dict(src_dict)
         node_id = d.pop("node_id")
 
@@ -123,6 +143,23 @@ class TestResultView:
 
         memory_growth_bytes = _parse_memory_growth_bytes(d.pop("memory_growth_bytes", UNSET))
 
+        def _parse_memray(data: object) -> MemrayView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                memray_type_0 = MemrayView.from_dict(data)
+
+                return memray_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MemrayView | None | Unset, data)
+
+        memray = _parse_memray(d.pop("memray", UNSET))
+
         test_result_view = cls(
             node_id=node_id,
             outcome=outcome,
@@ -131,6 +168,7 @@ class TestResultView:
             failure=failure,
             memory_bytes=memory_bytes,
             memory_growth_bytes=memory_growth_bytes,
+            memray=memray,
         )
 
         test_result_view.additional_properties = d

@@ -86,6 +86,8 @@ pub struct SystemView {
     /// Runs executed at once; more wait as queued.
     pub max_concurrent_runs: u32,
     pub python: String,
+    /// The Python has pytest-memray: runs may ask for `"profile": "memory"`.
+    pub memory_profiling: bool,
     pub tests_root: String,
     /// How long runs and logs are kept.
     pub retention: RetentionView,

@@ -32,6 +32,11 @@ pub struct CreateRunRequest {
     /// Tighter limits than the service's defaults, or a longer timeout up to its maximum
     /// (see `GET /system`). Omitted fields take the defaults.
     pub limits: Option<LimitsRequest>,
+    /// `memory`: track every allocation with memray (`pytest --memray`), for each test's
+    /// high-water mark and top allocating call sites; `limit_leaks` and `limit_memory` markers
+    /// take effect. The tests run slower. Needs pytest-memray in the service's Python (see
+    /// `GET /system`).
+    pub profile: Option<String>,
 }
 
 /// Limits a run asks for.
@@ -166,6 +171,9 @@ pub struct RunView {
     /// The run this one repeats (`POST /runs/{id}/rerun`).
     #[oai(nullable)]
     pub rerun_of: Option<i64>,
+    /// `memory` for a memory-profiled run (memray); absent for a plain run.
+    #[oai(nullable)]
+    pub profile: Option<String>,
     /// The user whose token created the run (absent without users). An admin may create runs
     /// for another `user`, e.g. a CI system.
     #[oai(nullable)]
@@ -206,6 +214,7 @@ impl From<Run> for RunView {
             queue_position: None,
             template: run.template.map(String::from),
             rerun_of: run.rerun_of.map(|id| id.0),
+            profile: run.profile.map(|profile| profile.as_str().to_owned()),
             created_by: run.created_by,
             cancelled_by: run.cancelled_by,
         }
@@ -253,6 +262,28 @@ pub struct TestResultView {
     /// it, in bytes; negative when it shrank. What a test keeps (a leak, a cache) shows here.
     #[oai(nullable)]
     pub memory_growth_bytes: Option<i64>,
+    /// memray's figures, in a memory-profiled run.
+    #[oai(nullable)]
+    pub memray: Option<MemrayView>,
+}
+
+/// What memray measured of a test in a memory-profiled run.
+#[derive(Clone, Debug, Object)]
+pub struct MemrayView {
+    /// The test's memory at its high-water mark, as memray tracked it, in bytes.
+    pub peak_bytes: u64,
+    /// Allocations at the high-water mark.
+    pub allocations: u64,
+    /// The call sites that held the most at the high-water mark, largest first.
+    pub top: Vec<MemraySiteView>,
+}
+
+/// A call site and what it held at the test's high-water mark.
+#[derive(Clone, Debug, Object)]
+pub struct MemraySiteView {
+    /// `function:file:line`, the file relative to the test tree when it is inside it.
+    pub location: String,
+    pub bytes: u64,
 }
 
 impl From<TestResult> for TestResultView {
@@ -265,6 +296,11 @@ impl From<TestResult> for TestResultView {
             failure: result.failure,
             memory_bytes: result.memory.map(|memory| memory.after_bytes),
             memory_growth_bytes: result.memory.map(TestMemory::growth_bytes),
+            memray: result.memray.map(|memray| MemrayView {
+                peak_bytes: memray.peak_bytes,
+                allocations: memray.allocations,
+                top: memray.top.into_iter().map(|(location, bytes)| MemraySiteView { location, bytes }).collect(),
+            }),
         }
     }
 }

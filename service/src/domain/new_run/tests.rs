@@ -84,6 +84,7 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
         seq: 1,
         template: Some("nightly".into()),
         rerun_of: None,
+        profile: None,
         created_by: None,
         cancelled_by: None,
     };
@@ -97,6 +98,7 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
             duration_s: 0.0,
             failure: None,
             memory: None,
+            memray: None,
         })
         .collect();
     (run, results)

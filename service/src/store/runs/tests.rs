@@ -13,6 +13,7 @@ fn new_run(environment: u8) -> NewRun {
         limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 100, timeout_s: 60 },
         template: None,
         rerun_of: None,
+        profile: None,
         created_by: None,
     }
 }
@@ -96,6 +97,11 @@ async fn progress_and_logs_read_back_in_order() {
             duration_s: 0.5,
             failure: Some("boom".into()),
             memory: Some(TestMemory { before_bytes: 10 << 20, after_bytes: 12 << 20 }),
+            memray: Some(crate::domain::TestMemrayFigures {
+                peak_bytes: 3 << 20,
+                allocations: 12,
+                top: vec![("render:t.py:24".into(), 3 << 20)],
+            }),
         }],
         counts: Counts { failed: 1, total: 1, ..Counts::default() },
         log_bytes: 12,
