@@ -24,6 +24,10 @@ it('charts a leaking run and points at the test that grew memory', async () => {
   await expect.poll(async () => chart.locator('figcaption').textContent(), { timeout: 10_000 }).toMatch(/peak \d+(\.\d+)? MiB of 2(\.0+)? GiB,\s+sampled every second/);
   const points = Number(/\((\d+) points\)/.exec((await chart.locator('figcaption').textContent()) ?? '')?.[1]);
   expect(points).toBeGreaterThanOrEqual(4);
+  // Far below its limit, the run is drawn zoomed to what it used; the limit's line is a click away.
+  await chart.getByRole('button', { name: 'Show against the limit' }).click();
+  await chart.getByRole('button', { name: 'Zoom to the memory used' }).waitFor();
+  await chart.locator('canvas').waitFor();
 
   const firstTest = () => page.locator('table.tests tbody tr').first().getAttribute('data-node');
   expect(await firstTest()).not.toBe(LEAKING);

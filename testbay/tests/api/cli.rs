@@ -423,6 +423,15 @@ async fn a_memory_profiled_run_from_the_command_line() {
     assert_eq!(plain.code, 1, "{}{}", plain.stdout, plain.stderr);
     let shown = run_cli(&app.address, &["show", "2"]).await;
     assert!(!shown.stdout.contains("profile"), "a plain run: {}", shown.stdout);
+    // The leaking sample: `show` draws its memory and names the leaking test first.
+    let leaking = ["run", "--user", "ci", "--env", "33", "--wait", "memory/test_report_cache.py"];
+    assert_eq!(run_cli(&app.address, &leaking).await.code, 0);
+    let shown = run_cli(&app.address, &["show", "3"]).await;
+    let memory = shown.stdout.lines().find(|line| line.trim_start().starts_with("memory ")).expect("a memory line");
+    assert!(memory.contains(" peak ") && memory.contains(" of 2.0 GiB"), "{memory}");
+    let first =
+        shown.stdout.lines().skip_while(|line| !line.starts_with("memory growth")).nth(1).expect("a growth line");
+    assert!(first.ends_with("memory/test_report_cache.py::test_reports_are_cached_forever"), "{}", shown.stdout);
     let wrong = run_cli(&app.address, &["run", "--user", "ci", "--env", "32", "--profile", "cpu", "math"]).await;
     assert_eq!(wrong.code, 3, "a profile the client does not know is refused: {}", wrong.stderr);
     app.stop().await;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byMemoryGrowth, chartColumns, formatGrowth, withSample } from './resources';
+import { byMemoryGrowth, chartColumns, formatGrowth, memoryRangeMib, withSample } from './resources';
 
 describe('resource samples', () => {
   const points = [
@@ -14,6 +14,12 @@ describe('resource samples', () => {
     expect(memory).toEqual([10, 20, 30]);
     expect(limit).toEqual([512, 512, 512]);
     expect(cpu).toEqual([null, 50, 100]);
+  });
+
+  it('scales memory to the limit or to the peak', () => {
+    const columns = chartColumns(points, 512 * 1024 * 1024);
+    expect(memoryRangeMib(columns, true)).toEqual([0, 512 * 1.05]);
+    expect(memoryRangeMib(columns, false)).toEqual([0, 30 * 1.2]);
   });
 
   it('adds a live sample once', () => {

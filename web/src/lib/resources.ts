@@ -27,6 +27,13 @@ export function chartColumns(points: ResourcePoint[], memoryLimitBytes: number):
   return [seconds, memory, limit, cpu];
 }
 
+/** The memory axis in MiB: up to the limit (its line in view), or to a little above the peak. */
+export function memoryRangeMib(columns: ChartColumns, againstLimit: boolean): [number, number] {
+  const peak = Math.max(1, ...columns[1]);
+  const limit = columns[2][0] ?? peak;
+  return [0, againstLimit ? Math.max(limit, peak) * 1.05 : peak * 1.2];
+}
+
 /** Adds a live sample, unless the series already has it (a sample is sent once, but a reload may race it). */
 export function withSample(points: ResourcePoint[], sample: ResourcePoint): ResourcePoint[] {
   const last = points.at(-1);
