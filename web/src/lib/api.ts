@@ -48,6 +48,23 @@ export function problemOf(error: unknown, fallback = 'the request failed'): Prob
   return { code: 'unknown', message: fallback };
 }
 
+/**
+ * The items of a list the API answers (`{items: [...]}`), or the problem to show instead;
+ * `what` names the list for a failed fetch ("the templates").
+ */
+export async function listItems<T>(
+  request: () => Promise<{ data?: { items: T[] }; error?: unknown }>,
+  what: string,
+): Promise<{ items: T[] } | { problem: Problem }> {
+  try {
+    const { data, error } = await request();
+    if (data) return { items: data.items };
+    return { problem: problemOf(error) };
+  } catch (error) {
+    return { problem: problemOf(error, `cannot load ${what}`) };
+  }
+}
+
 /** Seconds as people read them: 0.4 s, 12 s, 3 min 5 s, 1 h 2 min. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';
