@@ -54,7 +54,11 @@ async function pageLog(page: Page): Promise<string[]> {
   for (let top = 0; ; ) {
     const [rows, scroll] = await Promise.all([
       page.locator('.log-line').evaluateAll((elements) =>
-        elements.map((element) => [Number(element.getAttribute('data-line')), element.textContent ?? ''] as const),
+        // The line's text, without its line number.
+        elements.map((element) => {
+          const text = [...element.childNodes].filter((node) => !(node instanceof HTMLElement && node.matches('.line-number')));
+          return [Number(element.getAttribute('data-line')), text.map((node) => node.textContent ?? '').join('')] as const;
+        }),
       ),
       log.evaluate((element, to) => {
         element.scrollTop = to;

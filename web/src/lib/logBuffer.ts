@@ -18,6 +18,11 @@ export class LogBuffer {
     return this.received;
   }
 
+  /** Lines that have their newline: they will not change any more. */
+  get completeLineCount(): number {
+    return this.lines.length;
+  }
+
   /** Lines, counting an unfinished last line. */
   get lineCount(): number {
     return this.lines.length + (this.partial ? 1 : 0);
