@@ -1,5 +1,6 @@
 // "Notify me when it ends": once asked, the browser shows one notification when the user's
-// run ends, naming its outcome; reopening the page does not tell it again.
+// run ends, naming its outcome, from its page or from the runs list; reopening the page does
+// not tell it again, and other users' runs are not told.
 
 import { expect, it } from 'vitest';
 
@@ -41,5 +42,21 @@ it('notifies once when a run the user started ends', async () => {
   await page.locator('h1 [data-status="passed"]').waitFor();
   await page.waitForTimeout(500);
   expect(await shown()).toHaveLength(1);
+
+  // The runs list tells too, of a run whose page is not open; someone else's run is not told.
+  await page.goto(`${session.service.url}/`);
+  const start = (user: string) =>
+    session.service.api<Run>('/api/runs', {
+      method: 'POST',
+      body: JSON.stringify({ user, environment: 44, paths: ['math/test_arithmetic.py'] }),
+    });
+  const theirs = await start('grace');
+  await page.locator(`tr[data-run="${theirs.body.id}"] [data-status="passed"]`).waitFor({ timeout: 60_000 });
+  const mine = await start('ada');
+  await page.locator(`tr[data-run="${mine.body.id}"] [data-status="passed"]`).waitFor({ timeout: 60_000 });
+  await expect.poll(async () => (await shown()).map((n: { title: string }) => n.title)).toEqual([
+    `Run #${created.body.id} passed`,
+    `Run #${mine.body.id} passed`,
+  ]);
   await page.close();
 });

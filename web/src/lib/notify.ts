@@ -50,9 +50,16 @@ export function endMessage(run: Run): { title: string; body: string } {
   return { title: `Run #${run.id} ${run.status.replace('_', ' ')}`, body: `${what} in environment ${run.environment}` };
 }
 
-/** Tells of the end of `run` if it is this browser's user's, they want to be told, and it has not been told. */
-export function tellRunEnded(run: Run): void {
+/** How long after its end a run is still news. */
+const NEWS_MS = 120_000;
+
+/**
+ * Tells of the end of `run` if it is this browser's user's, they want to be told, it ended a
+ * moment ago (a list replayed after a reconnect is not news) and it has not been told.
+ */
+export function tellRunEnded(run: Run, now = Date.now()): void {
   if (!notificationsWanted() || !isMine(run)) return;
+  if (!run.finished_at || now - Date.parse(run.finished_at) > NEWS_MS) return;
   const told: number[] = JSON.parse(localStorage.getItem(TOLD_KEY) ?? '[]');
   if (told.includes(run.id)) return;
   localStorage.setItem(TOLD_KEY, JSON.stringify([...told, run.id].slice(-TOLD_KEPT)));
