@@ -246,19 +246,26 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'stati
 /// Warns when the Python cannot run pytest with Testbay's report; says whether it has
 /// pytest-memray, which memory-profiled runs need.
 async fn check_python(settings: &RunnerSettings) -> bool {
-    let probe =
-        tokio::process::Command::new(&settings.python).args(["-c", "import pytest, pytest_reportlog"]).output().await;
-    match probe {
-        Ok(output) if output.status.success() => {}
-        Ok(output) => warn!(
-            python = %settings.python.display(),
-            stderr = %String::from_utf8_lossy(&output.stderr).trim(),
-            "this Python lacks pytest or pytest-reportlog; runs will fail until they are installed (see README)"
-        ),
-        Err(err) => warn!(python = %settings.python.display(), error = %err, "cannot run Python; runs will fail"),
-    }
-    let memray = tokio::process::Command::new(&settings.python).args(["-c", "import pytest_memray"]).output().await;
-    let has_memray = memray.is_ok_and(|output| output.status.success());
+    // One interpreter start answers both questions.
+    const PROBE: &str = "import pytest, pytest_reportlog\n\
+                         try:\n    import pytest_memray\nexcept ImportError:\n    print('no memray')\n\
+                         else:\n    print('memray')";
+    let probe = tokio::process::Command::new(&settings.python).args(["-c", PROBE]).output().await;
+    let has_memray = match probe {
+        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout).trim() == "memray",
+        Ok(output) => {
+            warn!(
+                python = %settings.python.display(),
+                stderr = %String::from_utf8_lossy(&output.stderr).trim(),
+                "this Python lacks pytest or pytest-reportlog; runs will fail until they are installed (see README)"
+            );
+            false
+        }
+        Err(err) => {
+            warn!(python = %settings.python.display(), error = %err, "cannot run Python; runs will fail");
+            false
+        }
+    };
     if !has_memray {
         warn!(python = %settings.python.display(), "this Python lacks pytest-memray: memory-profiled runs are refused");
     }
