@@ -23,6 +23,8 @@ describe('searching a log', () => {
       { line: 3, start: 5, end: 11 },
     ]);
     expect(search.nearest(2)).toBe(3);
+    expect(search.inLines(1, 3).map(({ index, match }) => [index, match.line])).toEqual([[1, 1], [2, 1], [3, 2]]);
+    expect(search.at(4)).toEqual({ line: 3, start: 5, end: 11 });
     expect(search.nearest(9)).toBe(0);
     expect(new LogSearch('absent').nearest(0)).toBe(-1);
   });

@@ -48,6 +48,11 @@ export class LogSearch {
     return this.settled.length + this.tail.length;
   }
 
+  /** The match at `index` in log order. */
+  at(index: number): Match | undefined {
+    return index < this.settled.length ? this.settled[index] : this.tail[index - this.settled.length];
+  }
+
   /** Searches what the log gained since the last update. */
   update(log: LogBuffer): void {
     if (!this.needle) return;
@@ -58,11 +63,34 @@ export class LogSearch {
     if (log.lineCount > complete) matchesIn(log.line(complete), complete, this.needle, this.tail);
   }
 
+  /** The index of the first match on line `line` or after it; `count` when there is none. */
+  private firstFrom(line: number): number {
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.at(middle)!.line < line) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The matches on lines `from` to `to` (exclusive), with their indexes, found by bisection. */
+  inLines(from: number, to: number): { index: number; match: Match }[] {
+    const found: { index: number; match: Match }[] = [];
+    for (let index = this.firstFrom(from); index < this.count; index++) {
+      const match = this.at(index)!;
+      if (match.line >= to) break;
+      found.push({ index, match });
+    }
+    return found;
+  }
+
   /** The first match at or after `line`, or the first of all; -1 with none. */
   nearest(line: number): number {
-    const matches = this.matches;
-    const index = matches.findIndex((match) => match.line >= line);
-    return index === -1 ? (matches.length > 0 ? 0 : -1) : index;
+    if (this.count === 0) return -1;
+    const index = this.firstFrom(line);
+    return index < this.count ? index : 0;
   }
 }
 
