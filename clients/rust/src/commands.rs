@@ -244,8 +244,12 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     facts.push(("page", client.page_url(&format!("/runs/{}", run.id))));
     say(output::run_summary(&run));
     print_facts(&facts);
-    print_failed_tests(&client, &run).await?;
-    super::memory::print_top_growth(&client, run.id).await?;
+    // One read of the results for both the failures and the memory growth.
+    let results: TestResultList = parse(&client.get(&format!("/runs/{}/tests", run.id)).await?)?;
+    for line in output::failed_tests(&results.items) {
+        say(line);
+    }
+    super::memory::print_top_growth(&results.items);
     Ok(EXIT_PASSED)
 }
 

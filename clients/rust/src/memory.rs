@@ -3,7 +3,7 @@
 
 use super::CliError;
 use super::client::{Client, parse};
-use super::models::{ResourceSeries, TestResultList};
+use super::models::{ResourceSeries, TestResult};
 use super::output::{bytes, say};
 
 /// Cells of the sparkline, at most.
@@ -28,22 +28,19 @@ pub async fn fact(client: &Client, id: i64) -> Result<Option<String>, CliError> 
 }
 
 /// Prints the tests that grew memory by a MiB or more, most first.
-pub async fn print_top_growth(client: &Client, id: i64) -> Result<(), CliError> {
-    let results: TestResultList = parse(&client.get(&format!("/runs/{id}/tests")).await?)?;
+pub fn print_top_growth(results: &[TestResult]) {
     let mut growing: Vec<_> = results
-        .items
         .iter()
         .filter_map(|test| Some((test.memory_growth_bytes.filter(|g| *g >= NOTABLE_GROWTH)?, &test.node_id)))
         .collect();
     if growing.is_empty() {
-        return Ok(());
+        return;
     }
     growing.sort_by_key(|(growth, _)| std::cmp::Reverse(*growth));
     say("memory growth, most first:");
     for (growth, node_id) in growing.into_iter().take(TOP_TESTS) {
         say(format!("  {:>11}  {node_id}", format!("+{}", bytes(growth.unsigned_abs()))));
     }
-    Ok(())
 }
 
 /// The values scaled from zero to their maximum, at most `SPARK_WIDTH` cells (the highest of
