@@ -4,10 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-use crate::service::{Service, ServiceSpec};
+use crate::service::{Service, ServiceSpec, run_until_passed};
 use crate::stats::Samples;
 
 pub struct SamplingCost {
@@ -35,22 +34,12 @@ async fn cpu_per_second(spec: &ServiceSpec, sample_interval_ms: u64, seconds: f6
     Ok(per_second)
 }
 
+/// A run of the bench's sleeping test, to its end; its id. Read every 200 ms: the reads cost
+/// the service CPU too, the same with sampling and without.
 async fn run_to_end(url: &str, seconds: f64) -> anyhow::Result<i64> {
-    let client = reqwest::Client::new();
     let body = json!({"user": "bench", "environment": 1, "paths": ["test_sleep.py"],
                       "variables": {"BENCH_SLEEP_S": seconds.to_string()}});
-    let run: Value =
-        client.post(format!("{url}/api/runs")).json(&body).send().await?.error_for_status()?.json().await?;
-    let id = run["id"].as_i64().context("run id")?;
-    loop {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let run: Value = client.get(format!("{url}/api/runs/{id}")).send().await?.json().await?;
-        match run["status"].as_str() {
-            Some("queued" | "running") => {}
-            Some("passed") => return Ok(id),
-            other => bail!("run {id} ended as {other:?}: {run}"),
-        }
-    }
+    run_until_passed(&reqwest::Client::new(), url, &body, Duration::from_millis(200)).await
 }
 
 pub async fn measure(spec: &ServiceSpec, rounds: u8, run_seconds: f64) -> anyhow::Result<SamplingCost> {

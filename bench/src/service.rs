@@ -164,3 +164,25 @@ pub struct Rss {
     /// The most the process has had resident so far.
     pub peak: u64,
 }
+
+/// Creates the run `body` asks for and waits, reading it every `poll`, until it has ended as
+/// passed; its id.
+pub async fn run_until_passed(
+    client: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+    poll: Duration,
+) -> anyhow::Result<i64> {
+    let run: serde_json::Value =
+        client.post(format!("{url}/api/runs")).json(body).send().await?.error_for_status()?.json().await?;
+    let id = run["id"].as_i64().context("run id")?;
+    loop {
+        tokio::time::sleep(poll).await;
+        let run: serde_json::Value = client.get(format!("{url}/api/runs/{id}")).send().await?.json().await?;
+        match run["status"].as_str() {
+            Some("queued" | "running") => {}
+            Some("passed") => return Ok(id),
+            other => anyhow::bail!("run {id} ended as {other:?}: {run}"),
+        }
+    }
+}

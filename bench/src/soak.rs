@@ -7,10 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::service::{Rss, Service, ServiceSpec};
+use crate::service::{Rss, Service, ServiceSpec, run_until_passed};
 
 pub const SAMPLE_EVERY: usize = 250;
 
@@ -32,7 +31,8 @@ pub async fn real_runs(spec: &ServiceSpec, data_dir: &Path, runs: usize) -> anyh
         clients.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
             while ended.load(Ordering::Relaxed) < runs {
-                one_run(&client, &url, environment).await?;
+                let body = json!({"user": "soak", "environment": environment, "paths": ["test_one.py"]});
+                run_until_passed(&client, &url, &body, Duration::from_millis(50)).await?;
                 ended.fetch_add(1, Ordering::Relaxed);
             }
             Ok::<(), anyhow::Error>(())
@@ -55,21 +55,4 @@ pub async fn real_runs(spec: &ServiceSpec, data_dir: &Path, runs: usize) -> anyh
     let seconds = started.elapsed().as_secs_f64();
     service.stop()?;
     Ok(Soak { runs, seconds, samples })
-}
-
-/// Creates a run and waits, by polling, until it has ended as passed.
-async fn one_run(client: &reqwest::Client, url: &str, environment: u8) -> anyhow::Result<()> {
-    let body = json!({"user": "soak", "environment": environment, "paths": ["test_one.py"]});
-    let run: Value =
-        client.post(format!("{url}/api/runs")).json(&body).send().await?.error_for_status()?.json().await?;
-    let id = run["id"].as_i64().context("run id")?;
-    loop {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let run: Value = client.get(format!("{url}/api/runs/{id}")).send().await?.json().await?;
-        match run["status"].as_str() {
-            Some("queued" | "running") => {}
-            Some("passed") => return Ok(()),
-            other => bail!("run {id} ended as {other:?}: {run}"),
-        }
-    }
 }
