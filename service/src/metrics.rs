@@ -35,12 +35,6 @@ impl Drop for OpenStream {
     }
 }
 
-impl std::fmt::Debug for Metrics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Metrics")
-    }
-}
-
 impl Metrics {
     pub fn new() -> prometheus::Result<Metrics> {
         const MIB: f64 = 1024.0 * 1024.0;

@@ -1,5 +1,6 @@
 // A run's memory and CPU samples, turned into what the chart draws.
 
+import type { TestResult } from './api';
 import type { components } from './schema';
 
 export type ResourcePoint = components['schemas']['ResourcePointView'];
@@ -47,8 +48,6 @@ export function memoryMeaning(enforcement: Resources['enforcement']): string {
   if (enforcement) return "memory of the run's cgroup, page cache included (what its limit counts)";
   return 'memory';
 }
-
-type TestResult = components['schemas']['TestResultView'];
 
 /** The tests that grew memory most first; those without a figure last, in run order. */
 export function byMemoryGrowth(tests: TestResult[]): TestResult[] {
