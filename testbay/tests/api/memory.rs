@@ -12,7 +12,9 @@ const MIB: f64 = 1024.0 * 1024.0;
 
 #[tokio::test]
 async fn a_leaking_run_shows_rising_memory_and_the_test_that_grew_it() {
-    let app = TestApp::spawn().await;
+    // Sampled four times a second: the last sample before the run's end then misses little of
+    // the leak, however slow the machine (at one a second it could miss a third of it).
+    let app = TestApp::spawn_with(|config| config.sample_interval_ms = 250).await;
     let run = app.start_run(4, &[LEAKING_FILE]).await;
     let id = run["id"].as_i64().expect("id");
     let mut events = app.events(&format!("/api/runs/{id}/events"), None).await;
