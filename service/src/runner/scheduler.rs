@@ -15,7 +15,7 @@ use super::supervisor::supervise;
 use crate::domain::{Run, RunId, RunStatus};
 
 enum Message {
-    Submit(Run),
+    Submit { run: Run, queued: oneshot::Sender<()> },
     Cancel { id: RunId, reply: oneshot::Sender<CancelOutcome> },
     Finished { id: RunId },
     Shutdown { reply: oneshot::Sender<()> },
@@ -73,11 +73,15 @@ impl Runner {
         queue.iter().position(|queued| *queued == id).and_then(|index| u32::try_from(index + 1).ok())
     }
 
-    /// Queues a stored, queued run.
-    pub fn submit(&self, run: Run) {
-        if self.tx.send(Message::Submit(run)).is_err() {
+    /// Queues a stored, queued run. Returns once the queue holds it (or it has started), so
+    /// the run's queue position is known to whoever created it.
+    pub async fn submit(&self, run: Run) {
+        let (queued, acknowledged) = oneshot::channel();
+        if self.tx.send(Message::Submit { run, queued }).is_err() {
             warn!("the runner has stopped; a new run stays queued until the next start");
+            return;
         }
+        let _ = acknowledged.await;
     }
 
     pub async fn cancel(&self, id: RunId) -> CancelOutcome {
@@ -116,23 +120,30 @@ impl Scheduler {
             && let Some(message) = rx.recv().await
         {
             self.handle(message).await;
-            let queued: Vec<RunId> = self.queue.iter().map(|run| run.id).collect();
-            self.queue_tx.send_if_modified(|shown| {
-                let changed = *shown != queued;
-                *shown = queued;
-                changed
-            });
+            self.publish_queue();
         }
+    }
+
+    fn publish_queue(&self) {
+        let queued: Vec<RunId> = self.queue.iter().map(|run| run.id).collect();
+        self.queue_tx.send_if_modified(|shown| {
+            let changed = *shown != queued;
+            *shown = queued;
+            changed
+        });
     }
 
     async fn handle(&mut self, message: Message) {
         match message {
-            Message::Submit(run) if self.is_shutting_down() => {
+            Message::Submit { run, queued } if self.is_shutting_down() => {
                 self.end_queued(run, RunStatus::Interrupted).await;
+                let _ = queued.send(());
             }
-            Message::Submit(run) => {
+            Message::Submit { run, queued } => {
                 self.queue.push_back(run);
                 self.start_ready();
+                self.publish_queue();
+                let _ = queued.send(());
             }
             Message::Cancel { id, reply } => {
                 let outcome = self.cancel(id).await;

@@ -161,7 +161,7 @@ impl AppState {
     async fn start_run(&self, new_run: &NewRun) -> Result<Run, CreateRunFailure> {
         match self.journal.create(new_run, &self.system.node, Utc::now()).await {
             Ok(run) => {
-                self.runner.submit(run.clone());
+                self.runner.submit(run.clone()).await;
                 Ok(run)
             }
             Err(CreateRunError::EnvironmentBusy { environment, run_id }) => {
