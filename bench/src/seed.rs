@@ -327,6 +327,7 @@ fn pytest_output(
             failure,
             memory: Some(TestMemory { before_bytes: 40 << 20, after_bytes: (40 << 20) + random.below(1 << 20) }),
             memray: None,
+            file_hash: None,
         });
     }
     if !failures.is_empty() {

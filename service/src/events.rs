@@ -158,6 +158,7 @@ mod tests {
             profile: None,
             created_by: None,
             cancelled_by: None,
+            failure_changes: None,
         }
     }
 

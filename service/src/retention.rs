@@ -217,7 +217,9 @@ mod tests {
                 failure: None,
                 memory: None,
                 memray: None,
+                file_hash: None,
             }],
+            history: None,
         };
         store.finish_run(run.id, &finish).await.expect("finish").expect("was active");
         run.id
@@ -293,6 +295,7 @@ mod tests {
             log: Vec::new(),
             log_maybe_stored_to: None,
             results: Vec::new(),
+            history: None,
         };
         store.finish_run(active, &end).await.expect("finish");
         assert_eq!(run_pass(&store, policy).await.expect("pass").runs_deleted, 1);

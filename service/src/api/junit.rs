@@ -164,6 +164,7 @@ mod tests {
             profile: None,
             created_by: None,
             cancelled_by: None,
+            failure_changes: None,
         }
     }
 
@@ -177,6 +178,7 @@ mod tests {
             failure: failure.map(Into::into),
             memory: None,
             memray: None,
+            file_hash: None,
         }
     }
 

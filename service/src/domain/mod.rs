@@ -8,6 +8,7 @@ mod resources;
 mod retention;
 mod run;
 mod template;
+mod test_history;
 mod user;
 mod values;
 
@@ -28,6 +29,10 @@ pub use run::{
 pub use template::{
     TEMPLATE_DESCRIPTION_MAX_CHARS, TEMPLATE_NAME_MAX_CHARS, TEMPLATE_NAME_PATTERN, TEMPLATES_MAX, Template,
     TemplateSetup, parse_template_name,
+};
+pub use test_history::{
+    ChangedTests, FAILURE_CHANGES_LISTED, FailureChanges, HistoryEntry, HistoryQuery, RECENT_DURATIONS, RunMark,
+    TestOutcomeInRun, TestStat, Verdict, outcomes_of, record_run,
 };
 pub use user::{USER_NAME_MAX_CHARS, USER_NAME_PATTERN, User, check_user_name, new_token, token_hash};
 pub use values::{Environment, TemplateName, TestPath, UserName};

@@ -70,6 +70,8 @@ pub struct TestResult {
     pub memory: Option<TestMemory>,
     /// memray's figures, in a memory-profiled run.
     pub memray: Option<TestMemrayFigures>,
+    /// The content hash of the test's file when the run started (see `runner::fingerprint`).
+    pub file_hash: Option<String>,
 }
 
 /// The pytest process's resident memory before a test's setup and after the phase that
@@ -142,6 +144,9 @@ pub struct Run {
     pub created_by: Option<String>,
     /// The user whose token cancelled the run.
     pub cancelled_by: Option<String>,
+    /// How its failures compare with each test's previous verdict in its environment; set
+    /// when it ends.
+    pub failure_changes: Option<super::FailureChanges>,
 }
 
 /// Which runs to list.

@@ -8,7 +8,7 @@ use tokio::sync::{Notify, broadcast};
 
 use super::event::{RunEvent, RunEventKind};
 use super::imp::UNSTORED_SEQ_LIMIT;
-use crate::domain::{Counts, ResourceSeries, Run};
+use crate::domain::{Counts, ResourceSeries, Run, TestResult};
 
 /// Live events kept per run for a listener that is slow for a moment; one that falls further
 /// behind catches up from the store and the tail.
@@ -53,6 +53,8 @@ pub(super) struct RunState {
     pub resources: ResourceSeries,
     /// The samples have changed since they were last stored.
     pub resources_unsaved: bool,
+    /// Each test result of the run so far, without its texts: its tests' history at its end.
+    pub outcomes: Vec<TestResult>,
 }
 
 impl RunState {
@@ -103,6 +105,7 @@ impl ActiveRun {
                 kept_seq: stored_seq,
                 resources: ResourceSeries::default(),
                 resources_unsaved: false,
+                outcomes: Vec::new(),
             }),
             live_tx: broadcast::channel(LIVE_CAPACITY).0,
             wake: Notify::new(),

@@ -127,6 +127,7 @@ impl Journal {
             log: Vec::new(),
             log_maybe_stored_to: None,
             results: Vec::new(),
+            history: None,
         };
         let ended = self.inner.end(id, &active, &finish).await;
         if let Some(run) = &ended {
@@ -165,6 +166,7 @@ impl Journal {
                 log: Vec::new(),
                 log_maybe_stored_to: None,
                 results: Vec::new(),
+                history: None,
             };
             if let Some(ended) = self.inner.store.finish_run(run.id, &finish).await? {
                 self.inner.hub.publish_list(ListChange::Changed, ended.clone());

@@ -37,6 +37,7 @@ fn result(name: &str, outcome: TestOutcome) -> TestResult {
         failure: None,
         memory: None,
         memray: None,
+        file_hash: None,
     }
 }
 

@@ -20,7 +20,8 @@ use super::active::{ActiveRun, Batch};
 use super::event::{RunEvent, RunEventKind};
 use super::imp::Inner;
 use crate::domain::{
-    LogChunk, ResourceSample, ResourceUsage, Run, RunId, RunStatus, TEST_RESULT_RECORD_BYTES, TestResult,
+    FailureChanges, LogChunk, ResourceSample, ResourceUsage, Run, RunId, RunMark, RunStatus, TEST_RESULT_RECORD_BYTES,
+    TestResult, TestStat, outcomes_of, record_run,
 };
 use crate::events::ListChange;
 use crate::store::{Finish, Progress};
@@ -112,6 +113,7 @@ impl RunWriter {
         let mut state = self.active.lock();
         let seq = state.next_seq();
         state.run.counts.record(result.outcome);
+        state.outcomes.push(TestResult { failure: None, memray: None, ..result.clone() });
         state.run.stored_bytes += TEST_RESULT_RECORD_BYTES
             + result.node_id.len() as u64
             + result.failure.as_ref().map_or(0, |failure| failure.len() as u64);
@@ -147,6 +149,7 @@ impl RunWriter {
                 tokio::time::sleep(Duration::from_millis(200) * 4_u32.pow(attempt.min(4))).await;
             }
         }
+        let history = self.history().await;
         let finish = {
             let mut state = self.active.lock();
             let abandoned = state.pending.take();
@@ -169,9 +172,29 @@ impl RunWriter {
                 log: unstored.log,
                 log_maybe_stored_to: abandoned.map(|batch| batch.progress.seq),
                 results: unstored.results,
+                history,
             }
         };
         self.inner.end(self.id, &self.active, &finish).await
+    }
+
+    /// The records of the run's tests brought up to date with its outcomes, and how its
+    /// failures changed; `None` when the records cannot be read (the run still ends, its tests'
+    /// records miss it).
+    async fn history(&self) -> Option<(Vec<TestStat>, FailureChanges)> {
+        let (environment, mark, outcomes) = {
+            let state = self.active.lock();
+            let mark = RunMark { run: self.id, at: state.run.created_at };
+            (state.run.environment, mark, outcomes_of(&state.outcomes))
+        };
+        let node_ids: Vec<String> = outcomes.iter().map(|outcome| outcome.node_id.clone()).collect();
+        match self.inner.store.test_stats_in(environment, &node_ids).await {
+            Ok(known) => Some(record_run(known, environment, mark, &outcomes)),
+            Err(err) => {
+                warn!(run_id = %self.id, error = ?err, "cannot read the records of the run's tests; they miss this run");
+                None
+            }
+        }
     }
 }
 

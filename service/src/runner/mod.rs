@@ -17,6 +17,7 @@
 mod command;
 mod context;
 mod ending;
+mod fingerprint;
 mod log;
 mod report;
 mod sandbox;

@@ -38,6 +38,7 @@ pub fn parse_line(line: &str) -> Option<ReportEvent> {
             failure: report.get("longrepr").and_then(failure_text),
             memory: None,
             memray: None,
+            file_hash: None,
         })),
         _ => None,
     }
@@ -71,6 +72,7 @@ fn test_report(report: &Value) -> Option<TestResult> {
         failure,
         memory: memory_of(report),
         memray: memray_of(report),
+        file_hash: None,
     })
 }
 

@@ -19,10 +19,11 @@ use tracing::{Instrument, error, info, info_span, warn};
 use super::command::pytest_command;
 use super::context::RunContext;
 use super::ending::{StopReason, contain_leftovers, ending_of};
+use super::fingerprint::FileHashes;
 use super::log::LogBuffer;
 use super::report::{ReportEvent, parse_line};
 use super::sandbox::RunSandbox;
-use crate::domain::{ResourceSample, ResourceUsage, Run, RunStatus};
+use crate::domain::{ResourceSample, ResourceUsage, Run, RunStatus, TestResult};
 use crate::journal::{Ending, RunWriter};
 use crate::store::StoreError;
 
@@ -63,6 +64,7 @@ struct Supervisor<'a> {
     run: Run,
     writer: RunWriter,
     log: LogBuffer,
+    file_hashes: FileHashes,
     steps: Steps,
 }
 
@@ -103,7 +105,8 @@ impl<'a> Supervisor<'a> {
         info!("run started");
         let steps = Steps { began, started: Instant::now(), spawned: None, exited: None, cleared: None };
         let log = LogBuffer::new(context.settings.log_cap_bytes);
-        Ok(Some(Supervisor { context, run: writer.run(), writer, log, steps }))
+        let file_hashes = FileHashes::new(&context.settings.tests_root);
+        Ok(Some(Supervisor { context, run: writer.run(), writer, log, file_hashes, steps }))
     }
 
     async fn run_to_end(mut self, stop_rx: watch::Receiver<Option<StopReason>>) -> Option<Run> {
@@ -331,7 +334,10 @@ impl<'a> Supervisor<'a> {
     fn report(&mut self, line: &str) {
         match parse_line(line) {
             Some(ReportEvent::Collected(total)) => self.writer.collected(total),
-            Some(ReportEvent::Outcome(test)) => self.writer.test(test),
+            Some(ReportEvent::Outcome(test)) => {
+                let file_hash = self.file_hashes.of_node(&test.node_id);
+                self.writer.test(TestResult { file_hash, ..test });
+            }
             None => {}
         }
     }

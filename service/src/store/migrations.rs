@@ -8,17 +8,19 @@ use std::time::Instant;
 
 use surrealdb::types::{RecordId, RecordIdKey};
 
-use super::rows::{TestResultRow, run_record};
+use super::rows::{TestResultRow, results_of_runs, run_record};
 use super::run_list::window;
 use super::{Store, StoreError};
 use crate::domain::RunId;
 
 /// The version the schema in `schema.surql` is at.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 /// Runs rewritten per transaction.
 const BATCH: i64 = 1000;
 /// Results keyed anew per transaction.
 const RESULTS_BATCH: usize = 500;
+/// Runs whose results get their run's fields per transaction (a few thousand results).
+const RESULTS_RUNS_BATCH: i64 = 200;
 /// Results read at once while keying them anew.
 const RESULTS_WINDOW_MAX: usize = 5000;
 
@@ -34,6 +36,9 @@ impl Store {
         }
         if version < 4 {
             self.key_results_by_run().await?;
+        }
+        if version == 4 {
+            self.copy_run_fields_onto_results().await?;
         }
         if version < SCHEMA_VERSION {
             self.query("UPSERT meta:schema SET version = $version RETURN NONE")
@@ -119,6 +124,33 @@ impl Store {
             .and_then(surrealdb::IndexedResults::check)
             .map_err(StoreError::query("remove the results' index"))?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "the test results are keyed by their runs");
+        Ok(())
+    }
+
+    /// Version 5: a test's history reads results by node id and time, so each result carries its
+    /// run's environment and creation time. Results written from now on get them from the
+    /// schema (`VALUE`); so did those migration 4 wrote anew; the others get them here, a window
+    /// of runs at a time.
+    async fn copy_run_fields_onto_results(&self) -> Result<(), StoreError> {
+        let Some(RunId(newest)) = self.newest_run_id().await? else { return Ok(()) };
+        let started = Instant::now();
+        tracing::info!(runs = newest, "copying each run's environment and time onto its test results");
+        let mut low = 1;
+        while low <= newest {
+            let high = low + RESULTS_RUNS_BATCH;
+            self.query(
+                "UPDATE $results SET environment = run.environment, at = run.created_at WHERE at = NONE RETURN NONE",
+            )
+            .bind("results", results_of_runs(low, high))
+            .await
+            .and_then(surrealdb::IndexedResults::check)
+            .map_err(StoreError::query("copy run fields onto results"))?;
+            if low / 10_000 != high / 10_000 {
+                tracing::info!(runs = high - 1, of = newest, "copying run fields onto test results");
+            }
+            low = high;
+        }
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "the test results carry their runs' fields");
         Ok(())
     }
 
@@ -220,8 +252,20 @@ mod tests {
         }
         let mut response =
             store.query("RETURN object::keys((INFO FOR TABLE test_result).indexes)").await.expect("info");
-        let indexes: Vec<String> = response.take(0).expect("indexes");
-        assert!(indexes.is_empty(), "{indexes:?}");
+        let mut indexes: Vec<String> = response.take(0).expect("indexes");
+        indexes.sort_unstable();
+        assert_eq!(indexes, ["test_result_history", "test_result_history_environment"]);
+        // Each result carries its run's fields, and a test's history finds them.
+        let query = crate::domain::HistoryQuery {
+            node_id: "t.py::test_4".into(),
+            environment: Some(1.into()),
+            since: None,
+            until: None,
+            limit: 10,
+        };
+        let history = store.test_history(&query).await.expect("history");
+        assert_eq!(history.iter().map(|entry| entry.run_id.0).collect::<Vec<_>>(), [2500, 77, 1]);
+        assert!(history.iter().all(|entry| entry.at.is_some() && entry.user.is_some()), "{history:?}");
         // The run number sequence goes on after the newest run, in windows now.
         let next = store.create_run(&new_run(), "n", chrono::Utc::now()).await.expect("create");
         assert_eq!(next.id.0, 2501);
@@ -270,6 +314,7 @@ mod tests {
                     log: Vec::new(),
                     log_maybe_stored_to: None,
                     results: Vec::new(),
+                    history: None,
                 };
                 store.finish_run(created.id, &finish).await.expect("finish");
             }

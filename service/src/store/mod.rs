@@ -17,6 +17,7 @@ mod run_events;
 mod run_list;
 mod runs;
 mod templates;
+mod test_history;
 mod users;
 
 use std::time::Duration;

@@ -92,3 +92,31 @@ async fn environments_are_read_by_id_and_unfinished_runs_by_status() {
     let unfinished = plan(store.unfinished_statement("n")).await;
     assert_plan(&unfinished, &["run_status_number"], &["TableScan"]);
 }
+
+/// A test's history reads its results by the index on node id (and environment) and time,
+/// newest first, and stops at its page; its records, and the lists of flaky and slow tests,
+/// are read by key or by their own index.
+#[tokio::test]
+async fn a_tests_history_and_records_are_read_by_index() {
+    use super::test_history::{FLAKY, SLOWER, SLOWEST, history_statement};
+    use crate::domain::HistoryQuery;
+    let store = store_with_runs().await;
+    let query = HistoryQuery { node_id: "t.py::a".into(), environment: None, since: None, until: None, limit: 50 };
+    for (index, query) in [
+        ("index: test_result_history,", query.clone()),
+        ("index: test_result_history_environment,", HistoryQuery { environment: Some(7.into()), ..query.clone() }),
+        (
+            "index: test_result_history,",
+            HistoryQuery { since: Some(Utc::now()), until: Some(Utc::now()), ..query.clone() },
+        ),
+    ] {
+        let explained = plan(history_statement(&store, &query)).await;
+        assert_plan(&explained, &["IndexScan", index, "direction: Backward", "limit: $limit"], &GROWS);
+    }
+    let flaky = plan(store.query(FLAKY).bind("since", Utc::now())).await;
+    assert_plan(&flaky, &["IndexScan", "test_stat_flip"], &["TableScan"]);
+    let slowest = plan(store.query(SLOWEST).bind("limit", 20_i64)).await;
+    assert_plan(&slowest, &["IndexScan", "test_stat_median", "direction: Backward", "limit: $limit"], &GROWS);
+    let slower = plan(store.query(SLOWER).bind("growth", 1.5).bind("limit", 20_i64)).await;
+    assert_plan(&slower, &["IndexScan", "test_stat_growth", "direction: Backward", "limit: $limit"], &GROWS);
+}

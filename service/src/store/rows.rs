@@ -7,15 +7,18 @@ use std::ops::Bound;
 
 use surrealdb::types::{Array, RecordId, RecordIdKey, RecordIdKeyRange, SurrealValue};
 
+mod failure_changes;
 mod log_chunks;
+mod test_results;
 
+pub(super) use failure_changes::FailureChangesRow;
 pub(super) use log_chunks::LogChunkRow;
+pub(super) use test_results::TestResultRow;
 
 use super::StoreError;
 use crate::domain::{
     Counts, Enforcement, Environment, EnvironmentHold, Limits, RUN_RECORD_BYTES, ResourceUsage, Run, RunId, RunProfile,
-    RunStatus, Template, TemplateName, TemplateSetup, TestMemory, TestMemrayFigures, TestOutcome, TestPath, TestResult,
-    UserName,
+    RunStatus, Template, TemplateName, TemplateSetup, TestPath, UserName,
 };
 
 pub(super) fn run_record(id: RunId) -> RecordId {
@@ -33,6 +36,18 @@ pub(super) fn test_results_of(run: RunId, after: i64, upto: i64) -> RecordId {
         key: RecordIdKey::Range(Box::new(RecordIdKeyRange {
             start: Bound::Excluded(RecordIdKey::Array(Array::from(vec![run.0, after]))),
             end: Bound::Included(RecordIdKey::Array(Array::from(vec![run.0, upto]))),
+        })),
+    }
+}
+
+/// The results of the runs `low..high`, as one range of keys.
+pub(super) fn results_of_runs(low: i64, high: i64) -> RecordId {
+    let key = |run: i64| RecordIdKey::Array(Array::from(vec![run, i64::MIN]));
+    RecordId {
+        table: "test_result".into(),
+        key: RecordIdKey::Range(Box::new(RecordIdKeyRange {
+            start: Bound::Included(key(low)),
+            end: Bound::Excluded(key(high)),
         })),
     }
 }
@@ -194,6 +209,8 @@ pub(super) struct RunRow {
     profile: Option<String>,
     created_by: Option<String>,
     cancelled_by: Option<String>,
+    /// Set when the run ended; absent on runs of older versions.
+    failure_changes: Option<FailureChangesRow>,
 }
 
 impl TryFrom<RunRow> for Run {
@@ -236,100 +253,7 @@ impl TryFrom<RunRow> for Run {
                 .map_err(|name| StoreError::Corrupt(format!("run profile `{name}`")))?,
             created_by: row.created_by,
             cancelled_by: row.cancelled_by,
-        })
-    }
-}
-
-/// A test result, keyed by its run and its sequence number (`test_result:[run, seq]`), so that a
-/// run's results are one range of keys: no index is needed to find them, and none is written.
-#[derive(Debug, SurrealValue)]
-pub(super) struct TestResultRow {
-    pub id: RecordId,
-    pub run: RecordId,
-    pub seq: i64,
-    pub node_id: String,
-    pub outcome: String,
-    pub phase: String,
-    pub duration_s: f64,
-    pub failure: Option<String>,
-    /// Absent on results of older versions and where the plugin could not read it.
-    pub memory_before_bytes: Option<i64>,
-    pub memory_after_bytes: Option<i64>,
-    /// memray's figures, in a memory-profiled run.
-    pub memray_peak_bytes: Option<i64>,
-    pub memray_allocations: Option<i64>,
-    pub memray_top: Option<Vec<MemraySiteRow>>,
-}
-
-#[derive(Clone, Debug, SurrealValue)]
-pub(super) struct MemraySiteRow {
-    pub location: String,
-    pub bytes: i64,
-}
-
-impl TestResultRow {
-    pub fn new(run: RunId, result: &TestResult) -> Self {
-        TestResultRow {
-            id: test_result_record(run, result.seq),
-            run: run_record(run),
-            seq: result.seq,
-            node_id: result.node_id.clone(),
-            outcome: result.outcome.as_str().to_owned(),
-            phase: result.phase.clone(),
-            duration_s: result.duration_s,
-            failure: result.failure.clone(),
-            memory_before_bytes: result.memory.and_then(|memory| i64::try_from(memory.before_bytes).ok()),
-            memory_after_bytes: result.memory.and_then(|memory| i64::try_from(memory.after_bytes).ok()),
-            memray_peak_bytes: result.memray.as_ref().and_then(|memray| i64::try_from(memray.peak_bytes).ok()),
-            memray_allocations: result.memray.as_ref().and_then(|memray| i64::try_from(memray.allocations).ok()),
-            memray_top: result.memray.as_ref().map(|memray| {
-                let site = |(location, bytes): &(String, u64)| MemraySiteRow {
-                    location: location.clone(),
-                    bytes: i64::try_from(*bytes).unwrap_or(i64::MAX),
-                };
-                memray.top.iter().map(site).collect()
-            }),
-        }
-    }
-}
-
-impl TestResultRow {
-    /// The same result under the key of its run and sequence number.
-    pub fn keyed(self) -> Result<TestResultRow, StoreError> {
-        let run = run_id_of(&self.run)?;
-        Ok(TestResultRow { id: test_result_record(run, self.seq), ..self })
-    }
-}
-
-impl TryFrom<TestResultRow> for TestResult {
-    type Error = StoreError;
-
-    fn try_from(row: TestResultRow) -> Result<TestResult, StoreError> {
-        Ok(TestResult {
-            seq: row.seq,
-            outcome: TestOutcome::parse(&row.outcome)
-                .ok_or_else(|| StoreError::Corrupt(format!("test outcome `{}`", row.outcome)))?,
-            node_id: row.node_id,
-            phase: row.phase,
-            duration_s: row.duration_s,
-            failure: row.failure,
-            memory: match (row.memory_before_bytes, row.memory_after_bytes) {
-                (Some(before), Some(after)) => Some(TestMemory {
-                    before_bytes: u64::try_from(before).unwrap_or(0),
-                    after_bytes: u64::try_from(after).unwrap_or(0),
-                }),
-                _ => None,
-            },
-            memray: row.memray_peak_bytes.map(|peak| TestMemrayFigures {
-                peak_bytes: u64::try_from(peak).unwrap_or(0),
-                allocations: row.memray_allocations.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
-                top: row
-                    .memray_top
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|site| (site.location, u64::try_from(site.bytes).unwrap_or(0)))
-                    .collect(),
-            }),
+            failure_changes: row.failure_changes.map(Into::into),
         })
     }
 }

@@ -8,11 +8,15 @@ use surrealdb::types::RecordId;
 
 use super::error::is_conflict;
 use super::guarded::take_last;
-use super::rows::{CountsRow, EnvironmentRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow, run_record};
+use super::rows::{
+    CountsRow, EnvironmentRow, FailureChangesRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow,
+    run_record,
+};
+use super::test_history::TestStatRow;
 use super::{CreateRunError, Statement, Store, StoreError};
 use crate::domain::{
-    Counts, Enforcement, Environment, EnvironmentHold, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, Run, RunId,
-    RunStatus, TestResult,
+    Counts, Enforcement, Environment, EnvironmentHold, FailureChanges, LogChunk, NewRun, RUN_RECORD_BYTES,
+    ResourceUsage, Run, RunId, RunStatus, TestResult, TestStat,
 };
 
 /// How often a transaction that lost a write race is tried again before giving up.
@@ -58,6 +62,8 @@ pub struct Finish {
     pub log_maybe_stored_to: Option<i64>,
     /// Test results of the run not stored yet, stored with its end.
     pub results: Vec<TestResult>,
+    /// The records of the run's tests, brought up to date, and how its failures changed.
+    pub history: Option<(Vec<TestStat>, FailureChanges)>,
 }
 
 /// What a running run produced since the last flush.
@@ -177,7 +183,7 @@ impl Store {
                  LET $ended = (UPDATE $run SET status = $status, exit_code = $exit_code, message = $message,
                      finished_at = $finished_at, counts = $counts, log_bytes = $log_bytes,
                      log_truncated = $log_truncated, stored_bytes = $stored_bytes, seq = $seq, resources = $resources,
-                     cancelled_by = $cancelled_by
+                     cancelled_by = $cancelled_by, failure_changes = $failure_changes
                      WHERE status IN ['queued', 'running'] RETURN AFTER);
                  IF array::len($ended) > 0 {
                      UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
@@ -185,6 +191,7 @@ impl Store {
                      LET $new_results = $results[WHERE seq > $stored];
                      IF array::len($new_log) > 0 { INSERT INTO log_chunk $new_log RETURN NONE; };
                      IF array::len($new_results) > 0 { INSERT INTO test_result $new_results RETURN NONE; };
+                     FOR $stat IN $test_stats { UPSERT $stat.id CONTENT $stat RETURN NONE; };
                  };
                  RETURN $ended;
                  COMMIT TRANSACTION;",
@@ -203,6 +210,11 @@ impl Store {
             .bind("cancelled_by", finish.cancelled_by.clone())
             .bind("log", LogChunkRow::batch_apart(id, &finish.log, finish.log_maybe_stored_to))
             .bind("results", finish.results.iter().map(|result| TestResultRow::new(id, result)).collect::<Vec<_>>())
+            .bind("failure_changes", finish.history.as_ref().map(|(_, changes)| FailureChangesRow::from(changes)))
+            .bind(
+                "test_stats",
+                finish.history.iter().flat_map(|(stats, _)| stats.iter().map(TestStatRow::from)).collect::<Vec<_>>(),
+            )
             .await
             .and_then(IndexedResults::check)
             .map_err(StoreError::query("finish run"))?;

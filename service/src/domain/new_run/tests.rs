@@ -87,6 +87,7 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
         profile: None,
         created_by: None,
         cancelled_by: None,
+        failure_changes: None,
     };
     let results = node_ids
         .iter()
@@ -99,6 +100,7 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
             failure: None,
             memory: None,
             memray: None,
+            file_hash: None,
         })
         .collect();
     (run, results)

@@ -50,6 +50,7 @@ async fn a_held_environment_names_its_holder_until_released() {
         log: Vec::new(),
         log_maybe_stored_to: None,
         results: Vec::new(),
+        history: None,
     };
     let done = store.finish_run(first.id, &finish).await.expect("finish").expect("was active");
     assert_eq!(done.status, RunStatus::Passed);
@@ -97,6 +98,7 @@ async fn progress_and_logs_read_back_in_order() {
             duration_s: 0.5,
             failure: Some("boom".into()),
             memory: Some(TestMemory { before_bytes: 10 << 20, after_bytes: 12 << 20 }),
+            file_hash: Some("0123456789abcdef".into()),
             memray: Some(crate::domain::TestMemrayFigures {
                 peak_bytes: 3 << 20,
                 allocations: 12,
@@ -144,6 +146,7 @@ async fn progress_and_logs_read_back_in_order() {
         log: vec![progress.log[1].clone(), LogChunk { seq: 7, byte_offset: 12, text: "bye\n".into() }],
         log_maybe_stored_to: Some(5),
         results: vec![progress.results[0].clone(), late.clone()],
+        history: None,
     };
     store.finish_run(run.id, &finish).await.expect("finish").expect("was active");
     let log: String =
