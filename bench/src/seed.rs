@@ -11,8 +11,8 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use testbay_service::domain::{
-    Counts, Enforcement, Environment, Limits, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, RunFilter, RunStatus,
-    TEST_RESULT_RECORD_BYTES, TemplateName, TestMemory, TestOutcome, TestPath, TestResult, UserName,
+    Counts, Enforcement, Environment, Limits, LogChunk, NewRun, RUN_RECORD_BYTES, ResourceUsage, RunFilter, RunMark,
+    RunStatus, TEST_RESULT_RECORD_BYTES, TemplateName, TestMemory, TestOutcome, TestPath, TestResult, UserName,
 };
 use testbay_service::store::{CreateRunError, EmbeddedSizes, Finish, Progress, Store};
 
@@ -194,6 +194,7 @@ async fn store_one_run(
     // A run's events: one stored batch while it ran, the rest with its end (as the journal does).
     let mut batch = Progress::default();
     let mut tail = Progress::default();
+    let mut all_results = Vec::new();
     if !never_started {
         seq += 1;
         store.mark_running(run.id, started_at, Enforcement::CgroupV2, seq).await?;
@@ -209,6 +210,7 @@ async fn store_one_run(
         for mut result in results {
             seq += 1;
             result.seq = seq;
+            all_results.push(result.clone());
             tail.results.push(result);
         }
         if !batch.log.is_empty() {
@@ -221,6 +223,8 @@ async fn store_one_run(
     }
     let duration_ms = 300 + random.below(120_000) as i64;
     seq += 1;
+    let mark = RunMark { run: run.id, at: run.created_at };
+    let history = store.test_history_update(run.environment, mark, &all_results).await?;
     let finish = Finish {
         status,
         exit_code: match status {
@@ -257,6 +261,7 @@ async fn store_one_run(
         log: tail.log,
         log_maybe_stored_to: None,
         results: tail.results,
+        history: Some(history),
     };
     store.finish_run(run.id, &finish).await?;
     Ok(())

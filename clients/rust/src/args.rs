@@ -28,6 +28,56 @@ pub enum ClientCommand {
     /// Add users, list them, and give or revoke their tokens (admins only, once users exist)
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Show a test's history: its outcome run by run, since when it fails, whether it is flaky
+    History(HistoryArgs),
+    /// List flaky tests: those that both passed and failed on unchanged code
+    Flaky(FlakyArgs),
+    /// List the slowest tests and those that grew slower
+    Slow(SlowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The test's pytest node id, e.g. `math/test_add.py::test_add[1-2]`.
+    pub node_id: String,
+    /// Only runs in this environment.
+    #[arg(long = "env", visible_alias = "environment", value_name = "N")]
+    pub environment: Option<u8>,
+    /// How many results to list, 1 to 500.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct FlakyArgs {
+    /// Tests that flipped in the last N days, 1 to 365.
+    #[arg(long, default_value_t = 14, value_name = "N")]
+    pub days: u32,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+#[derive(Debug, Args)]
+pub struct SlowArgs {
+    /// Tests per list, 1 to 200.
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    /// List tests whose median duration grew at least this many times.
+    #[arg(long, default_value_t = 1.5, value_name = "X")]
+    pub growth: f64,
+    /// Print JSON (the API's form).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 #[derive(Clone, Debug, Args)]

@@ -127,7 +127,7 @@ async fn print_failed_tests(client: &Client, run: &Run) -> Result<(), CliError> 
     }
     let id = run.id;
     let results: TestResultList = parse(&client.get(&format!("/runs/{id}/tests")).await?)?;
-    for line in output::failed_tests(&results.items) {
+    for line in output::failed_tests(&results.items, run) {
         say(line);
     }
     Ok(())
@@ -246,7 +246,7 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     print_facts(&facts);
     // One read of the results for both the failures and the memory growth.
     let results: TestResultList = parse(&client.get(&format!("/runs/{}/tests", run.id)).await?)?;
-    for line in output::failed_tests(&results.items) {
+    for line in output::failed_tests(&results.items, &run) {
         say(line);
     }
     super::memory::print_top_growth(&results.items);

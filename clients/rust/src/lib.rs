@@ -1,5 +1,5 @@
 //! Testbay's command-line client: `testbay run`, `runs`, `show`, `logs`, `cancel`, `rerun`,
-//! `tests`, `envs`, `templates` and `users`, talking to a running service over its REST API, for
+//! `tests`, `envs`, `templates`, `users`, `history`, `flaky` and `slow`, talking to a running service over its REST API, for
 //! people and for CI jobs. It reads the API's answers with its own types (`models`), as any client would.
 //!
 //! Exit codes are part of the interface (`--wait` makes a CI job fail with its tests):
@@ -10,6 +10,7 @@ mod args;
 mod client;
 mod commands;
 mod follow;
+mod history;
 mod memory;
 mod models;
 mod output;
@@ -60,6 +61,9 @@ pub fn main(command: ClientCommand) -> ExitCode {
             ClientCommand::Envs(args) => commands::envs(args).await,
             ClientCommand::Templates(command) => templates::run(command).await,
             ClientCommand::Users(command) => users::run(command).await,
+            ClientCommand::History(args) => history::history(args).await,
+            ClientCommand::Flaky(args) => history::flaky(args).await,
+            ClientCommand::Slow(args) => history::slow(args).await,
         }
     });
     ExitCode::from(result.unwrap_or_else(|error| report(&error)))

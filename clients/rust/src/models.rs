@@ -58,6 +58,22 @@ pub struct Run {
     pub stored_bytes: u64,
     #[serde(default)]
     pub log_pruned_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub failure_changes: Option<FailureChanges>,
+}
+
+/// How a run's failures compare with each test's previous verdict in its environment.
+#[derive(Clone, Debug, Deserialize)]
+pub struct FailureChanges {
+    pub new_failures: ChangedTests,
+    pub still_failing: ChangedTests,
+    pub fixed: ChangedTests,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ChangedTests {
+    pub count: u32,
+    pub node_ids: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -100,11 +100,46 @@ pub fn run_summary(run: &Run) -> String {
     if let Some(message) = &run.message {
         line.push_str(&format!(" ({message})"));
     }
+    if let Some(changes) = &run.failure_changes {
+        let mut parts = Vec::new();
+        let plural = |n: u32| if n == 1 { "" } else { "s" };
+        if changes.new_failures.count > 0 {
+            let n = changes.new_failures.count;
+            parts.push(styled(
+                Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+                &format!("{n} new failure{}", plural(n)),
+            ));
+        }
+        if changes.still_failing.count > 0 {
+            parts.push(format!("{} still failing", changes.still_failing.count));
+        }
+        if changes.fixed.count > 0 {
+            parts.push(format!("{} fixed", changes.fixed.count));
+        }
+        if !parts.is_empty() {
+            line.push_str(&format!("; {}", parts.join(", ")));
+        }
+    }
     line
 }
 
-/// The failed and erroring tests, one a line with the reason their report gives.
-pub fn failed_tests(results: &[TestResult]) -> Vec<String> {
+/// The colour of a test's outcome.
+pub fn outcome_style(outcome: TestOutcome) -> Style {
+    let color = match outcome {
+        TestOutcome::Passed | TestOutcome::Xfailed => AnsiColor::Green,
+        TestOutcome::Failed => AnsiColor::Red,
+        TestOutcome::Error => AnsiColor::Magenta,
+        TestOutcome::Skipped | TestOutcome::Xpassed => AnsiColor::Yellow,
+    };
+    Style::new().fg_color(Some(color.into()))
+}
+
+/// The failed and erroring tests, one a line with the reason their report gives; those that
+/// failed for the first time (passed, or never ran, before in the environment) say `new`.
+pub fn failed_tests(results: &[TestResult], run: &Run) -> Vec<String> {
+    let new = |node_id: &str| {
+        run.failure_changes.as_ref().is_some_and(|changes| changes.new_failures.node_ids.iter().any(|id| id == node_id))
+    };
     results
         .iter()
         .filter(|r| matches!(r.outcome, TestOutcome::Failed | TestOutcome::Error))
@@ -115,7 +150,9 @@ pub fn failed_tests(results: &[TestResult]) -> Vec<String> {
             };
             let reason =
                 r.failure.as_deref().and_then(failure_summary).map(|line| format!(" - {line}")).unwrap_or_default();
-            format!("{} {}{reason}", styled(Style::new().fg_color(Some(color.into())).bold(), label), r.node_id)
+            let label = styled(Style::new().fg_color(Some(color.into())).bold(), label);
+            let fresh = if new(&r.node_id) { styled(Style::new().bold(), " (new failure)") } else { String::new() };
+            format!("{label} {}{fresh}{reason}", r.node_id)
         })
         .collect()
 }

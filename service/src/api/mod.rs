@@ -18,6 +18,7 @@ mod run_results;
 mod runs;
 mod spec;
 mod templates;
+mod test_history;
 mod users;
 
 use std::sync::Arc;
@@ -45,6 +46,8 @@ enum ApiTags {
     Catalog,
     /// Users and their tokens, and who the caller is.
     Users,
+    /// Each test across runs: its history, the flaky tests and the slow ones.
+    Tests,
 }
 
 fn api_service() -> OpenApiService<impl OpenApi, ()> {
@@ -55,6 +58,7 @@ fn api_service() -> OpenApiService<impl OpenApi, ()> {
         live::LiveApi,
         catalog::CatalogApi,
         users::UsersApi,
+        test_history::TestsApi,
     );
     OpenApiService::new(apis, "Testbay", env!("CARGO_PKG_VERSION"))
         .description(

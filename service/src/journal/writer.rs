@@ -21,7 +21,7 @@ use super::event::{RunEvent, RunEventKind};
 use super::imp::Inner;
 use crate::domain::{
     FailureChanges, LogChunk, ResourceSample, ResourceUsage, Run, RunId, RunMark, RunStatus, TEST_RESULT_RECORD_BYTES,
-    TestResult, TestStat, outcomes_of, record_run,
+    TestResult, TestStat,
 };
 use crate::events::ListChange;
 use crate::store::{Finish, Progress};
@@ -185,11 +185,10 @@ impl RunWriter {
         let (environment, mark, outcomes) = {
             let state = self.active.lock();
             let mark = RunMark { run: self.id, at: state.run.created_at };
-            (state.run.environment, mark, outcomes_of(&state.outcomes))
+            (state.run.environment, mark, state.outcomes.clone())
         };
-        let node_ids: Vec<String> = outcomes.iter().map(|outcome| outcome.node_id.clone()).collect();
-        match self.inner.store.test_stats_in(environment, &node_ids).await {
-            Ok(known) => Some(record_run(known, environment, mark, &outcomes)),
+        match self.inner.store.test_history_update(environment, mark, &outcomes).await {
+            Ok(history) => Some(history),
             Err(err) => {
                 warn!(run_id = %self.id, error = ?err, "cannot read the records of the run's tests; they miss this run");
                 None

@@ -7,8 +7,8 @@ use surrealdb::types::{Array, RecordId, RecordIdKey, RecordIdKeyRange, SurrealVa
 
 use super::{Statement, Store, StoreError};
 use crate::domain::{
-    Environment, HistoryEntry, HistoryQuery, RunId, RunMark, RunStatus, TestOutcome, TestStat, UserName, Verdict,
-    failure_summary,
+    Environment, FailureChanges, HistoryEntry, HistoryQuery, RunId, RunMark, RunStatus, TestOutcome, TestResult,
+    TestStat, UserName, Verdict, failure_summary, outcomes_of, record_run,
 };
 
 fn test_stat_key(node_id: &str, environment: i64) -> RecordIdKey {
@@ -204,6 +204,20 @@ pub(super) const SLOWER: &str =
     "SELECT * FROM test_stat WHERE duration_growth >= $growth ORDER BY duration_growth DESC LIMIT $limit";
 
 impl Store {
+    /// The records of the tests of a run's `results`, brought up to date with them (to be
+    /// stored with the run's end, `Finish::history`), and how the run's failures changed.
+    pub async fn test_history_update(
+        &self,
+        environment: Environment,
+        mark: RunMark,
+        results: &[TestResult],
+    ) -> Result<(Vec<TestStat>, FailureChanges), StoreError> {
+        let outcomes = outcomes_of(results);
+        let node_ids: Vec<String> = outcomes.iter().map(|outcome| outcome.node_id.clone()).collect();
+        let known = self.test_stats_in(environment, &node_ids).await?;
+        Ok(record_run(known, environment, mark, &outcomes))
+    }
+
     /// The records of `node_ids` in `environment` (none for a test new there).
     pub async fn test_stats_in(
         &self,

@@ -408,7 +408,8 @@ async fn a_memory_profiled_run_from_the_command_line() {
     assert_eq!(profiled.code, 1, "{}{}", profiled.stdout, profiled.stderr);
     assert!(
         profiled.stdout.contains(
-            "FAILED memory/test_leak_check.py::test_rendering_reports_keeps_nothing - Test was allowed to leak"
+            "FAILED memory/test_leak_check.py::test_rendering_reports_keeps_nothing (new failure) - Test was allowed to \
+             leak"
         ),
         "{}",
         profiled.stdout
@@ -435,4 +436,47 @@ async fn a_memory_profiled_run_from_the_command_line() {
     let wrong = run_cli(&app.address, &["run", "--user", "ci", "--env", "32", "--profile", "cpu", "math"]).await;
     assert_eq!(wrong.code, 3, "a profile the client does not know is refused: {}", wrong.stderr);
     app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tests_history_and_the_flaky_list_from_the_command_line() {
+    const FLAKY: &str = "history/test_flaky_service.py::test_the_service_answers";
+    let app = TestApp::spawn().await;
+    let run = |down: bool| {
+        let mut args = vec!["run", "--user", "ci", "--env", "35", "--wait", "history/test_flaky_service.py"];
+        if down {
+            args.extend(["--var", "SAMPLE_SERVICE_DOWN=1"]);
+        }
+        let address = app.address.clone();
+        async move { run_cli(&address, &args).await }
+    };
+    assert_eq!(run(false).await.code, 0);
+    let failed = run(true).await;
+    assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
+    assert!(failed.stdout.contains("1 new failure"), "the summary counts it: {}", failed.stdout);
+    assert!(failed.stdout.contains(&format!("FAILED {FLAKY} (new failure)")), "{}", failed.stdout);
+    let again = run(true).await;
+    assert!(again.stdout.contains("1 still failing"), "{}", again.stdout);
+    assert!(!again.stdout.contains("(new failure)"), "{}", again.stdout);
+    let fixed = run(false).await;
+    assert!(fixed.stdout.contains("1 fixed"), "{}", fixed.stdout);
+
+    let history = run_cli(&app.address, &["history", FLAKY]).await;
+    assert_eq!(history.code, 0, "{}", history.stderr);
+    assert!(
+        history.stdout.contains("env 35: 4 runs, 2 failed, last passed; flaky: 2 flips in 4 verdicts"),
+        "{}",
+        history.stdout
+    );
+    let rows: Vec<&str> = history.stdout.lines().filter(|line| line.contains(" ci ")).collect();
+    assert_eq!(rows.len(), 4, "a row a run: {}", history.stdout);
+    assert!(rows[1].contains("failed") && rows[1].contains("the service did not answer"), "{}", rows[1]);
+    let flaky = run_cli(&app.address, &["flaky"]).await;
+    assert!(flaky.stdout.contains(FLAKY) && flaky.stdout.contains("67 %"), "{}", flaky.stdout);
+    assert!(!flaky.stdout.contains("test_arithmetic_still_works"), "{}", flaky.stdout);
+    let slow = run_cli(&app.address, &["slow", "--json"]).await;
+    let slow: Value = serde_json::from_str(&slow.stdout).expect("json");
+    assert!(slow["slowest"].as_array().is_some_and(|tests| tests.len() == 2), "{slow}");
+    let unknown = run_cli(&app.address, &["history", "nowhere.py::test"]).await;
+    assert!(unknown.stdout.contains("no results"), "{}", unknown.stdout);
 }

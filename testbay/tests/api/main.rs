@@ -5,6 +5,7 @@ mod helpers;
 
 mod cli;
 mod execution;
+mod history;
 mod live;
 mod log;
 mod memory;

@@ -3,12 +3,16 @@
 from .add_user_request import AddUserRequest
 from .caller_kind import CallerKind
 from .caller_view import CallerView
+from .changed_tests_view import ChangedTestsView
 from .counts_view import CountsView
 from .database_kind import DatabaseKind
 from .database_view import DatabaseView
 from .enforcement_view import EnforcementView
 from .environment_list import EnvironmentList
 from .environment_view import EnvironmentView
+from .failure_changes_view import FailureChangesView
+from .flaky_test_list import FlakyTestList
+from .flaky_test_view import FlakyTestView
 from .follow_run_response_200 import FollowRunResponse200
 from .follow_run_response_200_event import FollowRunResponse200Event
 from .follow_runs_response_200 import FollowRunsResponse200
@@ -42,6 +46,7 @@ from .run_from_template_request import RunFromTemplateRequest
 from .run_from_template_request_profile import RunFromTemplateRequestProfile
 from .run_from_template_request_variables_type_0 import RunFromTemplateRequestVariablesType0
 from .run_listed import RunListed
+from .run_mark_view import RunMarkView
 from .run_page import RunPage
 from .run_status_view import RunStatusView
 from .run_stream_event_log_appended import RunStreamEventLogAppended
@@ -54,6 +59,7 @@ from .run_stream_event_test_finished import RunStreamEventTestFinished
 from .run_stream_event_test_finished_type import RunStreamEventTestFinishedType
 from .run_view import RunView
 from .run_view_variables import RunViewVariables
+from .slow_test_list import SlowTestList
 from .system_view import SystemView
 from .template_list import TemplateList
 from .template_request import TemplateRequest
@@ -61,7 +67,10 @@ from .template_request_variables_type_0 import TemplateRequestVariablesType0
 from .template_view import TemplateView
 from .template_view_variables import TemplateViewVariables
 from .test_finished import TestFinished
+from .test_history_entry_view import TestHistoryEntryView
+from .test_history_view import TestHistoryView
 from .test_outcome_view import TestOutcomeView
+from .test_record_view import TestRecordView
 from .test_result_list import TestResultList
 from .test_result_view import TestResultView
 from .test_tree_view import TestTreeView
@@ -74,12 +83,16 @@ __all__ = (
     "AddUserRequest",
     "CallerKind",
     "CallerView",
+    "ChangedTestsView",
     "CountsView",
     "DatabaseKind",
     "DatabaseView",
     "EnforcementView",
     "EnvironmentList",
     "EnvironmentView",
+    "FailureChangesView",
+    "FlakyTestList",
+    "FlakyTestView",
     "FollowRunResponse200",
     "FollowRunResponse200Event",
     "FollowRunsResponse200",
@@ -113,6 +126,7 @@ __all__ = (
     "RunFromTemplateRequestProfile",
     "RunFromTemplateRequestVariablesType0",
     "RunListed",
+    "RunMarkView",
     "RunPage",
     "RunStatusView",
     "RunStreamEventLogAppended",
@@ -125,6 +139,7 @@ __all__ = (
     "RunStreamEventTestFinishedType",
     "RunView",
     "RunViewVariables",
+    "SlowTestList",
     "SystemView",
     "TemplateList",
     "TemplateRequest",
@@ -132,7 +147,10 @@ __all__ = (
     "TemplateView",
     "TemplateViewVariables",
     "TestFinished",
+    "TestHistoryEntryView",
+    "TestHistoryView",
     "TestOutcomeView",
+    "TestRecordView",
     "TestResultList",
     "TestResultView",
     "TestTreeView",

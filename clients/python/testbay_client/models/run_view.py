@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.counts_view import CountsView
+    from ..models.failure_changes_view import FailureChangesView
     from ..models.limits_view import LimitsView
     from ..models.resources_view import ResourcesView
     from ..models.run_view_variables import RunViewVariables
@@ -58,6 +59,9 @@ class RunView:
             create runs
             for another `user`, e.g. a CI system.
         cancelled_by (None | str | Unset): The user whose token cancelled the run.
+        failure_changes (FailureChangesView | None | Unset): How its failures compare with each test's previous verdict
+            in its environment; known
+            once it has ended (absent on runs of versions before test history).
     """
 
     id: int
@@ -87,9 +91,12 @@ class RunView:
     profile: None | str | Unset = UNSET
     created_by: None | str | Unset = UNSET
     cancelled_by: None | str | Unset = UNSET
+    failure_changes: FailureChangesView | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.failure_changes_view import FailureChangesView  # noqa: PLC0415
+
         id = self.id
 
         user = self.user
@@ -204,6 +211,14 @@ class RunView:
         else:
             cancelled_by = self.cancelled_by
 
+        failure_changes: dict[str, Any] | None | Unset
+        if isinstance(self.failure_changes, Unset):
+            failure_changes = UNSET
+        elif isinstance(self.failure_changes, FailureChangesView):
+            failure_changes = self.failure_changes.to_dict()
+        else:
+            failure_changes = self.failure_changes
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -250,12 +265,15 @@ class RunView:
             field_dict["created_by"] = created_by
         if cancelled_by is not UNSET:
             field_dict["cancelled_by"] = cancelled_by
+        if failure_changes is not UNSET:
+            field_dict["failure_changes"] = failure_changes
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.counts_view import CountsView  # noqa: PLC0415
+        from ..models.failure_changes_view import FailureChangesView  # noqa: PLC0415
         from ..models.limits_view import LimitsView  # noqa: PLC0415
         from ..models.resources_view import ResourcesView  # noqa: PLC0415
         from ..models.run_view_variables import RunViewVariables  # noqa: PLC0415
@@ -438,6 +456,23 @@ class RunView:
 
         cancelled_by = _parse_cancelled_by(d.pop("cancelled_by", UNSET))
 
+        def _parse_failure_changes(data: object) -> FailureChangesView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                failure_changes_type_0 = FailureChangesView.from_dict(data)
+
+                return failure_changes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FailureChangesView | None | Unset, data)
+
+        failure_changes = _parse_failure_changes(d.pop("failure_changes", UNSET))
+
         run_view = cls(
             id=id,
             user=user,
@@ -466,6 +501,7 @@ class RunView:
             profile=profile,
             created_by=created_by,
             cancelled_by=cancelled_by,
+            failure_changes=failure_changes,
         )
 
         run_view.additional_properties = d

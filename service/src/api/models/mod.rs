@@ -1,6 +1,7 @@
 //! What the API sends and receives, as the OpenAPI spec describes it, by API.
 
 mod catalog;
+mod history;
 mod live;
 mod resources;
 mod runs;
@@ -8,6 +9,7 @@ mod templates;
 mod users;
 
 pub use catalog::*;
+pub use history::*;
 pub use live::*;
 pub use resources::*;
 pub use runs::*;

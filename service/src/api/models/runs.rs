@@ -181,6 +181,10 @@ pub struct RunView {
     /// The user whose token cancelled the run.
     #[oai(nullable)]
     pub cancelled_by: Option<String>,
+    /// How its failures compare with each test's previous verdict in its environment; known
+    /// once it has ended (absent on runs of versions before test history).
+    #[oai(nullable)]
+    pub failure_changes: Option<super::FailureChangesView>,
 }
 
 impl From<Run> for RunView {
@@ -217,6 +221,7 @@ impl From<Run> for RunView {
             profile: run.profile.map(|profile| profile.as_str().to_owned()),
             created_by: run.created_by,
             cancelled_by: run.cancelled_by,
+            failure_changes: run.failure_changes.map(Into::into),
         }
     }
 }

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, TimeZone};
 
 use super::*;
-use crate::domain::{Counts, Limits, NewRun, ResourceUsage, TestResult, outcomes_of, record_run};
+use crate::domain::{Counts, Limits, NewRun, ResourceUsage};
 use crate::store::{EmbeddedSizes, Finish};
 
 fn new_run(environment: u8, user: &str) -> NewRun {
@@ -38,10 +38,8 @@ fn result(seq: i64, node_id: &str, outcome: TestOutcome, hash: &str) -> TestResu
 /// the journal does.
 async fn run_with(store: &Store, environment: u8, at: DateTime<Utc>, results: Vec<TestResult>) -> crate::domain::Run {
     let run = store.create_run(&new_run(environment, "ada"), "n", at).await.expect("create");
-    let outcomes = outcomes_of(&results);
-    let node_ids: Vec<String> = outcomes.iter().map(|outcome| outcome.node_id.clone()).collect();
-    let known = store.test_stats_in(run.environment, &node_ids).await.expect("records");
-    let history = record_run(known, run.environment, RunMark { run: run.id, at }, &outcomes);
+    let mark = RunMark { run: run.id, at };
+    let history = store.test_history_update(run.environment, mark, &results).await.expect("records");
     let finish = Finish {
         status: RunStatus::Passed,
         exit_code: Some(0),
