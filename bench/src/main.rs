@@ -12,6 +12,7 @@
 //! level side by side, the live-log latency and the cost of a run around pytest.
 
 mod figures;
+mod history;
 mod live;
 mod overhead;
 mod retention;
@@ -31,7 +32,9 @@ use clap::{Parser, Subcommand};
 use crate::service::ServiceSpec;
 
 /// Bumped when the seeder writes different history, so that kept data dirs are seeded anew.
-const SEED_FORMAT: &str = "4";
+const SEED_FORMAT: &str = "5";
+/// The same for the test history's data dirs.
+const HISTORY_SEED_FORMAT: &str = "1";
 
 #[derive(Parser)]
 #[command(name = "testbay-bench", about = "Testbay's benchmarks: seed a data dir, measure a service.")]
@@ -111,6 +114,18 @@ enum Command {
         #[arg(long)]
         python: Option<PathBuf>,
     },
+    /// A test's history, the flaky and the slow lists at `runs` runs of 20 tests, and what the
+    /// end of a run spends on its tests' records.
+    History {
+        #[arg(long)]
+        binary: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        runs: i64,
+        #[arg(long, default_value = "/var/tmp/testbay-bench")]
+        work_dir: PathBuf,
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
     /// Real one-test runs, two at a time, reading the service's memory as they go.
     Soak {
         #[arg(long)]
@@ -177,6 +192,28 @@ fn main() -> anyhow::Result<()> {
                 let spec = spec_of(&binary, python)?;
                 let cost = sampling::measure(&spec, rounds, run_seconds).await?;
                 print!("{}", sampling::render(&spec, &cost, rounds));
+                Ok(())
+            }
+            Command::History { binary, runs, work_dir, python } => {
+                let spec = spec_of(&binary, python)?;
+                let seeded = work_dir.join(format!("history-{runs}"));
+                let marker = seeded.join("seed-format");
+                if std::fs::read_to_string(&marker).ok().as_deref() != Some(HISTORY_SEED_FORMAT) {
+                    if seeded.exists() {
+                        std::fs::remove_dir_all(&seeded)?;
+                    }
+                    std::fs::create_dir_all(&seeded)?;
+                    eprintln!("seeding {runs} runs of 20 tests into {}", seeded.display());
+                    let seconds = history::seed(&database_of(&seeded), runs, 8).await?;
+                    eprintln!("seeded in {seconds:.0} s");
+                    std::fs::write(&marker, HISTORY_SEED_FORMAT)?;
+                }
+                let scratch = work_dir.join("scratch");
+                copy_dir(&seeded, &scratch)?;
+                settle(&spec, &scratch).await?;
+                let figures = history::measure(&spec, &scratch, runs).await?;
+                std::fs::remove_dir_all(&scratch)?;
+                print!("{}", history::render(&spec, &figures));
                 Ok(())
             }
             Command::Soak { binary, runs, warm_up, python } => {
