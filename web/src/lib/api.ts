@@ -65,9 +65,12 @@ export async function listItems<T>(
   }
 }
 
-/** Seconds as people read them: 0.4 s, 12 s, 3 min 5 s, 1 h 2 min. */
+/** Seconds as people read them: 0.3 ms, 250 ms, 4.2 s, 12 s, 3 min 5 s, 1 h 2 min. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';
+  // Many tests take well under a millisecond; "0 ms" would hide how much under.
+  if (seconds < 0.00005) return '< 0.1 ms';
+  if (seconds < 0.01) return `${(seconds * 1000).toFixed(1)} ms`;
   if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 10) return `${seconds.toFixed(1)} s`;
   if (seconds < 60) return `${Math.round(seconds)} s`;
