@@ -83,6 +83,17 @@ ensure_venv() {
 }
 
 MIN_NODE="18.19"
+TAURI_DRIVER_VERSION="2.1.0"
+
+# tauri-driver (WebDriver for the desktop window), built from crates.io into .tools once.
+install_tauri_driver() {
+    local driver="$REPO_ROOT/.tools/bin/tauri-driver"
+    if [ ! -x "$driver" ] || [ "$(cat "$REPO_ROOT/.tools/tauri-driver.version" 2>/dev/null)" != "$TAURI_DRIVER_VERSION" ]; then
+        say "installing tauri-driver $TAURI_DRIVER_VERSION into .tools"
+        cargo install --quiet --locked --force --root "$REPO_ROOT/.tools" tauri-driver --version "$TAURI_DRIVER_VERSION"
+        echo "$TAURI_DRIVER_VERSION" >"$REPO_ROOT/.tools/tauri-driver.version"
+    fi
+}
 # What the desktop app (Tauri v2) needs to build.
 DESKTOP_BUILD_PACKAGES="libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev"
 

@@ -11,9 +11,11 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_base
 # Chromium for the page's end-to-end tests; webkit2gtk, Xvfb and a window manager (openbox, driven
-# by wmctrl) for the desktop app's.
-apt_install chromium xvfb xauth imagemagick openbox wmctrl $DESKTOP_BUILD_PACKAGES
+# by wmctrl) for the desktop app's; WebKitGTK's WebDriver, tauri-driver and a D-Bus session bus to
+# drive the desktop window's page and watch its notifications.
+apt_install chromium xvfb xauth imagemagick openbox wmctrl webkit2gtk-driver dbus $DESKTOP_BUILD_PACKAGES
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+install_tauri_driver
 
 say "checking formatting"
 cargo fmt --all --check

@@ -29,6 +29,10 @@ fn main() -> anyhow::Result<()> {
 
     let window_url = url.clone();
     let app = tauri::Builder::default()
+        // The page tells of a run's end with the web's `Notification`, which this plugin puts in
+        // front of the system's notification service (without it, the window never grants the
+        // page's request for permission). `capabilities/page.json` lets the page use it.
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::External(window_url.clone()))
                 .title("Testbay")
