@@ -43,6 +43,9 @@ pub struct HistoryArgs {
     /// Only runs in this environment.
     #[arg(long = "env", visible_alias = "environment", value_name = "N")]
     pub environment: Option<u8>,
+    /// Only runs of the last N days.
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
     /// How many results to list, 1 to 500.
     #[arg(long, default_value_t = 50)]
     pub limit: u32,

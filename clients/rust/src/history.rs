@@ -89,6 +89,10 @@ pub async fn history(args: HistoryArgs) -> Result<u8, CliError> {
     if let Some(environment) = args.environment {
         query.push(("environment", environment.to_string()));
     }
+    if let Some(days) = args.days {
+        let since = Utc::now() - chrono::Duration::days(days.into());
+        query.push(("since", since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+    }
     let answer = client.get_with("/tests/history", &query).await?;
     if args.json {
         output::json(&answer);

@@ -477,6 +477,9 @@ async fn a_tests_history_and_the_flaky_list_from_the_command_line() {
     let slow = run_cli(&app.address, &["slow", "--json"]).await;
     let slow: Value = serde_json::from_str(&slow.stdout).expect("json");
     assert!(slow["slowest"].as_array().is_some_and(|tests| tests.len() == 2), "{slow}");
+    let recent = run_cli(&app.address, &["history", FLAKY, "--days", "1", "--env", "35", "--json"]).await;
+    let recent: Value = serde_json::from_str(&recent.stdout).expect("json");
+    assert_eq!(recent["entries"].as_array().map(Vec::len), Some(4), "{recent}");
     let unknown = run_cli(&app.address, &["history", "nowhere.py::test"]).await;
     assert!(unknown.stdout.contains("no results"), "{}", unknown.stdout);
 }
