@@ -8,6 +8,7 @@ import {
   formatGrowthFactor,
   formatRate,
   historyHref,
+  shortHash,
   STRIP_LENGTH,
   stripCells,
   type FailureChanges,
@@ -129,11 +130,13 @@ describe("a run's failures against the runs before", () => {
   });
 });
 
-describe('rates and growth', () => {
+describe('rates, growth and hashes', () => {
   it('reads as people say them', () => {
     expect(formatRate(2 / 3)).toBe('67 %');
     expect(formatRate(1)).toBe('100 %');
     expect(formatGrowthFactor(1.83)).toBe('×1.8');
     expect(formatGrowthFactor(null)).toBe('—');
+    expect(shortHash('4b70cc470ee185ec')).toBe('4b70cc47');
+    expect(shortHash(null)).toBe('—');
   });
 });
