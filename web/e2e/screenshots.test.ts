@@ -1,26 +1,36 @@
 // Screenshots of the pages in light and dark, for docs/ and the README
 // (`npm run screenshots`; skipped in the normal e2e run).
 
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, it } from 'vitest';
 
+import type { Run } from '../src/lib/api';
 import { launchBrowser } from './browser';
 import { repoRoot, startService, type Service } from './service';
 
 const enabled = process.env.SCREENSHOTS === '1';
 let service: Service;
+/** A service of its own for test history, over a copy of the sample tests whose file it changes. */
+let historyService: Service;
+let historyTests: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (enabled) [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  if (!enabled) return;
+  historyTests = mkdtempSync(join(tmpdir(), 'testbay-screenshots-'));
+  cpSync(join(repoRoot, 'sample_tests'), historyTests, { recursive: true });
+  [service, historyService, browser] = await Promise.all([startService(), startService({ testsRoot: historyTests }), launchBrowser()]);
 });
 
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
+  await historyService?.stop();
+  if (historyTests) rmSync(historyTests, { recursive: true, force: true });
 });
 
 it.skipIf(!enabled)('takes screenshots of the pages', async () => {
@@ -69,6 +79,49 @@ it.skipIf(!enabled)('takes screenshots of the pages', async () => {
     await page.getByRole('button', { name: /Memory growth/ }).click();
     await page.locator('figure.resource-chart').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(out, `memory-${scheme}.png`), fullPage: true });
+    await page.close();
+  }
+});
+
+const FLAKY = 'history/test_flaky_service.py::test_the_service_answers';
+
+/** Runs `paths` in `environment` and waits for the run's end. */
+async function finishedRun(environment: number, paths: string[], serviceDown = false): Promise<void> {
+  const variables = serviceDown ? { SAMPLE_SERVICE_DOWN: '1' } : {};
+  const created = await historyService.api<Run>('/api/runs', {
+    method: 'POST',
+    body: JSON.stringify({ user: serviceDown ? 'grace' : 'ada', environment, paths, variables }),
+  });
+  for (;;) {
+    const { status } = (await historyService.api<Run>(`/api/runs/${created.body.id}`)).body;
+    if (status !== 'queued' && status !== 'running') return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+it.skipIf(!enabled)('takes screenshots of the test history pages', async () => {
+  // Passes and failures of the same code (flaky), a change to the test's file, and an
+  // environment where it fails now; the slow tests once, for the slowest list.
+  await finishedRun(7, ['slow']);
+  const downs = [false, false, true, false, true, true, false, false, false, true, false, false];
+  for (const [index, serviceDown] of downs.entries()) {
+    if (index === 8) appendFileSync(join(historyTests, 'history/test_flaky_service.py'), '\n# Retries the service once.\n');
+    await finishedRun(3, ['history', 'math/test_arithmetic.py'], serviceDown);
+  }
+  for (const serviceDown of [false, false, true, true]) await finishedRun(5, ['history'], serviceDown);
+  const out = join(repoRoot, 'docs/screenshots');
+  mkdirSync(out, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: scheme });
+    await page.goto(`${historyService.url}/tests/history?node_id=${encodeURIComponent(FLAKY)}`);
+    await page.locator('figure.duration-chart canvas').waitFor();
+    // Down to the first results: the rest of the table is more of the same.
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.screenshot({ path: join(out, `test-history-${scheme}.png`) });
+    await page.goto(`${historyService.url}/tests`);
+    await page.locator(`table.flaky-tests tr[data-node="${FLAKY}"]`).waitFor();
+    await page.locator('table.slow-tests').waitFor();
+    await page.screenshot({ path: join(out, `tests-${scheme}.png`), fullPage: true });
     await page.close();
   }
 });
