@@ -53,7 +53,8 @@ pub(super) struct TestStatRow {
     last_flip_run: Option<i64>,
     last_flip_at: Option<DateTime<Utc>>,
     recent_durations: Vec<f64>,
-    /// Derived, for the indexes that list the slowest tests and those that grew slower.
+    /// Derived, for the indexes that list the slowest tests and those that grew slower (to two
+    /// significant digits, see `coarse`).
     median_duration_s: Option<f64>,
     duration_growth: Option<f64>,
 }
@@ -92,10 +93,22 @@ impl From<&TestStat> for TestStatRow {
             last_flip_run: stat.last_flip.map(|mark| mark.run.0),
             last_flip_at: stat.last_flip.map(|mark| mark.at),
             recent_durations: stat.recent_durations.clone(),
-            median_duration_s: stat.median_duration_s(),
-            duration_growth: stat.duration_growth(),
+            median_duration_s: stat.median_duration_s().map(coarse),
+            duration_growth: stat.duration_growth().map(coarse),
         }
     }
+}
+
+/// A figure to two significant digits, for the indexes that order tests by it: an entry then
+/// changes only when its figure moves by a few per cent, not at every run's end, so the end
+/// writes less and a scan of the index steps over fewer versions of its entries. (The API shows
+/// the figures computed from the durations themselves.)
+fn coarse(value: f64) -> f64 {
+    if value <= 0.0 || !value.is_finite() {
+        return value;
+    }
+    let scale = 10_f64.powi(1 - value.log10().floor() as i32);
+    (value * scale).round() / scale
 }
 
 fn mark(run: Option<i64>, at: Option<DateTime<Utc>>) -> Option<RunMark> {

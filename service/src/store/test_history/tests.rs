@@ -125,3 +125,11 @@ async fn the_end_of_a_run_keeps_each_tests_record_and_its_failure_changes() {
     assert_eq!(slowest.len(), 1);
     assert!(store.slower_test_stats(1.5, 10).await.expect("slower").is_empty());
 }
+
+#[test]
+fn index_figures_keep_two_significant_digits() {
+    assert_eq!(super::coarse(0.012_345), 0.012);
+    assert_eq!(super::coarse(1.96), 2.0);
+    assert_eq!(super::coarse(123.4), 120.0);
+    assert_eq!(super::coarse(0.0), 0.0);
+}
