@@ -44,6 +44,9 @@ enum SlowResponse {
     /// The slowest tests and those grown slower.
     #[oai(status = 200)]
     Ok(Json<SlowTestList>),
+    /// `growth` is not a number (NaN); the problem names it.
+    #[oai(status = 422)]
+    Invalid(Json<Problem>),
 }
 
 #[OpenApi(tag = "ApiTags::Tests")]
@@ -141,6 +144,11 @@ impl TestsApi {
     ) -> Result<SlowResponse, ServerError> {
         let limit = limit.0.unwrap_or(DEFAULT_SLOW) as usize;
         let growth = growth.0.unwrap_or(DEFAULT_GROWTH);
+        // NaN passes the range check (every comparison with it is false).
+        if !growth.is_finite() {
+            let error = FieldError::new("growth", "must be a number from 1.1 to 100");
+            return Ok(SlowResponse::Invalid(Json(Problem::invalid_field(error))));
+        }
         let slowest = state.store.slowest_test_stats(limit).await?;
         let slower = state.store.slower_test_stats(growth, limit).await?;
         let views = |records: Vec<TestStat>| records.into_iter().map(TestRecordView::from).collect();

@@ -120,5 +120,9 @@ async fn a_test_that_flips_on_the_same_code_is_flaky_and_one_whose_file_changed_
     let problem: Value = bad.json().await.expect("json");
     assert_eq!(problem["field"], "environment", "{problem}");
     assert_eq!(app.get("/api/tests/flaky?days=0").await.status(), 422);
+    let nan = app.get("/api/tests/slow?growth=NaN").await;
+    assert_eq!(nan.status(), 422);
+    let problem: Value = nan.json().await.expect("json");
+    assert_eq!(problem["field"], "growth", "{problem}");
     assert_eq!(app.get("/api/tests/history").await.status(), 422, "node_id is needed");
 }
