@@ -44,7 +44,7 @@ enum SlowResponse {
     /// The slowest tests and those grown slower.
     #[oai(status = 200)]
     Ok(Json<SlowTestList>),
-    /// `growth` is not a number (NaN); the problem names it.
+    /// A parameter is out of its range, or `growth` is not a number; the problem names it.
     #[oai(status = 422)]
     Invalid(Json<Problem>),
 }
