@@ -130,7 +130,7 @@ pub async fn history(args: HistoryArgs) -> Result<u8, CliError> {
         let older = history.entries.get(index + 1).and_then(|older| older.file_hash.as_deref());
         let changed = matches!((entry.file_hash.as_deref(), older), (Some(now), Some(before)) if now != before);
         let file = entry.file_hash.as_deref().map_or_else(String::new, |hash| {
-            format!("{}{}", &hash[..hash.len().min(8)], if changed { " changed" } else { "" })
+            format!("{}{}", hash.chars().take(8).collect::<String>(), if changed { " changed" } else { "" })
         });
         let outcome = match entry.run_status {
             Some(RunStatus::Running | RunStatus::Queued) => format!("{} (running)", entry.outcome.as_str()),

@@ -16,7 +16,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::models::{ListStreamEvent, Reload, RunListed, RunStreamEvent};
+use super::models::{ListStreamEvent, Reload, RunListed, RunStreamEvent, RunView};
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
 use crate::domain::RunId;
@@ -110,7 +110,7 @@ fn listed(event: ListEvent) -> ListStreamEvent {
     ListStreamEvent::Run(RunListed {
         event_id: event.id.to_string(),
         change: event.change.into(),
-        run: event.run.into(),
+        run: RunView::from(event.run).listed(),
     })
 }
 

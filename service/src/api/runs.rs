@@ -219,7 +219,7 @@ impl RunsApi {
         } else {
             None
         };
-        let items = runs.into_iter().map(|run| view(&state, run)).collect();
+        let items = runs.into_iter().map(|run| view(&state, run).listed()).collect();
         Ok(ListRunsResponse::Ok(Json(RunPage { items, next_cursor })))
     }
 

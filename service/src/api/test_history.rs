@@ -12,7 +12,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::models::{FlakyTestList, FlakyTestView, SlowTestList, TestHistoryView, TestRecordView};
 use super::problem::{Problem, ServerError};
 use super::{ApiTags, AppState};
-use crate::domain::{Environment, FieldError, HistoryQuery, TestStat};
+use crate::domain::{Environment, FieldError, HistoryEntry, HistoryQuery, TestStat};
 
 const DEFAULT_HISTORY: u32 = 50;
 const DEFAULT_FLAKY_DAYS: u32 = 14;
@@ -88,12 +88,7 @@ impl TestsApi {
         let query =
             HistoryQuery { node_id: node_id.0.clone(), environment, since: since.0, until: until.0, limit: limit + 1 };
         let mut entries = state.store.test_history(&query).await?;
-        let next_until = if entries.len() > limit {
-            entries.truncate(limit);
-            entries.last().and_then(|entry| entry.at)
-        } else {
-            None
-        };
+        let next_until = next_page(&mut entries, limit);
         let mut records = state.store.test_stats_of(&node_id.0).await?;
         records.sort_by_key(|record| record.environment);
         let first_failure = records.iter().filter_map(|record| record.first_failure).min_by_key(|mark| mark.at);
@@ -156,6 +151,30 @@ impl TestsApi {
     }
 }
 
+/// Cuts `entries` (up to `limit + 1`, newest first) to a page, and says where the next starts.
+/// The results of one run share its time, and a test may report twice in a run (a failed
+/// teardown after its call): a page does not end inside such a group, since the next page
+/// starts strictly before the time it ends at. It ends before the group instead, the next page
+/// starting just after the group's time. (A page that is all one group, a `limit` below the
+/// times the test reported in one run, ends there.)
+fn next_page(entries: &mut Vec<HistoryEntry>, limit: usize) -> Option<DateTime<Utc>> {
+    if entries.len() <= limit {
+        return None;
+    }
+    let boundary = entries[limit].at;
+    let whole = entries[..limit].iter().rposition(|entry| entry.at != boundary).map(|last| last + 1);
+    match whole {
+        Some(end) if entries[limit - 1].at == boundary => {
+            entries.truncate(end);
+            boundary.map(|at| at + Duration::nanoseconds(1))
+        }
+        _ => {
+            entries.truncate(limit);
+            entries.last().and_then(|entry| entry.at)
+        }
+    }
+}
+
 /// One entry per test, over the environments where it flipped.
 fn flaky_tests(records: Vec<TestStat>) -> Vec<FlakyTestView> {
     let mut by_test: BTreeMap<String, Vec<TestStat>> = BTreeMap::new();
@@ -184,4 +203,47 @@ fn flaky_tests(records: Vec<TestStat>) -> Vec<FlakyTestView> {
     tests.sort_by(|a, b| b.flip_rate.total_cmp(&a.flip_rate).then(b.last_flip.at.cmp(&a.last_flip.at)));
     tests.truncate(FLAKY_MAX);
     tests
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::domain::{RunId, TestOutcome};
+
+    fn entry(run: i64, minute: u32) -> HistoryEntry {
+        HistoryEntry {
+            run_id: RunId(run),
+            environment: None,
+            at: Utc.with_ymd_and_hms(2026, 11, 30, 12, minute, 0).single(),
+            user: None,
+            run_status: None,
+            outcome: TestOutcome::Passed,
+            phase: "call".into(),
+            duration_s: 0.1,
+            failure_summary: None,
+            file_hash: None,
+        }
+    }
+
+    #[test]
+    fn a_page_does_not_end_inside_a_runs_results() {
+        // Run 3 reported the test twice; a page of 2 would split it.
+        let mut entries = vec![entry(4, 4), entry(3, 3), entry(3, 3), entry(2, 2)];
+        let next = next_page(&mut entries, 2);
+        assert_eq!(entries.iter().map(|e| e.run_id.0).collect::<Vec<_>>(), [4]);
+        let next = next.expect("a next page");
+        let run_3 = Utc.with_ymd_and_hms(2026, 11, 30, 12, 3, 0).single().expect("time");
+        assert!(next > run_3, "run 3 is on the next page: {next}");
+        assert!(next < entries[0].at.expect("time"), "run 4 is not: {next}");
+
+        let mut plain = vec![entry(4, 4), entry(3, 3), entry(2, 2)];
+        assert_eq!(next_page(&mut plain, 2), plain[1].at, "the next page starts before the last one shown");
+        assert_eq!(plain.len(), 2);
+        let mut last = vec![entry(4, 4)];
+        assert_eq!(next_page(&mut last, 2), None);
+        let mut one_run = vec![entry(3, 3), entry(3, 3), entry(3, 3)];
+        assert_eq!(next_page(&mut one_run, 2), one_run[0].at, "a page that is all one run ends there");
+    }
 }

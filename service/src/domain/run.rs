@@ -70,7 +70,7 @@ pub struct TestResult {
     pub memory: Option<TestMemory>,
     /// memray's figures, in a memory-profiled run.
     pub memray: Option<TestMemrayFigures>,
-    /// The content hash of the test's file when the run started (see `runner::fingerprint`).
+    /// The content hash of the test's file as the run read it (see `runner::fingerprint`).
     pub file_hash: Option<String>,
 }
 

@@ -127,6 +127,8 @@ impl TestStat {
             self.content_since = mark.at;
             self.content_verdicts = 0;
             self.content_flips = 0;
+            // Its flips were of the code it had: the new code is not flaky until it flips.
+            self.last_flip = None;
         }
         self.runs += 1;
         self.last_outcome = outcome.outcome;
@@ -284,8 +286,9 @@ pub struct HistoryQuery {
     pub limit: usize,
 }
 
-/// One result in a test's history, with its run's environment, user and creation time (absent
-/// for a result stored by a version before history, or whose run has been pruned).
+/// One result in a test's history, with its run's environment, user and creation time (the
+/// user and status are read from the run, which a result outlives in no case but a race with
+/// retention).
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEntry {
     pub run_id: RunId,

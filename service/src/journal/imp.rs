@@ -11,7 +11,7 @@ use tracing::{error, info};
 use super::active::{ActiveRun, Attached};
 use super::event::RunEventKind;
 use super::writer::RunWriter;
-use crate::domain::{Enforcement, NewRun, RUN_RECORD_BYTES, ResourceSeries, Run, RunId, RunStatus};
+use crate::domain::{Enforcement, NewRun, RUN_RECORD_BYTES, ResourceSeries, Run, RunId, RunMark, RunStatus};
 use crate::events::{EventHub, ListChange};
 use crate::store::{CreateRunError, Finish, Store, StoreError};
 
@@ -151,6 +151,10 @@ impl Journal {
     pub async fn interrupt_left_over(&self, node: &str, now: DateTime<Utc>) -> Result<Vec<Run>, StoreError> {
         let mut interrupted = Vec::new();
         for run in self.inner.store.unfinished_runs(node).await? {
+            // What it stored before the crash counts for its tests' records too.
+            let results = self.inner.store.test_results(run.id, 0, i64::MAX).await?;
+            let mark = RunMark { run: run.id, at: run.created_at };
+            let history = self.inner.store.test_history_update(run.environment, mark, &results).await?;
             let finish = Finish {
                 status: RunStatus::Interrupted,
                 exit_code: None,
@@ -166,7 +170,7 @@ impl Journal {
                 log: Vec::new(),
                 log_maybe_stored_to: None,
                 results: Vec::new(),
-                history: None,
+                history: Some(history),
             };
             if let Some(ended) = self.inner.store.finish_run(run.id, &finish).await? {
                 self.inner.hub.publish_list(ListChange::Changed, ended.clone());

@@ -180,7 +180,9 @@ impl RunWriter {
 
     /// The records of the run's tests brought up to date with its outcomes, and how its
     /// failures changed; `None` when the records cannot be read (the run still ends, its tests'
-    /// records miss it).
+    /// records miss it). They are read before the transaction that ends the run and written in
+    /// it: no other run writes them meanwhile, since they are this environment's and the run
+    /// holds the environment until that transaction.
     async fn history(&self) -> Option<(Vec<TestStat>, FailureChanges)> {
         let (environment, mark, outcomes) = {
             let state = self.active.lock();

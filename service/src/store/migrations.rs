@@ -286,6 +286,41 @@ mod tests {
         }
     }
 
+    /// Results of version 4 have neither their run's environment nor its time: migration 5
+    /// copies them, and a test's history finds the results.
+    #[tokio::test]
+    async fn results_of_version_4_get_their_runs_fields() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let address = format!("surrealkv://{}", dir.path().join("db").display());
+        let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("open");
+        let run = store.create_run(&new_run(), "n", chrono::Utc::now()).await.expect("create");
+        let result = format!(
+            "CREATE test_result:[{id}, 4] CONTENT {{ run: run:{id}, seq: 4, node_id: 't.py::a', outcome: 'passed',
+             phase: 'call', duration_s: 0.5 }}",
+            id = run.id.0
+        );
+        // As version 4 stored it: without the fields (which the schema now fills on writing).
+        let as_version_4 = format!(
+            "REMOVE FIELD environment ON test_result; REMOVE FIELD at ON test_result; {result};
+             UPSERT meta:schema SET version = 4;"
+        );
+        store.query(as_version_4).await.and_then(surrealdb::IndexedResults::check).expect("version 4 data");
+        store.close().await;
+
+        let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("reopen");
+        let query = crate::domain::HistoryQuery {
+            node_id: "t.py::a".into(),
+            environment: Some(9.into()),
+            since: None,
+            until: None,
+            limit: 10,
+        };
+        let history = store.test_history(&query).await.expect("history");
+        assert_eq!(history.iter().map(|entry| entry.run_id).collect::<Vec<_>>(), [run.id], "{history:?}");
+        assert_eq!(history[0].at, Some(run.created_at));
+        store.close().await;
+    }
+
     /// Run numbers have no gaps, also across a restart of an embedded database.
     #[tokio::test]
     async fn run_numbers_go_on_without_a_gap_after_a_restart() {

@@ -181,6 +181,23 @@ impl TryFrom<HistoryRow> for HistoryEntry {
     }
 }
 
+/// Records read by an index of coarse figures: enough more than asked for that the exact order
+/// of the first `limit` is among them.
+fn over_fetch(limit: usize) -> i64 {
+    i64::try_from(limit.saturating_mul(2).saturating_add(10)).unwrap_or(i64::MAX)
+}
+
+/// The records whose exact `figure` is at least `least`, highest first, at most `limit`.
+fn exactly(stats: Vec<TestStat>, limit: usize, figure: impl Fn(&TestStat) -> Option<f64>, least: f64) -> Vec<TestStat> {
+    let mut ranked: Vec<(f64, TestStat)> = stats
+        .into_iter()
+        .filter_map(|stat| Some((figure(&stat)?, stat)))
+        .filter(|(value, _)| *value >= least)
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    ranked.into_iter().take(limit).map(|(_, stat)| stat).collect()
+}
+
 /// The queries of the history, by their shape; the index test explains each of them.
 pub(super) fn history_statement<'a>(store: &'a Store, query: &HistoryQuery) -> Statement<'a> {
     let mut conditions = vec!["node_id = $node_id"];
@@ -254,13 +271,17 @@ impl Store {
 
     /// The records with the longest median passed duration, longest first.
     pub async fn slowest_test_stats(&self, limit: usize) -> Result<Vec<TestStat>, StoreError> {
-        self.stats(self.query(SLOWEST).bind("limit", limit as i64), "list slow tests").await
+        let statement = self.query(SLOWEST).bind("limit", over_fetch(limit));
+        let stats = self.stats(statement, "list slow tests").await?;
+        Ok(exactly(stats, limit, |stat| stat.median_duration_s(), 0.0))
     }
 
     /// The records whose recent durations grew at least `growth` times, most first.
     pub async fn slower_test_stats(&self, growth: f64, limit: usize) -> Result<Vec<TestStat>, StoreError> {
-        let statement = self.query(SLOWER).bind("growth", growth).bind("limit", limit as i64);
-        self.stats(statement, "list tests grown slower").await
+        // The index holds the figure to two significant digits, so up to 5 % below the exact one.
+        let statement = self.query(SLOWER).bind("growth", growth * 0.95).bind("limit", over_fetch(limit));
+        let stats = self.stats(statement, "list tests grown slower").await?;
+        Ok(exactly(stats, limit, |stat| stat.duration_growth(), growth))
     }
 
     /// A test's results, newest first.

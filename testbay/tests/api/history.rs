@@ -47,6 +47,11 @@ async fn a_test_that_flips_on_the_same_code_is_flaky_and_one_whose_file_changed_
     assert_eq!(second["status"], "failed");
     let changes = &second["failure_changes"];
     assert_eq!(node_ids(&changes["new_failures"]), [FLAKY], "a new failure: {changes}");
+    // Lists carry the counts; the run itself names the tests.
+    let listed = app.get_json("/api/runs?environment=5").await;
+    let item = listed["items"].as_array().expect("items").iter().find(|run| run["id"] == second["id"]).expect("listed");
+    assert_eq!(item["failure_changes"]["new_failures"]["count"], 1, "{item}");
+    assert_eq!(item["failure_changes"]["new_failures"]["node_ids"], json!([]), "{item}");
     let third = run_to_end(&app, 5, &[FLAKY_FILE], down.clone()).await;
     assert_eq!(node_ids(&third["failure_changes"]["still_failing"]), [FLAKY]);
     assert_eq!(third["failure_changes"]["new_failures"]["count"], 0);

@@ -8,8 +8,10 @@ import {
   formatGrowthFactor,
   formatRate,
   historyHref,
+  outcomeTone,
   shortHash,
   STRIP_LENGTH,
+  verdict,
   stripCells,
   type FailureChanges,
   type HistoryEntry,
@@ -116,6 +118,22 @@ describe("a run's failures against the runs before", () => {
     expect(changeMarks(result('t.py::fixed', 'passed'), changes, flaky)).toEqual(['fixed']);
     expect(changeMarks(result('t.py::new', 'passed'), changes, flaky)).toEqual([]);
     expect(changeMarks(result('t.py::old', 'skipped'), changes, flaky)).toEqual([]);
+    // An xfail or xpass is a pass to the service, so it can be the fix.
+    expect(changeMarks(result('t.py::fixed', 'xfailed'), changes, flaky)).toEqual(['fixed']);
+  });
+
+  it('tells verdicts and colours as the service counts them', () => {
+    expect(['passed', 'xfailed', 'xpassed', 'failed', 'error', 'skipped'].map((o) => verdict(o as TestResult['outcome']))).toEqual([
+      'passed',
+      'passed',
+      'passed',
+      'failed',
+      'failed',
+      null,
+    ]);
+    expect(outcomeTone('xfailed')).toBe('passed');
+    expect(outcomeTone('skipped')).toBe('skipped');
+    expect(outcomeTone('error')).toBe('error');
   });
 
   it('marks a flaky failure while the run has not ended', () => {

@@ -28,11 +28,19 @@ export function isFailure(outcome: Outcome): boolean {
   return outcome === 'failed' || outcome === 'error';
 }
 
-/** The colour an outcome is drawn in: a passed xfail is a pass, an expected failure is a skip. */
+/**
+ * Whether a result says the test works, as the service counts it (`Verdict::of`): an xfail or
+ * xpass is a pass, a skip says nothing.
+ */
+export function verdict(outcome: Outcome): 'passed' | 'failed' | null {
+  if (isFailure(outcome)) return 'failed';
+  return outcome === 'skipped' ? null : 'passed';
+}
+
+/** The colour an outcome is drawn in: its verdict's, grey for a skip (it did not run). */
 export function outcomeTone(outcome: Outcome): 'passed' | 'failed' | 'error' | 'skipped' {
-  if (outcome === 'passed' || outcome === 'xpassed') return 'passed';
-  if (outcome === 'failed' || outcome === 'error') return outcome;
-  return 'skipped';
+  if (isFailure(outcome)) return outcome as 'failed' | 'error';
+  return verdict(outcome) === 'passed' ? 'passed' : 'skipped';
 }
 
 export interface StripCell {
@@ -103,7 +111,7 @@ export function changeMarks(test: TestResult, changes: FailureChanges | null | u
     if (changes?.new_failures.node_ids.includes(test.node_id)) marks.push('new');
     if (changes?.still_failing.node_ids.includes(test.node_id)) marks.push('still failing');
     if (flaky.has(test.node_id)) marks.push('flaky');
-  } else if (test.outcome === 'passed' && changes?.fixed.node_ids.includes(test.node_id)) {
+  } else if (verdict(test.outcome) === 'passed' && changes?.fixed.node_ids.includes(test.node_id)) {
     marks.push('fixed');
   }
   return marks;

@@ -11,11 +11,12 @@ T = TypeVar("T", bound="ChangedTestsView")
 
 @_attrs_define
 class ChangedTestsView:
-    """Tests of one kind of change: how many, and the first 200 of them.
+    """Tests of one kind of change: how many, and the first 200 of them (none in the runs list and
+    its stream, which carry the counts: `GET /runs/{id}` has the node ids).
 
-    Attributes:
-        count (int):
-        node_ids (list[str]):
+        Attributes:
+            count (int):
+            node_ids (list[str]):
     """
 
     count: int

@@ -17,12 +17,18 @@ T = TypeVar("T", bound="FailureChangesView")
 class FailureChangesView:
     """How a run's failures compare with each test's previous verdict (passed or failed; skips
     do not count) in the same environment: for repeated runs of the same paths, the previous
-    such run.
+    such run, unless another run ran the test there in between.
 
         Attributes:
-            new_failures (ChangedTestsView): Tests of one kind of change: how many, and the first 200 of them.
-            still_failing (ChangedTestsView): Tests of one kind of change: how many, and the first 200 of them.
-            fixed (ChangedTestsView): Tests of one kind of change: how many, and the first 200 of them.
+            new_failures (ChangedTestsView): Tests of one kind of change: how many, and the first 200 of them (none in the
+                runs list and
+                its stream, which carry the counts: `GET /runs/{id}` has the node ids).
+            still_failing (ChangedTestsView): Tests of one kind of change: how many, and the first 200 of them (none in the
+                runs list and
+                its stream, which carry the counts: `GET /runs/{id}` has the node ids).
+            fixed (ChangedTestsView): Tests of one kind of change: how many, and the first 200 of them (none in the runs
+                list and
+                its stream, which carry the counts: `GET /runs/{id}` has the node ids).
     """
 
     new_failures: ChangedTestsView

@@ -61,7 +61,8 @@ class RunView:
         cancelled_by (None | str | Unset): The user whose token cancelled the run.
         failure_changes (FailureChangesView | None | Unset): How its failures compare with each test's previous verdict
             in its environment; known
-            once it has ended (absent on runs of versions before test history).
+            once it has ended (absent on runs of versions before test history). The runs list and
+            its stream carry the counts only.
     """
 
     id: int

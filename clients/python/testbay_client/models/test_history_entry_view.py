@@ -23,9 +23,9 @@ class TestHistoryEntryView:
         outcome (TestOutcomeView): The outcome of one test, as pytest names it.
         phase (str): Which phase decided the outcome: `setup`, `call`, `teardown` or `collect`.
         duration_s (float):
-        environment (int | None | Unset): The run's environment and creation time; absent for a result stored before
-            Testbay kept
-            history, or once its run is pruned.
+        environment (int | None | Unset): The run's environment and creation time (always there for results the history
+            lists;
+            nullable for the schema's sake).
         at (datetime.datetime | None | Unset):
         user (None | str | Unset):
         run_status (None | RunStatusView | Unset):

@@ -19,7 +19,8 @@ impl From<RunMark> for RunMarkView {
     }
 }
 
-/// Tests of one kind of change: how many, and the first 200 of them.
+/// Tests of one kind of change: how many, and the first 200 of them (none in the runs list and
+/// its stream, which carry the counts: `GET /runs/{id}` has the node ids).
 #[derive(Clone, Debug, Object)]
 pub struct ChangedTestsView {
     pub count: u32,
@@ -34,7 +35,7 @@ impl From<ChangedTests> for ChangedTestsView {
 
 /// How a run's failures compare with each test's previous verdict (passed or failed; skips
 /// do not count) in the same environment: for repeated runs of the same paths, the previous
-/// such run.
+/// such run, unless another run ran the test there in between.
 #[derive(Clone, Debug, Object)]
 pub struct FailureChangesView {
     /// Failed now, passed before (or never ran in this environment).
@@ -43,6 +44,16 @@ pub struct FailureChangesView {
     pub still_failing: ChangedTestsView,
     /// Passed now, failed before.
     pub fixed: ChangedTestsView,
+}
+
+impl FailureChangesView {
+    /// The counts alone, as lists carry them.
+    pub fn counts_only(mut self) -> Self {
+        for changed in [&mut self.new_failures, &mut self.still_failing, &mut self.fixed] {
+            changed.node_ids = Vec::new();
+        }
+        self
+    }
 }
 
 impl From<FailureChanges> for FailureChangesView {
@@ -59,8 +70,8 @@ impl From<FailureChanges> for FailureChangesView {
 #[derive(Clone, Debug, Object)]
 pub struct TestHistoryEntryView {
     pub run_id: i64,
-    /// The run's environment and creation time; absent for a result stored before Testbay kept
-    /// history, or once its run is pruned.
+    /// The run's environment and creation time (always there for results the history lists;
+    /// nullable for the schema's sake).
     #[oai(nullable)]
     pub environment: Option<u8>,
     #[oai(nullable)]

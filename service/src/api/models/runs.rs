@@ -182,7 +182,8 @@ pub struct RunView {
     #[oai(nullable)]
     pub cancelled_by: Option<String>,
     /// How its failures compare with each test's previous verdict in its environment; known
-    /// once it has ended (absent on runs of versions before test history).
+    /// once it has ended (absent on runs of versions before test history). The runs list and
+    /// its stream carry the counts only.
     #[oai(nullable)]
     pub failure_changes: Option<super::FailureChangesView>,
 }
@@ -223,6 +224,14 @@ impl From<Run> for RunView {
             cancelled_by: run.cancelled_by,
             failure_changes: run.failure_changes.map(Into::into),
         }
+    }
+}
+
+impl RunView {
+    /// The run as lists show it: its failure changes as counts, without their node ids (a page
+    /// of 200 runs would otherwise carry up to 600 node ids each).
+    pub fn listed(self) -> Self {
+        RunView { failure_changes: self.failure_changes.map(super::FailureChangesView::counts_only), ..self }
     }
 }
 

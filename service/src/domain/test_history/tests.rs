@@ -49,6 +49,14 @@ fn a_change_of_content_between_verdicts_is_not_a_flip() {
 }
 
 #[test]
+fn a_flaky_test_whose_file_changed_is_no_longer_flaky() {
+    let (stat, _) = replay(&[(Passed, "h1"), (Failed, "h1"), (Passed, "h2")]);
+    assert_eq!((stat.content_flips, stat.last_flip), (0, None), "{stat:?}");
+    let (stat, _) = replay(&[(Passed, "h1"), (Failed, "h1"), (Passed, "h2"), (Failed, "h2")]);
+    assert_eq!((stat.content_flips, stat.last_flip), (1, Some(mark(4))));
+}
+
+#[test]
 fn a_skip_says_nothing_about_whether_a_test_works() {
     let (stat, changes) = replay(&[(Failed, "h"), (Skipped, "h"), (Failed, "h")]);
     assert_eq!(stat.content_flips, 0);
