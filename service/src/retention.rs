@@ -17,6 +17,8 @@ use crate::store::{RetentionMarks, RunAge, Store, StoreError};
 
 /// Runs looked at per step.
 const STEP_RUNS: i64 = 50;
+/// Test records looked at per step.
+const STEP_TEST_RECORDS: usize = 500;
 /// The shortest pause between two steps. A pause is at least as long as the step before it took,
 /// so that retention catching up on a large history (after an upgrade or a shorter setting)
 /// takes at most half of the database's time and leaves the rest to requests.
@@ -27,6 +29,8 @@ const STEP_PAUSE: Duration = Duration::from_millis(20);
 pub struct PassReport {
     pub logs_pruned: u64,
     pub runs_deleted: u64,
+    /// Test records whose runs were all deleted.
+    pub test_records_deleted: u64,
 }
 
 /// Which removal a walk does.
@@ -60,6 +64,7 @@ pub fn start(
                 Ok(report) if report != PassReport::default() => info!(
                     logs_pruned = report.logs_pruned,
                     runs_deleted = report.runs_deleted,
+                    test_records_deleted = report.test_records_deleted,
                     "retention removed what is past keeping"
                 ),
                 Ok(_) => {}
@@ -77,12 +82,31 @@ pub async fn run_pass(store: &Store, policy: RetentionPolicy) -> Result<PassRepo
     // Whole runs first: their logs go with them.
     if !policy.runs.is_forever() {
         report.runs_deleted = walk(store, policy.runs, Removal::Runs, newest, &mut marks).await?;
+        if report.runs_deleted > 0 {
+            report.test_records_deleted = prune_test_records(store, marks.runs_from).await?;
+        }
     }
     if !policy.logs.is_forever() {
         marks.logs_from = marks.logs_from.max(marks.runs_from);
         report.logs_pruned = walk(store, policy.logs, Removal::Logs, newest, &mut marks).await?;
     }
     Ok(report)
+}
+
+/// Deletes the test records made of runs that are all gone (every run below `first_kept` is),
+/// a page at a time with the same pauses as the runs.
+async fn prune_test_records(store: &Store, first_kept: RunId) -> Result<u64, StoreError> {
+    let (mut deleted, mut after) = (0, None);
+    loop {
+        let step_started = Instant::now();
+        let (count, next) = store.prune_test_stats(first_kept, after.as_ref(), STEP_TEST_RECORDS).await?;
+        deleted += count;
+        match next {
+            Some(next) => after = Some(next),
+            None => return Ok(deleted),
+        }
+        tokio::time::sleep(step_started.elapsed().max(STEP_PAUSE)).await;
+    }
 }
 
 /// Walks up from the removal's mark, removing what `keep` lets go, until a run that is kept.
@@ -243,7 +267,7 @@ mod tests {
             logs: Keep { days: Some(90), newest: None },
         };
         let report = run_pass(&store, policy).await.expect("pass");
-        assert_eq!(report, PassReport { logs_pruned: 1, runs_deleted: 1 });
+        assert_eq!(report, PassReport { logs_pruned: 1, runs_deleted: 1, test_records_deleted: 0 });
         assert_eq!(kept(&store, ancient).await, (false, false, 0), "a run past a year goes with its log and results");
         assert_eq!(kept(&store, old).await, (true, false, 1), "a log past 90 days goes; the run and its results stay");
         let pruned = store.run(old).await.expect("read").expect("kept");

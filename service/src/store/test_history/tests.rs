@@ -133,3 +133,29 @@ fn index_figures_keep_two_significant_digits() {
     assert_eq!(super::coarse(123.4), 120.0);
     assert_eq!(super::coarse(0.0), 0.0);
 }
+
+#[tokio::test]
+async fn records_whose_runs_are_all_gone_are_pruned_page_by_page() {
+    let store = store().await;
+    use TestOutcome::Passed;
+    run_with(&store, 3, day(1), vec![result(2, "t.py::gone", Passed, "h"), result(3, "t.py::kept", Passed, "h")]).await;
+    let second = run_with(&store, 3, day(2), vec![result(2, "t.py::kept", Passed, "h")]).await;
+    run_with(&store, 4, day(1), vec![result(2, "t.py::gone", Passed, "h")]).await;
+    // Runs below the second are gone: the record of `gone` in 3 was made of them alone (its
+    // record in 4 is of a later run).
+    let (mut deleted, mut after) = (0, None);
+    loop {
+        let (count, next) = store.prune_test_stats(second.id, after.as_ref(), 1).await.expect("prune");
+        deleted += count;
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(deleted, 1);
+    assert_eq!(
+        store.test_stats_of("t.py::gone").await.expect("records").iter().map(|r| r.environment).collect::<Vec<_>>(),
+        [4.into()]
+    );
+    assert_eq!(store.test_stats_of("t.py::kept").await.expect("records").len(), 1);
+}
