@@ -13,6 +13,7 @@ mod metrics;
 mod models;
 mod page;
 mod problem;
+mod query;
 mod request_log;
 mod run_results;
 mod runs;

@@ -11,8 +11,9 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::json_body::Unchecked;
 use super::models::{CreateRunRequest, RerunRequest, RunPage, RunView};
 use super::problem::{Problem, ServerError};
+use super::query::environment_filter;
 use super::{ApiTags, AppState};
-use crate::domain::{Environment, FieldError, Run, RunFilter, RunId, RunStatus, TemplateName, UserName};
+use crate::domain::{FieldError, Run, RunFilter, RunId, RunStatus, TemplateName, UserName};
 use crate::runner::CancelOutcome;
 use crate::usecases::{Caller, CancelFailure, CreateRunFailure, RerunFailure};
 
@@ -194,14 +195,9 @@ impl RunsApi {
                 return Ok(ListRunsResponse::Invalid(Json(Problem::invalid_field(error))));
             }
         };
-        let environment = match environment.0.map(|number| Environment::new(number.into())).transpose() {
+        let environment = match environment_filter(environment.0) {
             Ok(environment) => environment,
-            Err(message) => {
-                return Ok(ListRunsResponse::Invalid(Json(Problem::invalid_field(FieldError::new(
-                    "environment",
-                    message,
-                )))));
-            }
+            Err(problem) => return Ok(ListRunsResponse::Invalid(Json(problem))),
         };
         // A name no run can have (e.g. a template name with a space) matches no run.
         let (Ok(user), Ok(template)) = (

@@ -11,8 +11,9 @@ use poem_openapi::{ApiResponse, OpenApi};
 
 use super::models::{FlakyTestList, FlakyTestView, SlowTestList, TestHistoryView, TestRecordView};
 use super::problem::{Problem, ServerError};
+use super::query::environment_filter;
 use super::{ApiTags, AppState};
-use crate::domain::{Environment, FieldError, HistoryEntry, HistoryQuery, TestStat};
+use crate::domain::{FieldError, HistoryEntry, HistoryQuery, TestStat};
 
 const DEFAULT_HISTORY: u32 = 50;
 const DEFAULT_FLAKY_DAYS: u32 = 14;
@@ -75,14 +76,9 @@ impl TestsApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
     ) -> Result<HistoryResponse, ServerError> {
-        let environment = match environment.0.map(|number| Environment::new(number.into())).transpose() {
+        let environment = match environment_filter(environment.0) {
             Ok(environment) => environment,
-            Err(message) => {
-                return Ok(HistoryResponse::Invalid(Json(Problem::invalid_field(FieldError::new(
-                    "environment",
-                    message,
-                )))));
-            }
+            Err(problem) => return Ok(HistoryResponse::Invalid(Json(problem))),
         };
         let limit = limit.0.unwrap_or(DEFAULT_HISTORY) as usize;
         let query =
