@@ -231,11 +231,12 @@ pub async fn time_run_ends(database: &str) -> anyhow::Result<(Samples, Samples, 
     Ok((update, with, without))
 }
 
-async fn time_requests(client: &reqwest::Client, url: &str) -> anyhow::Result<(Samples, serde_json::Value)> {
+async fn time_requests(client: &reqwest::Client, url: &reqwest::Url) -> anyhow::Result<(Samples, serde_json::Value)> {
     let mut samples = Samples::default();
     let mut last = serde_json::Value::Null;
     for request in 0..REQUESTS + WARM_UP {
-        let (answer, ms) = timed(async { client.get(url).send().await?.error_for_status()?.json().await }).await;
+        let (answer, ms) =
+            timed(async { client.get(url.clone()).send().await?.error_for_status()?.json().await }).await;
         last = answer.with_context(|| format!("GET {url}"))?;
         if request >= WARM_UP {
             samples.push(ms);
@@ -252,12 +253,13 @@ pub async fn measure(spec: &ServiceSpec, data_dir: &Path, runs: i64) -> anyhow::
     let service = Service::start(spec, data_dir, &[])?;
     service.wait_quiet(Duration::from_secs(1800)).await?;
     let client = reqwest::Client::new();
-    let node = url_encoded(LONGEST);
-    let (history, page) = time_requests(&client, &format!("{}/api/tests/history?node_id={node}", service.url)).await?;
-    let history_url = format!("{}/api/tests/history?node_id={node}&environment=7", service.url);
-    let (history_in_environment, _) = time_requests(&client, &history_url).await?;
-    let (flaky, list) = time_requests(&client, &format!("{}/api/tests/flaky?days=14", service.url)).await?;
-    let (slow, _) = time_requests(&client, &format!("{}/api/tests/slow", service.url)).await?;
+    let url =
+        |path: &str, query: &[(&str, &str)]| reqwest::Url::parse_with_params(&format!("{}{path}", service.url), query);
+    let (history, page) = time_requests(&client, &url("/api/tests/history", &[("node_id", LONGEST)])?).await?;
+    let in_seven = url("/api/tests/history", &[("node_id", LONGEST), ("environment", "7")])?;
+    let (history_in_environment, _) = time_requests(&client, &in_seven).await?;
+    let (flaky, list) = time_requests(&client, &url("/api/tests/flaky", &[("days", "14")])?).await?;
+    let (slow, _) = time_requests(&client, &url("/api/tests/slow", &[])?).await?;
     service.stop()?;
     Ok(HistoryFigures {
         runs,
@@ -271,15 +273,6 @@ pub async fn measure(spec: &ServiceSpec, data_dir: &Path, runs: i64) -> anyhow::
         finish_with,
         finish_without,
     })
-}
-
-fn url_encoded(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(byte).to_string(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
 
 pub fn render(spec: &ServiceSpec, figures: &HistoryFigures) -> String {

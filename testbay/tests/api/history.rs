@@ -10,14 +10,10 @@ const FLAKY: &str = "history/test_flaky_service.py::test_the_service_answers";
 const STEADY: &str = "history/test_flaky_service.py::test_arithmetic_still_works";
 const CHANGING: &str = "test_changing.py::test_feature";
 
-/// Percent-encodes a query value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(byte).to_string(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
+/// The path of a test's history with `query`, encoded as a client would.
+fn history_path(query: &[(&str, &str)]) -> String {
+    let url = reqwest::Url::parse_with_params("http://testbay/api/tests/history", query).expect("a url");
+    format!("{}?{}", url.path(), url.query().unwrap_or_default())
 }
 
 async fn run_to_end(app: &TestApp, environment: u8, paths: &[&str], variables: Value) -> Value {
@@ -68,7 +64,7 @@ async fn a_test_that_flips_on_the_same_code_is_flaky_and_one_whose_file_changed_
         assert_eq!(run["status"], status, "{run}");
     }
 
-    let history = app.get_json_owned(format!("/api/tests/history?node_id={}", encode(FLAKY))).await;
+    let history = app.get_json_owned(history_path(&[("node_id", FLAKY)])).await;
     let entries = history["entries"].as_array().expect("entries");
     let outcomes: Vec<(&str, i64)> = entries
         .iter()
@@ -92,16 +88,14 @@ async fn a_test_that_flips_on_the_same_code_is_flaky_and_one_whose_file_changed_
     assert!(five["failing_since"].is_null(), "it passes again in 5: {five}");
     assert_eq!(records[1]["failing_since"]["run_id"], elsewhere["id"]);
     assert_eq!(history["first_failure"]["run_id"], second["id"]);
-    let in_six = app.get_json_owned(format!("/api/tests/history?node_id={}&environment=6", encode(FLAKY))).await;
+    let in_six = app.get_json_owned(history_path(&[("node_id", FLAKY), ("environment", "6")])).await;
     assert_eq!(in_six["entries"].as_array().map(Vec::len), Some(1));
-    let page = app.get_json_owned(format!("/api/tests/history?node_id={}&limit=2", encode(FLAKY))).await;
+    let page = app.get_json_owned(history_path(&[("node_id", FLAKY), ("limit", "2")])).await;
     let until = page["next_until"].as_str().expect("a next page");
-    let older = app
-        .get_json_owned(format!("/api/tests/history?node_id={}&limit=10&until={}", encode(FLAKY), encode(until)))
-        .await;
+    let older = app.get_json_owned(history_path(&[("node_id", FLAKY), ("limit", "10"), ("until", until)])).await;
     assert_eq!(older["entries"].as_array().map(Vec::len), Some(3), "the rest: {older}");
 
-    let changed = app.get_json_owned(format!("/api/tests/history?node_id={}", encode(CHANGING))).await;
+    let changed = app.get_json_owned(history_path(&[("node_id", CHANGING)])).await;
     let hashes: Vec<&str> =
         changed["entries"].as_array().expect("entries").iter().filter_map(|e| e["file_hash"].as_str()).collect();
     assert_eq!(hashes.len(), 3);
