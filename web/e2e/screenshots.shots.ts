@@ -1,5 +1,5 @@
 // Screenshots of the pages in light and dark, for docs/ and the README
-// (`npm run screenshots`; skipped in the normal e2e run).
+// (`npm run screenshots`; not part of the e2e run).
 
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,6 @@ import type { Run } from '../src/lib/api';
 import { launchBrowser } from './browser';
 import { repoRoot, startService, type Service } from './service';
 
-const enabled = process.env.SCREENSHOTS === '1';
 let service: Service;
 /** A service of its own for test history, over a copy of the sample tests whose file it changes. */
 let historyService: Service;
@@ -20,7 +19,6 @@ let historyTests: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!enabled) return;
   historyTests = mkdtempSync(join(tmpdir(), 'testbay-screenshots-'));
   cpSync(join(repoRoot, 'sample_tests'), historyTests, { recursive: true });
   [service, historyService, browser] = await Promise.all([startService(), startService({ testsRoot: historyTests }), launchBrowser()]);
@@ -33,7 +31,7 @@ afterAll(async () => {
   if (historyTests) rmSync(historyTests, { recursive: true, force: true });
 });
 
-it.skipIf(!enabled)('takes screenshots of the pages', async () => {
+it('takes screenshots of the pages', async () => {
   const send = (method: string, path: string, body: object) =>
     service.api<{ id: number }>(path, { method, body: JSON.stringify(body) });
   const post = (body: object) => send('POST', '/api/runs', body);
@@ -99,7 +97,7 @@ async function finishedRun(environment: number, paths: string[], serviceDown = f
   }
 }
 
-it.skipIf(!enabled)('takes screenshots of the test history pages', async () => {
+it('takes screenshots of the test history pages', async () => {
   // Passes and failures of the same code (flaky), a change to the test's file, and an
   // environment where it fails now; the slow tests once, for the slowest list.
   await finishedRun(7, ['slow']);
