@@ -185,9 +185,9 @@ impl RunWriter {
     /// holds the environment until that transaction.
     async fn history(&self) -> Option<(Vec<TestStat>, FailureChanges)> {
         let (environment, mark, outcomes) = {
-            let state = self.active.lock();
+            let mut state = self.active.lock();
             let mark = RunMark { run: self.id, at: state.run.created_at };
-            (state.run.environment, mark, state.outcomes.clone())
+            (state.run.environment, mark, std::mem::take(&mut state.outcomes))
         };
         match self.inner.store.test_history_update(environment, mark, &outcomes).await {
             Ok(history) => Some(history),
