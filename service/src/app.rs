@@ -12,8 +12,10 @@ use tracing::{info, warn};
 
 use crate::api::{self, AccessPolicy, AppState, SystemFacts};
 use crate::config::{ConfigError, ServeConfig};
+use crate::domain::NodeAnnouncement;
 use crate::events::EventHub;
 use crate::journal::{Journal, JournalSettings};
+use crate::membership::Membership;
 use crate::metrics::Metrics;
 use crate::retention;
 use crate::runner::{RunContext, Runner, RunnerSettings, Sandbox, instance_name};
@@ -58,6 +60,7 @@ pub struct Application {
     routes: poem::endpoint::BoxEndpoint<'static>,
     runner: Runner,
     retention: Retention,
+    membership: Membership,
     /// Closed last, once the runs have ended and the listener has stopped.
     store: Store,
     /// What the log says when the service starts serving.
@@ -107,7 +110,8 @@ impl Application {
         // First end what a killed predecessor left running, then mark its runs.
         let sandbox = Sandbox::detect(config.sandbox, &instance_name(&data_dir));
         sandbox.reclaim_leftovers();
-        for run in journal.interrupt_left_over(&node, Utc::now()).await? {
+        let left_over = "the Testbay service stopped while this run was active";
+        for run in journal.interrupt_runs_of(&node, Utc::now(), left_over).await? {
             warn!(run_id = %run.id, "a run was left active by a previous process; marked interrupted");
         }
 
@@ -134,10 +138,13 @@ impl Application {
             retention: config.retention_policy(),
             database_dir: address.strip_prefix("surrealkv://").map(std::path::PathBuf::from),
             memory_profiling,
+            lease: config.lease(),
         };
         let closing_store = store.clone();
+        let enforcement = sandbox.enforcement();
         let runner = Runner::start(RunContext { settings: settings.clone(), sandbox, journal: journal.clone() })
             .map_err(data_dir_error)?;
+        let membership_journal = journal.clone();
 
         let metrics = Arc::new(Metrics::new()?);
         metrics.follow_runs(&hub);
@@ -173,6 +180,22 @@ impl Application {
             python: python.display().to_string(),
             max_concurrent_runs: settings.max_concurrent_runs,
         };
+        let tree_root = settings.tests_root.clone();
+        let tree_fingerprint = tokio::task::spawn_blocking(move || crate::test_tree::fingerprint(&tree_root))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let announcement_of_node = NodeAnnouncement {
+            name: node.clone(),
+            url: config.advertise_url.clone().unwrap_or_else(|| announcement.url.trim_end_matches('/').to_owned()),
+            capacity: u32::try_from(settings.max_concurrent_runs).unwrap_or(u32::MAX),
+            enforcement,
+            tree_fingerprint,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        let membership =
+            Membership::join(membership_journal, runner.clone(), announcement_of_node, config.lease()).await?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task =
             retention::start(closing_store.clone(), config.retention_policy(), config.retention_interval(), stop_rx);
@@ -182,6 +205,7 @@ impl Application {
             routes,
             runner,
             retention: Retention { stop_tx, task },
+            membership,
             store: closing_store,
             announcement,
         })
@@ -202,7 +226,7 @@ impl Application {
     /// Serves until `stop` completes, then interrupts the active runs (their processes are
     /// ended and they are stored as `interrupted`) and closes the listener.
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Application { acceptor, routes, runner, retention, store, announcement, .. } = self;
+        let Application { acceptor, routes, runner, retention, membership, store, announcement, .. } = self;
         info!(
             url = %announcement.url,
             tests_root = %announcement.tests_root,
@@ -221,6 +245,7 @@ impl Application {
             .await?;
         let _ = retention.stop_tx.send(true);
         let _ = retention.task.await;
+        membership.leave().await;
         // An embedded database must be closed before the runtime ends, or its files are left
         // unsynced and its lock is held.
         store.close().await;

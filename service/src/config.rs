@@ -124,6 +124,17 @@ pub struct ServeConfig {
     #[arg(long, env = "TESTBAY_NODE")]
     pub node: Option<String>,
 
+    /// Seconds a node's lease lasts. A node renews it three times a lease; when a node's lease
+    /// runs out (it was killed, or cannot reach the database), another node interrupts its runs
+    /// and frees their environments.
+    #[arg(long, env = "TESTBAY_LEASE_S", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub lease_s: u64,
+
+    /// The address other nodes and clients reach this node's API at, as `/api/nodes` shows it
+    /// [default: http://<listen address>].
+    #[arg(long, env = "TESTBAY_ADVERTISE_URL")]
+    pub advertise_url: Option<String>,
+
     /// How runs are contained: `auto` uses a cgroup per run (v2, else v1) where the service may
     /// create them and rlimits otherwise; `rlimit` never uses cgroups.
     #[arg(long, env = "TESTBAY_SANDBOX", value_enum, default_value = "auto")]
@@ -195,6 +206,8 @@ impl ServeConfig {
             trust_user_header: None,
             trusted_proxies: Vec::new(),
             node: None,
+            lease_s: 10,
+            advertise_url: None,
             sandbox: SandboxChoice::Auto,
             memory_limit_mb: DEFAULT_LIMITS.memory_bytes / MIB,
             cpu_limit_millicores: DEFAULT_LIMITS.cpu_millicores,
@@ -288,6 +301,10 @@ impl ServeConfig {
         self.max_concurrent_runs
             .map(usize::from)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+    }
+
+    pub fn lease(&self) -> Duration {
+        Duration::from_secs(self.lease_s)
     }
 
     pub fn grace_period(&self) -> Duration {

@@ -26,6 +26,7 @@ pub mod config;
 pub mod domain;
 pub mod events;
 pub mod journal;
+pub mod membership;
 pub mod metrics;
 pub mod process;
 pub mod retention;

@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::TestPath;
 
+mod fingerprint;
+
+pub use fingerprint::fingerprint;
+
 /// Folders never walked.
 const SKIPPED_FOLDERS: [&str; 4] = ["__pycache__", "node_modules", "venv", "site-packages"];
 

@@ -11,6 +11,7 @@ mod junit;
 mod live;
 mod metrics;
 mod models;
+mod nodes;
 mod page;
 mod problem;
 mod query;
@@ -49,6 +50,8 @@ enum ApiTags {
     Users,
     /// Each test across runs: its history, the flaky tests and the slow ones.
     Tests,
+    /// The Testbay nodes that share the database, and their leases.
+    Nodes,
 }
 
 fn api_service() -> OpenApiService<impl OpenApi, ()> {
@@ -60,6 +63,7 @@ fn api_service() -> OpenApiService<impl OpenApi, ()> {
         catalog::CatalogApi,
         users::UsersApi,
         test_history::TestsApi,
+        nodes::NodesApi,
     );
     OpenApiService::new(apis, "Testbay", env!("CARGO_PKG_VERSION"))
         .description(

@@ -4,6 +4,7 @@
 mod limits;
 mod name;
 mod new_run;
+mod node;
 mod resources;
 mod retention;
 mod run;
@@ -20,6 +21,7 @@ pub use new_run::{
     USER_MAX_CHARS, USER_PATTERN, VARIABLE_NAME_MAX_CHARS, VARIABLE_NAME_PATTERN, VARIABLE_VALUE_MAX_CHARS,
     VARIABLE_VALUE_PATTERN, VARIABLES_MAX,
 };
+pub use node::{Node, NodeAnnouncement, NodeState, lost_node_message, nodes_with_odd_trees};
 pub use resources::{ResourceSample, ResourceSeries};
 pub use retention::{Keep, RUN_RECORD_BYTES, RetentionPolicy, TEST_RESULT_RECORD_BYTES};
 pub use run::{

@@ -143,12 +143,18 @@ impl Journal {
         }
     }
 
-    /// Marks what `node` left queued or running as interrupted, freeing the environments; at
-    /// start-up, before the node takes runs.
+    /// Marks what `node` left queued or running as interrupted with `message`, freeing the
+    /// environments: a node's own runs at its start-up, before it takes runs; a lost node's runs
+    /// on the node that found it lost.
     ///
     /// The process that ran them may have handed out sequence numbers it never stored; the
     /// end is numbered above all of those, so that a listener who heard them hears the end.
-    pub async fn interrupt_left_over(&self, node: &str, now: DateTime<Utc>) -> Result<Vec<Run>, StoreError> {
+    pub async fn interrupt_runs_of(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        message: &str,
+    ) -> Result<Vec<Run>, StoreError> {
         let mut interrupted = Vec::new();
         for run in self.inner.store.unfinished_runs(node).await? {
             // What it stored before the crash counts for its tests' records too.
@@ -158,7 +164,7 @@ impl Journal {
             let finish = Finish {
                 status: RunStatus::Interrupted,
                 exit_code: None,
-                message: Some("the Testbay service stopped while this run was active".into()),
+                message: Some(message.to_owned()),
                 finished_at: now,
                 counts: run.counts,
                 log_bytes: run.log_bytes,

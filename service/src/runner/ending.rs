@@ -15,6 +15,8 @@ pub enum StopReason {
     Cancelled,
     TimedOut,
     Shutdown,
+    /// This node could not renew its lease in time, so another node ended its runs.
+    LeaseLost,
 }
 
 impl StopReason {
@@ -22,7 +24,7 @@ impl StopReason {
         match self {
             StopReason::Cancelled => RunStatus::Cancelled,
             StopReason::TimedOut => RunStatus::TimedOut,
-            StopReason::Shutdown => RunStatus::Interrupted,
+            StopReason::Shutdown | StopReason::LeaseLost => RunStatus::Interrupted,
         }
     }
 
@@ -31,6 +33,7 @@ impl StopReason {
             StopReason::Cancelled => "cancelled by request".into(),
             StopReason::TimedOut => format!("stopped after its timeout of {} s", limits.timeout_s),
             StopReason::Shutdown => "the Testbay service stopped during this run".into(),
+            StopReason::LeaseLost => "this node lost its lease on the database during this run".into(),
         }
     }
 }

@@ -15,10 +15,22 @@ use super::supervisor::supervise;
 use crate::domain::{Run, RunId, RunStatus};
 
 enum Message {
-    Submit { run: Run, queued: oneshot::Sender<()> },
-    Cancel { id: RunId, reply: oneshot::Sender<CancelOutcome> },
-    Finished { id: RunId },
-    Shutdown { reply: oneshot::Sender<()> },
+    Submit {
+        run: Run,
+        queued: oneshot::Sender<()>,
+    },
+    Cancel {
+        id: RunId,
+        reply: oneshot::Sender<CancelOutcome>,
+    },
+    Finished {
+        id: RunId,
+    },
+    /// Stops every running run (this node lost its lease: another node has ended them).
+    StopRunning,
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
 }
 
 /// What a cancel request found.
@@ -41,6 +53,7 @@ struct Running {
 pub struct Runner {
     tx: mpsc::UnboundedSender<Message>,
     queue_rx: watch::Receiver<Vec<RunId>>,
+    running_rx: watch::Receiver<usize>,
 }
 
 impl Runner {
@@ -49,8 +62,10 @@ impl Runner {
         super::command::install_plugin(&context.settings.work_dir)?;
         let (tx, rx) = mpsc::unbounded_channel();
         let (queue_tx, queue_rx) = watch::channel(Vec::new());
+        let (running_tx, running_rx) = watch::channel(0);
         let scheduler = Scheduler {
             queue_tx,
+            running_tx,
             context: Arc::new(context),
             tx: tx.clone(),
             queue: VecDeque::new(),
@@ -59,7 +74,12 @@ impl Runner {
             stopped: false,
         };
         tokio::spawn(scheduler.run(rx));
-        Ok(Runner { tx, queue_rx })
+        Ok(Runner { tx, queue_rx, running_rx })
+    }
+
+    /// How many runs execute on this node now.
+    pub fn running_count(&self) -> usize {
+        *self.running_rx.borrow()
     }
 
     /// How many runs wait for a slot.
@@ -92,6 +112,12 @@ impl Runner {
         answer.await.unwrap_or(CancelOutcome::NotActive)
     }
 
+    /// Stops the running runs as interrupted: this node lost its lease, so another node has
+    /// already ended them and freed their environments.
+    pub fn stop_running(&self) {
+        let _ = self.tx.send(Message::StopRunning);
+    }
+
     /// Stops taking runs, interrupts the queued and running ones and waits until every
     /// process has ended and every run is stored as interrupted.
     pub async fn shutdown(&self) {
@@ -106,6 +132,7 @@ struct Scheduler {
     context: Arc<RunContext>,
     /// The queued runs' ids, in order, for the API.
     queue_tx: watch::Sender<Vec<RunId>>,
+    running_tx: watch::Sender<usize>,
     tx: mpsc::UnboundedSender<Message>,
     queue: VecDeque<Run>,
     running: HashMap<RunId, Running>,
@@ -129,6 +156,11 @@ impl Scheduler {
         self.queue_tx.send_if_modified(|shown| {
             let changed = *shown != queued;
             *shown = queued;
+            changed
+        });
+        self.running_tx.send_if_modified(|shown| {
+            let changed = *shown != self.running.len();
+            *shown = self.running.len();
             changed
         });
     }
@@ -155,6 +187,11 @@ impl Scheduler {
                     self.reply_if_stopped();
                 } else {
                     self.start_ready();
+                }
+            }
+            Message::StopRunning => {
+                for running in self.running.values() {
+                    let _ = running.stop_tx.send(Some(StopReason::LeaseLost));
                 }
             }
             Message::Shutdown { reply } => {

@@ -8,6 +8,7 @@ mod connection;
 mod error;
 mod guarded;
 mod migrations;
+mod nodes;
 #[cfg(test)]
 mod plans;
 mod resources;

@@ -24,6 +24,8 @@ pub struct SystemFacts {
     pub database_dir: Option<std::path::PathBuf>,
     /// The Python has pytest-memray, so runs may be memory-profiled.
     pub memory_profiling: bool,
+    /// How long this node's lease lasts.
+    pub lease: std::time::Duration,
 }
 
 /// What the handlers share.

@@ -3,13 +3,16 @@
 //! any run.
 
 use std::net::TcpListener;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::helpers::{TestApp, misbehaving_tests, prerequisite, sample_tests};
+use testbay_service::config::ServeConfig;
+
+use crate::helpers::{ServiceProcess, TestApp, misbehaving_tests, prerequisite, processes_of_run, sample_tests};
 
 /// A SurrealDB server in memory, from `tools/surrealdb-server` (built by `scripts/test.sh`).
 struct SurrealServer {
@@ -47,16 +50,29 @@ impl SurrealServer {
     }
 
     async fn node_serving(&self, name: &str, tests_root: std::path::PathBuf) -> TestApp {
+        self.node_with(name, move |config| config.tests_root = tests_root).await
+    }
+
+    async fn node_with(&self, name: &str, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
         let address = format!("ws://{}", self.address);
         let name = name.to_owned();
         TestApp::spawn_with(move |config| {
-            config.tests_root = tests_root;
             config.database = Some(address);
             config.database_user = Some("root".into());
             config.database_password = Some("root".into());
             config.node = Some(name);
+            configure(config);
         })
         .await
+    }
+
+    /// A node in a process of its own, which a test may kill.
+    fn node_process(&self, name: &str, data_dir: &Path, tests_root: &Path, extra_args: &[&str]) -> ServiceProcess {
+        let address = format!("ws://{}", self.address);
+        let mut args = vec!["--database", &address, "--database-user", "root", "--database-password", "root"];
+        args.extend(["--node", name]);
+        args.extend(extra_args);
+        ServiceProcess::start(data_dir, tests_root, &args)
     }
 }
 
@@ -143,4 +159,63 @@ async fn a_node_follows_a_run_another_node_executes() {
     assert_eq!(last.data["run"]["status"], "passed");
     let stored = a.get_json(&format!("/api/runs/{id}/log")).await;
     assert_eq!(log, stored["text"].as_str().expect("text"));
+}
+
+/// A node killed mid-run: once its lease has run out, another node marks its runs interrupted
+/// (naming it) and frees their environments while its own runs go on; the killed node, started
+/// again, ends what its old process left and is live again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_nodes_runs_are_ended_by_another_once_its_lease_runs_out() {
+    let Some(server) = SurrealServer::start().await else { return };
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let lease = ["--lease-s", "2"];
+    let a = server.node_process("node-a", data_dir.path(), &misbehaving_tests(), &lease);
+    let b = server
+        .node_with("node-b", |config| {
+            config.tests_root = misbehaving_tests();
+            config.lease_s = 2;
+        })
+        .await;
+
+    let nodes = b.get_json("/api/nodes").await;
+    let names: Vec<_> = nodes["items"].as_array().expect("items").iter().map(|node| node["name"].clone()).collect();
+    assert_eq!(names, ["node-a", "node-b"]);
+    assert!(nodes["items"].as_array().expect("items").iter().all(|node| node["state"] == "live"), "{nodes}");
+    assert_eq!(nodes["items"][1]["this_node"], true);
+    assert_eq!(nodes["items"][0]["tree_differs"], false, "both serve the same tree");
+    assert_eq!(nodes["lease_s"], 2);
+
+    let on_a = a.start_run(11, &["test_wait.py"]).await;
+    let on_a_id = on_a["id"].as_i64().expect("id");
+    a.wait_until_running(on_a_id).await;
+    let on_b = b.start_run(12, &["test_wait.py"]).await;
+    let on_b_id = on_b["id"].as_i64().expect("id");
+    b.wait_until_running(on_b_id).await;
+    assert_eq!(b.create_run("bob", 11, &["test_sleep.py"]).await.status(), 409, "node a holds environment 11");
+    let left_behind = processes_of_run(data_dir.path(), on_a_id);
+    assert!(!left_behind.is_empty(), "node a's pytest runs");
+
+    a.kill();
+    let killed_at = tokio::time::Instant::now();
+    let interrupted = b.wait_for_run(on_a_id, "interrupted", |run| run["status"] == "interrupted").await;
+    let took = killed_at.elapsed();
+    assert!(took <= Duration::from_secs(2 + 5), "ended within lease + 5 s, not {took:?}");
+    let message = interrupted["message"].as_str().expect("a message");
+    assert!(message.contains("node `node-a`") && message.contains("node `node-b`"), "{message}");
+    assert_eq!(b.create_run("bob", 11, &["test_sleep.py"]).await.status(), 201, "environment 11 is free");
+    let nodes = b.get_json("/api/nodes").await;
+    assert_eq!(nodes["items"][0]["state"], "lost", "{nodes}");
+    assert_eq!(nodes["items"][0]["lost_to"], "node-b");
+    assert_eq!(b.get_json(&format!("/api/runs/{on_b_id}")).await["status"], "running", "node b's run goes on");
+
+    // Node a comes back: it ends what its old process left and takes part again.
+    let a = server.node_process("node-a", data_dir.path(), &misbehaving_tests(), &lease);
+    assert!(processes_of_run(data_dir.path(), on_a_id).is_empty(), "the old run's processes were ended");
+    let nodes = a.get_json("/api/nodes").await;
+    assert_eq!(nodes["items"][0]["state"], "live", "{nodes}");
+    assert_eq!(b.get_json(&format!("/api/runs/{on_a_id}")).await["status"], "interrupted", "not resumed");
+    assert_eq!(b.post(&format!("/api/runs/{on_b_id}/cancel"), &Value::Null).await.status(), 200);
+    a.stop();
+    let nodes = b.get_json("/api/nodes").await;
+    assert_eq!(nodes["items"][0]["state"], "stopped", "a node that stops says so: {nodes}");
 }

@@ -30,6 +30,9 @@ from .log_appended import LogAppended
 from .log_page import LogPage
 from .memray_site_view import MemraySiteView
 from .memray_view import MemrayView
+from .node_list import NodeList
+from .node_state_view import NodeStateView
+from .node_view import NodeView
 from .problem import Problem
 from .reload import Reload
 from .rerun_request import RerunRequest
@@ -110,6 +113,9 @@ __all__ = (
     "LogPage",
     "MemraySiteView",
     "MemrayView",
+    "NodeList",
+    "NodeStateView",
+    "NodeView",
     "Problem",
     "Reload",
     "RerunRequest",

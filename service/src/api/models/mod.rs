@@ -3,6 +3,7 @@
 mod catalog;
 mod history;
 mod live;
+mod nodes;
 mod resources;
 mod runs;
 mod templates;
@@ -11,6 +12,7 @@ mod users;
 pub use catalog::*;
 pub use history::*;
 pub use live::*;
+pub use nodes::*;
 pub use resources::*;
 pub use runs::*;
 pub use templates::*;
