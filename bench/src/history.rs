@@ -164,7 +164,7 @@ async fn store_run(
         profile: None,
         created_by: None,
     };
-    let run = store.create_run(&new_run, "bench-seeder", created_at).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let run = store.create_run(&new_run, created_at).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut seq = run.seq + 1;
     store.mark_running(run.id, created_at, Enforcement::CgroupV2, seq).await?;
     let mut counts = Counts::default();

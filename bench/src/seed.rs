@@ -180,7 +180,7 @@ async fn store_one_run(
         profile: None,
         created_by: None,
     };
-    let run = match store.create_run(&new_run, "bench-seeder", created_at).await {
+    let run = match store.create_run(&new_run, created_at).await {
         Ok(run) => run,
         Err(CreateRunError::EnvironmentBusy { .. }) => anyhow::bail!("environment {environment} was held"),
         Err(CreateRunError::Store(error)) => return Err(error.into()),

@@ -148,7 +148,7 @@ mod tests {
             log_truncated: false,
             log_pruned_at: None,
             stored_bytes: 0,
-            node: "n".into(),
+            node: Some("n".into()),
             seq: 1,
             limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
             enforcement: None,

@@ -57,7 +57,7 @@ impl Metrics {
                 "testbay_open_streams",
                 "Live event streams open (run pages, runs lists, CLIs)",
             )?,
-            queued: IntGauge::new("testbay_queue_length", "Runs waiting on this node for a slot")?,
+            queued: IntGauge::new("testbay_queue_length", "Runs waiting in the queue for a node with a free slot")?,
             running: IntGauge::new("testbay_runs_running", "Runs executing on this node")?,
             environment_held: IntGaugeVec::new(
                 Opts::new("testbay_environment_held", "1 while an active run holds the environment"),

@@ -215,7 +215,7 @@ mod tests {
             profile: None,
             created_by: None,
         };
-        let run = store.create_run(&new, "n", created_at).await.expect("create");
+        let run = store.create_run(&new, created_at).await.expect("create");
         store.mark_running(run.id, created_at, Enforcement::Rlimit, 2).await.expect("start");
         let text = format!("the log of a run {days} days old\n");
         let finish = Finish {
@@ -293,7 +293,7 @@ mod tests {
             profile: None,
             created_by: None,
         };
-        let active = store.create_run(&active_new, "n", Utc::now()).await.expect("create").id;
+        let active = store.create_run(&active_new, Utc::now()).await.expect("create").id;
         let third = finished_run(&store, 1).await;
         let fourth = finished_run(&store, 1).await;
         let policy = RetentionPolicy { runs: Keep { days: None, newest: Some(1) }, logs: Keep::default() };

@@ -240,7 +240,7 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     if let Some(pruned) = &run.log_pruned_at {
         facts.push(("log", format!("removed {} by the retention setting", output::local_time(pruned))));
     }
-    facts.push(("node", run.node.clone()));
+    facts.push(("node", run.node.clone().unwrap_or_else(|| "none yet (waiting in the queue)".into())));
     facts.push(("page", client.page_url(&format!("/runs/{}", run.id))));
     say(output::run_summary(&run));
     print_facts(&facts);

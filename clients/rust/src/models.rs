@@ -41,7 +41,8 @@ pub struct Run {
     pub finished_at: Option<DateTime<Utc>>,
     pub duration_s: Option<f64>,
     pub counts: Counts,
-    pub node: String,
+    /// None while the run waits in the queue for a node.
+    pub node: Option<String>,
     pub limits: Limits,
     #[serde(default)]
     pub resources: Resources,

@@ -32,7 +32,7 @@ pub fn report(run: &Run, results: &[TestResult]) -> String {
         xml,
         r#"  <testsuite name="{}" {totals} timestamp="{timestamp}" hostname="{}">"#,
         attribute(&name),
-        attribute(&run.node)
+        attribute(run.node.as_deref().unwrap_or_default())
     );
     xml.push_str("    <properties>\n");
     let properties = [
@@ -154,7 +154,7 @@ mod tests {
             log_truncated: false,
             log_pruned_at: None,
             stored_bytes: 0,
-            node: "n1".into(),
+            node: Some("n1".into()),
             limits: Limits { memory_bytes: 1, cpu_millicores: 1, pids: 8, timeout_s: 1 },
             enforcement: None,
             resources: ResourceUsage::default(),

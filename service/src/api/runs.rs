@@ -2,6 +2,7 @@
 //! `run_results`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
@@ -14,8 +15,8 @@ use super::problem::{Problem, ServerError};
 use super::query::environment_filter;
 use super::{ApiTags, AppState};
 use crate::domain::{FieldError, Run, RunFilter, RunId, RunStatus, TemplateName, UserName};
-use crate::runner::CancelOutcome;
-use crate::usecases::{Caller, CancelFailure, CreateRunFailure, RerunFailure};
+use crate::store::Store;
+use crate::usecases::{Caller, CancelFailure, Cancelling, CreateRunFailure, RerunFailure};
 
 const DEFAULT_PAGE: u32 = 50;
 
@@ -114,7 +115,7 @@ impl RunsApi {
         body: Json<Unchecked<CreateRunRequest>>,
     ) -> Result<CreateRunResponse, ServerError> {
         Ok(match state.create_run(caller.0, body.0.json).await {
-            Ok(run) => CreateRunResponse::Created(Json(run.into())),
+            Ok(run) => CreateRunResponse::Created(Json(view(&state, run))),
             Err(CreateRunFailure::Invalid(error)) => CreateRunResponse::Invalid(Json(Problem::invalid_field(error))),
             Err(failure @ CreateRunFailure::EnvironmentBusy { run_id, .. }) => {
                 CreateRunResponse::EnvironmentBusy(Json(busy(&failure, run_id)))
@@ -142,7 +143,7 @@ impl RunsApi {
         body: Json<Unchecked<RerunRequest>>,
     ) -> Result<RerunResponse, ServerError> {
         Ok(match state.rerun(caller.0, RunId(id.0), &body.0.json).await {
-            Ok(run) => RerunResponse::Created(Json(run.into())),
+            Ok(run) => RerunResponse::Created(Json(view(&state, run))),
             Err(RerunFailure::NotFound(id)) => RerunResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))),
             Err(RerunFailure::Refused(CreateRunFailure::Invalid(error))) => {
                 RerunResponse::Invalid(Json(Problem::invalid_field(error)))
@@ -230,9 +231,11 @@ impl RunsApi {
 
     /// Cancel a run
     ///
-    /// Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets SIGTERM, then SIGKILL
-    /// after the grace period; the answer comes when its processes have ended (200) or, if that
-    /// takes longer than the grace period and a little more, while they are still ending (202).
+    /// Its user and admins may cancel a run, on any node. A queued run ends at once. A running
+    /// run's process group gets SIGTERM, then SIGKILL after the grace period, from the node that
+    /// executes it (another node asks it through the database); the answer comes when its
+    /// processes have ended (200) or, if that takes longer than the grace period and a little
+    /// more, while they are still ending (202).
     #[oai(path = "/runs/:id/cancel", method = "post", operation_id = "cancel_run")]
     async fn cancel(
         &self,
@@ -251,25 +254,41 @@ impl RunsApi {
             }
             Err(CancelFailure::Failed(error)) => return Err(ServerError::log("cannot cancel the run", &error)),
         };
-        match outcome {
-            CancelOutcome::Ended(run) => Ok(CancelResponse::Cancelled(Json((*run).into()))),
-            CancelOutcome::Stopping(mut done) => {
-                let ended = tokio::time::timeout(state.cancel_wait, done.wait_for(Option::is_some))
-                    .await
-                    .ok()
-                    .and_then(|waited| waited.ok().and_then(|run| run.clone()));
-                if let Some(run) = ended {
-                    return Ok(CancelResponse::Cancelled(Json(run.into())));
-                }
-                match state.store.run(id).await? {
-                    Some(run) => Ok(CancelResponse::Stopping(Json(run.into()))),
-                    None => Ok(CancelResponse::NotFound(Json(Problem::not_found(&format!("run {id}"))))),
-                }
+        let ended = match outcome {
+            Cancelling::Ended(run) => return Ok(CancelResponse::Cancelled(Json((*run).into()))),
+            Cancelling::NotActive(run) => return Ok(CancelResponse::NotActive(Json(not_active(&run)))),
+            Cancelling::Stopping(mut done) => tokio::time::timeout(state.cancel_wait, done.wait_for(Option::is_some))
+                .await
+                .ok()
+                .and_then(|waited| waited.ok().and_then(|run| run.clone())),
+            Cancelling::AskedOf(node) => {
+                tracing::info!(run_id = %id, node = %node, "asked the executing node to cancel the run");
+                wait_until_ended(&state.store, id, state.cancel_wait + REMOTE_CANCEL_NOTICE).await?
             }
-            CancelOutcome::NotActive => Ok(match state.store.run(id).await? {
-                None => CancelResponse::NotFound(Json(Problem::not_found(&format!("run {id}")))),
-                Some(run) => CancelResponse::NotActive(Json(not_active(&run))),
-            }),
+        };
+        if let Some(run) = ended {
+            return Ok(CancelResponse::Cancelled(Json(run.into())));
+        }
+        match state.store.run(id).await? {
+            Some(run) => Ok(CancelResponse::Stopping(Json(run.into()))),
+            None => Ok(CancelResponse::NotFound(Json(Problem::not_found(&format!("run {id}"))))),
+        }
+    }
+}
+
+/// How long the node that executes a run may take to notice a cancel asked of it.
+const REMOTE_CANCEL_NOTICE: Duration = Duration::from_secs(1);
+
+/// Run `id` once the store has it ended, read every 100 ms for at most `wait`; `None` if it has
+/// not ended by then.
+async fn wait_until_ended(store: &Store, id: RunId, wait: Duration) -> Result<Option<Run>, ServerError> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match store.run(id).await? {
+            Some(run) if !run.status.is_active() => return Ok(Some(run)),
+            None => return Ok(None),
+            Some(_) if tokio::time::Instant::now() >= deadline => return Ok(None),
+            Some(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
 }
@@ -282,7 +301,7 @@ fn view(state: &AppState, run: Run) -> RunView {
 
 fn not_active(run: &Run) -> Problem {
     let message = if run.status.is_active() {
-        format!("run {} is executed by node `{}`; cancel it there", run.id, run.node)
+        format!("run {} changed hands while it was being cancelled; try again", run.id)
     } else {
         format!("run {} has already ended as {}", run.id, run.status)
     };

@@ -125,8 +125,9 @@ pub struct Run {
     pub log_pruned_at: Option<DateTime<Utc>>,
     /// About how many bytes the run's record, test results and log take in the database.
     pub stored_bytes: u64,
-    /// The Testbay node that accepted the run and executes it.
-    pub node: String,
+    /// The Testbay node that executes the run; none while it waits in the queue for a node to
+    /// claim it.
+    pub node: Option<String>,
     pub limits: Limits,
     /// How the limits were enforced; known once the run has started.
     pub enforcement: Option<Enforcement>,

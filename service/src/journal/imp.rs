@@ -73,13 +73,55 @@ impl Journal {
         &self.inner.store
     }
 
-    /// Stores a new run as queued, holding its environment (event 1), or says who holds it.
-    pub async fn create(&self, new_run: &NewRun, node: &str, now: DateTime<Utc>) -> Result<Run, CreateRunError> {
-        let run = self.inner.store.create_run(new_run, node, now).await?;
+    /// Stores a new run as queued, holding its environment (event 1), or says who holds it. It
+    /// waits in the cluster's queue until a node claims it.
+    pub async fn create(&self, new_run: &NewRun, now: DateTime<Utc>) -> Result<Run, CreateRunError> {
+        let run = self.inner.store.create_run(new_run, now).await?;
         info!(run_id = %run.id, user = %run.user, environment = run.environment.number(), "run created");
-        self.inner.active().insert(run.id, Arc::new(ActiveRun::new(run.clone())));
         self.inner.hub.publish_list(ListChange::Created, run.clone());
         Ok(run)
+    }
+
+    /// Makes a run this node claimed from the queue active here: from now on its events go
+    /// through this node.
+    pub fn adopt(&self, run: Run) {
+        self.inner.active().insert(run.id, Arc::new(ActiveRun::new(run)));
+    }
+
+    /// Ends a run that waits in the queue, unclaimed or claimed by a node that has not started
+    /// it yet (it then finds it ended), freeing its environment. `None` when it is no longer
+    /// queued.
+    pub async fn end_waiting(
+        &self,
+        run: &Run,
+        status: RunStatus,
+        message: Option<String>,
+        cancelled_by: Option<String>,
+    ) -> Result<Option<Run>, StoreError> {
+        // Nothing of a queued run is unstored anywhere: its next number is the stored one's next.
+        let finish = Finish {
+            status,
+            exit_code: None,
+            message,
+            finished_at: Utc::now(),
+            counts: run.counts,
+            log_bytes: 0,
+            log_truncated: false,
+            stored_bytes: RUN_RECORD_BYTES,
+            seq: run.seq + 1,
+            resources: run.resources,
+            cancelled_by,
+            log: Vec::new(),
+            log_maybe_stored_to: None,
+            results: Vec::new(),
+            history: None,
+        };
+        let ended = self.inner.store.finish_queued_run(run.id, &finish).await?;
+        if let Some(ended) = &ended {
+            info!(run_id = %ended.id, status = %ended.status, "queued run ended");
+            self.inner.hub.publish_list(ListChange::Changed, ended.clone());
+        }
+        Ok(ended)
     }
 
     /// Marks a queued run as running (stored at once) and hands out the writer its supervisor
@@ -184,11 +226,6 @@ impl Journal {
             }
         }
         Ok(interrupted)
-    }
-
-    /// How many runs are active (queued or running) on this node.
-    pub fn active_count(&self) -> usize {
-        self.inner.active().len()
     }
 
     /// Run `id`'s memory and CPU samples: from memory while it runs on this node, else as

@@ -74,7 +74,8 @@ async fn a_listener_from_any_point_hears_exactly_the_rest() {
     let settings =
         JournalSettings { persist_interval: Duration::from_millis(15), persist_bytes: 64, tail_max_bytes: 1 << 20 };
     let journal = Journal::new(store, EventHub::new(), settings);
-    let run = journal.create(&new_run(), "n", Utc::now()).await.expect("create");
+    let run = journal.create(&new_run(), Utc::now()).await.expect("create");
+    journal.adopt(run.clone());
     let writer = journal.start(run.id, Enforcement::Rlimit).await.expect("start").expect("queued");
 
     // A listener from the start, live all along.
@@ -139,7 +140,8 @@ async fn a_full_tail_leaves_no_room_until_a_batch_is_stored() {
     let settings =
         JournalSettings { persist_interval: Duration::from_secs(3600), persist_bytes: 1 << 30, tail_max_bytes: 1000 };
     let journal = Journal::new(store.clone(), EventHub::new(), settings);
-    let run = journal.create(&new_run(), "n", Utc::now()).await.expect("create");
+    let run = journal.create(&new_run(), Utc::now()).await.expect("create");
+    journal.adopt(run.clone());
     let writer = journal.start(run.id, Enforcement::Rlimit).await.expect("start").expect("queued");
     writer.log("x".repeat(600));
     assert!(writer.has_room());
@@ -160,7 +162,8 @@ async fn a_full_tail_leaves_no_room_until_a_batch_is_stored() {
 async fn samples_are_numbered_heard_live_and_kept_with_the_run() {
     let store = Store::connect("mem://", None, EmbeddedSizes::default()).await.expect("store");
     let journal = Journal::new(store.clone(), EventHub::new(), JournalSettings::default());
-    let run = journal.create(&new_run(), "n", Utc::now()).await.expect("create");
+    let run = journal.create(&new_run(), Utc::now()).await.expect("create");
+    journal.adopt(run.clone());
     let writer = journal.start(run.id, Enforcement::Rlimit).await.expect("start").expect("queued");
     let mut events = journal.follow(run.id, 0);
     writer.log("before\n".into());

@@ -1,23 +1,34 @@
-//! The queue: runs start in creation order, at most `max_concurrent_runs` at once.
+//! The queue: runs wait in the database in creation order, one queue for every node that
+//! shares it; this node claims the oldest it can execute whenever it has a free slot, and runs
+//! at most `max_concurrent_runs` at once.
 //!
-//! One task owns the queue and the table of running runs; everything else talks to it through
-//! messages, so a cancel can never race the start of the run it cancels.
+//! One task owns this node's table of running runs; everything else talks to it through
+//! messages, so a cancel can never race the start of the run it cancels. The task reads the
+//! queue when a run was created here, when one of its runs ends, and every `QUEUE_POLL` (for
+//! runs created on other nodes, and for cancels asked of other nodes for runs executed here).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, watch};
-use tracing::warn;
+use tracing::{info, warn};
 
 use super::context::RunContext;
 use super::ending::StopReason;
 use super::supervisor::supervise;
-use crate::domain::{Run, RunId, RunStatus};
+use crate::domain::{Run, RunId};
+
+/// How often the queue is read when nothing happened here.
+const QUEUE_POLL: Duration = Duration::from_millis(200);
+/// Queued runs read at once: the front of the queue, for claims and queue positions.
+const QUEUE_READ: usize = 500;
 
 enum Message {
-    Submit {
-        run: Run,
-        queued: oneshot::Sender<()>,
+    /// Run `id` was created here: claim it if there is room, and know its place in the queue.
+    Created {
+        id: RunId,
+        seen: oneshot::Sender<Option<Run>>,
     },
     Cancel {
         id: RunId,
@@ -33,12 +44,10 @@ enum Message {
     },
 }
 
-/// What a cancel request found.
+/// What a cancel request found on this node.
 pub enum CancelOutcome {
-    /// The run is not active on this node.
-    NotActive,
-    /// The run was queued and is now cancelled.
-    Ended(Box<Run>),
+    /// The run does not execute on this node.
+    NotHere,
     /// The run is being stopped; the receiver gets the run once it has ended.
     Stopping(watch::Receiver<Option<Run>>),
 }
@@ -48,7 +57,7 @@ struct Running {
     done_rx: watch::Receiver<Option<Run>>,
 }
 
-/// A handle on the queue.
+/// A handle on this node's part of the queue.
 #[derive(Clone)]
 pub struct Runner {
     tx: mpsc::UnboundedSender<Message>,
@@ -68,13 +77,18 @@ impl Runner {
             running_tx,
             context: Arc::new(context),
             tx: tx.clone(),
-            queue: VecDeque::new(),
             running: HashMap::new(),
             shutdown_waiters: Vec::new(),
             stopped: false,
+            queue_unreadable: false,
         };
         tokio::spawn(scheduler.run(rx));
         Ok(Runner { tx, queue_rx, running_rx })
+    }
+
+    /// How many runs wait in the queue for a node, as this node last read it.
+    pub fn queue_length(&self) -> usize {
+        self.queue_rx.borrow().len()
     }
 
     /// How many runs execute on this node now.
@@ -82,34 +96,32 @@ impl Runner {
         *self.running_rx.borrow()
     }
 
-    /// How many runs wait for a slot.
-    pub fn queue_length(&self) -> usize {
-        self.queue_rx.borrow().len()
-    }
-
-    /// The run's place in the queue (1 is next), while it waits.
+    /// The run's place in the cluster's queue (1 is next), while it waits, as this node last
+    /// read the queue.
     pub fn queue_position(&self, id: RunId) -> Option<u32> {
         let queue = self.queue_rx.borrow();
         queue.iter().position(|queued| *queued == id).and_then(|index| u32::try_from(index + 1).ok())
     }
 
-    /// Queues a stored, queued run. Returns once the queue holds it (or it has started), so
-    /// the run's queue position is known to whoever created it.
-    pub async fn submit(&self, run: Run) {
-        let (queued, acknowledged) = oneshot::channel();
-        if self.tx.send(Message::Submit { run, queued }).is_err() {
-            warn!("the runner has stopped; a new run stays queued until the next start");
-            return;
+    /// Says that run `id` was stored as queued here. Returns once the queue has been read
+    /// since (the run was claimed, or has its place in the queue), so that whoever created it
+    /// learns where it is: the run as claimed, if this node claimed it.
+    pub async fn created(&self, id: RunId) -> Option<Run> {
+        let (seen, read) = oneshot::channel();
+        if self.tx.send(Message::Created { id, seen }).is_err() {
+            warn!("the runner has stopped; a new run waits in the queue for a node");
+            return None;
         }
-        let _ = acknowledged.await;
+        read.await.ok().flatten()
     }
 
+    /// Stops run `id` if it executes on this node.
     pub async fn cancel(&self, id: RunId) -> CancelOutcome {
         let (reply, answer) = oneshot::channel();
         if self.tx.send(Message::Cancel { id, reply }).is_err() {
-            return CancelOutcome::NotActive;
+            return CancelOutcome::NotHere;
         }
-        answer.await.unwrap_or(CancelOutcome::NotActive)
+        answer.await.unwrap_or(CancelOutcome::NotHere)
     }
 
     /// Stops the running runs as interrupted: this node lost its lease, so another node has
@@ -118,8 +130,9 @@ impl Runner {
         let _ = self.tx.send(Message::StopRunning);
     }
 
-    /// Stops taking runs, interrupts the queued and running ones and waits until every
-    /// process has ended and every run is stored as interrupted.
+    /// Stops claiming runs, interrupts the running ones and waits until every process has ended
+    /// and every run is stored as interrupted. The queue stays for the other nodes, or for this
+    /// one's next start.
     pub async fn shutdown(&self) {
         let (reply, done) = oneshot::channel();
         if self.tx.send(Message::Shutdown { reply }).is_ok() {
@@ -130,34 +143,38 @@ impl Runner {
 
 struct Scheduler {
     context: Arc<RunContext>,
-    /// The queued runs' ids, in order, for the API.
+    /// The unclaimed queued runs' ids, in order, for the API.
     queue_tx: watch::Sender<Vec<RunId>>,
     running_tx: watch::Sender<usize>,
     tx: mpsc::UnboundedSender<Message>,
-    queue: VecDeque<Run>,
     running: HashMap<RunId, Running>,
     shutdown_waiters: Vec<oneshot::Sender<()>>,
     stopped: bool,
+    /// The last read of the queue failed (said once, until a read succeeds again).
+    queue_unreadable: bool,
 }
 
 impl Scheduler {
-    /// Handles messages until the runner has shut down; returning drops the store's handle.
+    /// Handles messages and reads the queue until the runner has shut down; returning drops
+    /// the store's handle.
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Message>) {
-        while !self.stopped
-            && let Some(message) = rx.recv().await
-        {
-            self.handle(message).await;
-            self.publish_queue();
+        let mut poll = tokio::time::interval(QUEUE_POLL);
+        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !self.stopped {
+            tokio::select! {
+                message = rx.recv() => match message {
+                    Some(message) => self.handle(message).await,
+                    None => return,
+                },
+                _ = poll.tick() => {
+                    self.read_queue().await;
+                }
+            }
+            self.publish_running();
         }
     }
 
-    fn publish_queue(&self) {
-        let queued: Vec<RunId> = self.queue.iter().map(|run| run.id).collect();
-        self.queue_tx.send_if_modified(|shown| {
-            let changed = *shown != queued;
-            *shown = queued;
-            changed
-        });
+    fn publish_running(&self) {
         self.running_tx.send_if_modified(|shown| {
             let changed = *shown != self.running.len();
             *shown = self.running.len();
@@ -167,18 +184,18 @@ impl Scheduler {
 
     async fn handle(&mut self, message: Message) {
         match message {
-            Message::Submit { run, queued } if self.is_shutting_down() => {
-                self.end_queued(run, RunStatus::Interrupted).await;
-                let _ = queued.send(());
-            }
-            Message::Submit { run, queued } => {
-                self.queue.push_back(run);
-                self.start_ready();
-                self.publish_queue();
-                let _ = queued.send(());
+            Message::Created { id, seen } => {
+                let claimed = self.read_queue().await;
+                let _ = seen.send(claimed.into_iter().find(|run| run.id == id));
             }
             Message::Cancel { id, reply } => {
-                let outcome = self.cancel(id).await;
+                let outcome = match self.running.get(&id) {
+                    Some(running) => {
+                        let _ = running.stop_tx.send(Some(StopReason::Cancelled));
+                        CancelOutcome::Stopping(running.done_rx.clone())
+                    }
+                    None => CancelOutcome::NotHere,
+                };
                 let _ = reply.send(outcome);
             }
             Message::Finished { id } => {
@@ -186,7 +203,7 @@ impl Scheduler {
                 if self.is_shutting_down() {
                     self.reply_if_stopped();
                 } else {
-                    self.start_ready();
+                    self.read_queue().await;
                 }
             }
             Message::StopRunning => {
@@ -196,9 +213,6 @@ impl Scheduler {
             }
             Message::Shutdown { reply } => {
                 self.shutdown_waiters.push(reply);
-                for run in std::mem::take(&mut self.queue) {
-                    self.end_queued(run, RunStatus::Interrupted).await;
-                }
                 for running in self.running.values() {
                     let _ = running.stop_tx.send(Some(StopReason::Shutdown));
                 }
@@ -220,44 +234,90 @@ impl Scheduler {
         }
     }
 
-    fn start_ready(&mut self) {
-        while self.running.len() < self.context.settings.max_concurrent_runs {
-            let Some(run) = self.queue.pop_front() else { return };
-            let id = run.id;
-            let (stop_tx, stop_rx) = watch::channel(None);
-            let (done_tx, done_rx) = watch::channel(None);
-            let context = Arc::clone(&self.context);
-            let tx = self.tx.clone();
-            tokio::spawn(async move {
-                let ended = supervise(&context, run, stop_rx).await;
-                let _ = done_tx.send(ended);
-                let _ = tx.send(Message::Finished { id });
-            });
-            self.running.insert(id, Running { stop_tx, done_rx });
+    /// Reads the front of the queue, claims what this node has room for and can execute,
+    /// publishes the queue's order, and stops the runs other nodes were asked to cancel.
+    /// Returns the runs it claimed.
+    async fn read_queue(&mut self) -> Vec<Run> {
+        let mut claimed_now = Vec::new();
+        if self.is_shutting_down() {
+            return claimed_now;
         }
-    }
-
-    async fn cancel(&mut self, id: RunId) -> CancelOutcome {
-        if let Some(position) = self.queue.iter().position(|run| run.id == id) {
-            let Some(run) = self.queue.remove(position) else { return CancelOutcome::NotActive };
-            return match self.end_queued(run, RunStatus::Cancelled).await {
-                Some(run) => CancelOutcome::Ended(Box::new(run)),
-                None => CancelOutcome::NotActive,
-            };
-        }
-        match self.running.get(&id) {
-            Some(running) => {
-                let _ = running.stop_tx.send(Some(StopReason::Cancelled));
-                CancelOutcome::Stopping(running.done_rx.clone())
+        let store = self.context.journal.store().clone();
+        let queued = match store.queued_runs(QUEUE_READ).await {
+            Ok(queued) => queued,
+            Err(error) => {
+                if !self.queue_unreadable {
+                    warn!(error = ?error, "cannot read the queue; this node claims no runs until it can");
+                    self.queue_unreadable = true;
+                }
+                return claimed_now;
             }
-            None => CancelOutcome::NotActive,
+        };
+        if std::mem::take(&mut self.queue_unreadable) {
+            info!("the queue can be read again");
         }
+        let mut waiting: Vec<RunId> = Vec::new();
+        for run in queued.into_iter().filter(|run| run.node.is_none()) {
+            if self.running.len() < self.context.settings.max_concurrent_runs && self.can_execute(&run) {
+                match store.claim_run(run.id, &self.context.settings.node).await {
+                    Ok(Some(claimed)) => {
+                        claimed_now.push(claimed.clone());
+                        self.start(claimed);
+                        continue;
+                    }
+                    Ok(None) => continue,
+                    Err(error) => warn!(run_id = %run.id, error = ?error, "cannot claim a queued run"),
+                }
+            }
+            waiting.push(run.id);
+        }
+        self.queue_tx.send_if_modified(|shown| {
+            let changed = *shown != waiting;
+            *shown = waiting;
+            changed
+        });
+        if !self.running.is_empty() {
+            self.stop_cancelled_elsewhere().await;
+        }
+        claimed_now
     }
 
-    /// Ends a run that never started, freeing its environment.
-    async fn end_queued(&self, run: Run, status: RunStatus) -> Option<Run> {
-        let message = (status == RunStatus::Interrupted)
-            .then(|| "the Testbay service stopped before this run started".to_owned());
-        self.context.journal.end_queued(run.id, status, message).await
+    /// Whether every path of `run` exists in this node's tests tree.
+    fn can_execute(&self, run: &Run) -> bool {
+        let root = &self.context.settings.tests_root;
+        run.paths.iter().all(|path| root.join(path.file_part()).exists())
+    }
+
+    fn start(&mut self, run: Run) {
+        let id = run.id;
+        self.context.journal.adopt(run.clone());
+        let (stop_tx, stop_rx) = watch::channel(None);
+        let (done_tx, done_rx) = watch::channel(None);
+        let context = Arc::clone(&self.context);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let ended = supervise(&context, run, stop_rx).await;
+            let _ = done_tx.send(ended);
+            let _ = tx.send(Message::Finished { id });
+        });
+        self.running.insert(id, Running { stop_tx, done_rx });
+    }
+
+    async fn stop_cancelled_elsewhere(&self) {
+        let requests = match self.context.journal.store().cancel_requests(&self.context.settings.node).await {
+            Ok(requests) => requests,
+            Err(error) => {
+                warn!(error = ?error, "cannot read the cancels asked of other nodes");
+                return;
+            }
+        };
+        for request in requests {
+            if let Some(running) = self.running.get(&request.run) {
+                if let Some(by) = &request.by {
+                    self.context.journal.note_cancelled_by(request.run, by);
+                }
+                let _ = running.stop_tx.send(Some(StopReason::Cancelled));
+            }
+        }
     }
 }

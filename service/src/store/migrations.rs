@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(history.iter().map(|entry| entry.run_id.0).collect::<Vec<_>>(), [2500, 77, 1]);
         assert!(history.iter().all(|entry| entry.at.is_some() && entry.user.is_some()), "{history:?}");
         // The run number sequence goes on after the newest run, in windows now.
-        let next = store.create_run(&new_run(), "n", chrono::Utc::now()).await.expect("create");
+        let next = store.create_run(&new_run(), chrono::Utc::now()).await.expect("create");
         assert_eq!(next.id.0, 2501);
         store.close().await;
     }
@@ -293,7 +293,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let address = format!("surrealkv://{}", dir.path().join("db").display());
         let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("open");
-        let run = store.create_run(&new_run(), "n", chrono::Utc::now()).await.expect("create");
+        let run = store.create_run(&new_run(), chrono::Utc::now()).await.expect("create");
         let result = format!(
             "CREATE test_result:[{id}, 4] CONTENT {{ run: run:{id}, seq: 4, node_id: 't.py::a', outcome: 'passed',
              phase: 'call', duration_s: 0.5 }}",
@@ -332,7 +332,7 @@ mod tests {
             for environment in [1, 2] {
                 let mut run = new_run();
                 run.environment = environment.into();
-                let created = store.create_run(&run, "n", chrono::Utc::now()).await.expect("create");
+                let created = store.create_run(&run, chrono::Utc::now()).await.expect("create");
                 numbers.push(created.id.0);
                 let finish = crate::store::Finish {
                     status: crate::domain::RunStatus::Cancelled,

@@ -11,6 +11,7 @@ mod migrations;
 mod nodes;
 #[cfg(test)]
 mod plans;
+mod queue;
 mod resources;
 mod retention;
 mod rows;
@@ -27,6 +28,7 @@ use connection::{Connection, Statement};
 
 pub use connection::EmbeddedSizes;
 pub use error::{CreateRunError, StoreError};
+pub use queue::CancelRequest;
 pub use retention::{RetentionMarks, RunAge};
 pub use runs::{Finish, Progress};
 pub use templates::Replace;

@@ -39,7 +39,7 @@ async fn store_with_runs() -> Store {
             profile: None,
             created_by: None,
         };
-        store.create_run(&new, "n", Utc::now()).await.expect("create");
+        store.create_run(&new, Utc::now()).await.expect("create");
     }
     store
 }
@@ -91,6 +91,17 @@ async fn environments_are_read_by_id_and_unfinished_runs_by_status() {
     assert_plan(&environments, &["SourceExpr"], &GROWS);
     let unfinished = plan(store.unfinished_statement("n")).await;
     assert_plan(&unfinished, &["run_status_number"], &["TableScan"]);
+}
+
+/// The queue is read from the front of the status index, and a node's cancel requests from
+/// its running runs: neither reads the history.
+#[tokio::test]
+async fn the_queue_and_cancel_requests_are_read_by_status() {
+    let store = store_with_runs().await;
+    let queue = plan(store.queued_statement(100)).await;
+    assert_plan(&queue, &["IndexScan", "run_status_number", "limit: $limit"], &GROWS);
+    let requests = plan(store.cancel_requests_statement("n")).await;
+    assert_plan(&requests, &["IndexScan", "run_status_number"], &["TableScan"]);
 }
 
 /// A test's history reads its results by the index on node id (and environment) and time,

@@ -169,7 +169,7 @@ pub(super) struct NewRunRow {
     pub log_bytes: i64,
     pub log_truncated: bool,
     pub stored_bytes: i64,
-    pub node: String,
+    pub node: Option<String>,
     pub seq: i64,
     pub limits: LimitsRow,
     pub resources: ResourcesRow,
@@ -198,7 +198,7 @@ pub(super) struct RunRow {
     log_pruned_at: Option<DateTime<Utc>>,
     /// Absent on runs stored before Testbay counted it.
     stored_bytes: Option<i64>,
-    node: String,
+    node: Option<String>,
     seq: i64,
     limits: LimitsRow,
     enforcement: Option<String>,

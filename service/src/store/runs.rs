@@ -79,8 +79,9 @@ pub struct Progress {
 }
 
 impl Store {
-    /// Creates a queued run holding its environment, or says which run holds it already.
-    pub async fn create_run(&self, new: &NewRun, node: &str, now: DateTime<Utc>) -> Result<Run, CreateRunError> {
+    /// Creates a queued run holding its environment, or says which run holds it already. It
+    /// waits in the cluster's queue until a node claims it.
+    pub async fn create_run(&self, new: &NewRun, now: DateTime<Utc>) -> Result<Run, CreateRunError> {
         let content = NewRunRow {
             user: new.user.to_string(),
             environment: new.environment.into(),
@@ -92,7 +93,7 @@ impl Store {
             log_bytes: 0,
             log_truncated: false,
             stored_bytes: RUN_RECORD_BYTES as i64,
-            node: node.to_owned(),
+            node: None,
             seq: 1,
             limits: new.limits.into(),
             resources: ResourcesRow::default(),
@@ -176,6 +177,16 @@ impl Store {
     /// stored yet (those a batch stored already are skipped). `None` when the run had already
     /// ended, so a run is finished exactly once.
     pub async fn finish_run(&self, id: RunId, finish: &Finish) -> Result<Option<Run>, StoreError> {
+        self.finish_run_in(id, finish, &[RunStatus::Queued, RunStatus::Running]).await
+    }
+
+    /// Ends a run that is still queued (a node may have claimed it but not started it), as
+    /// `finish_run` does. `None` when it is no longer queued.
+    pub async fn finish_queued_run(&self, id: RunId, finish: &Finish) -> Result<Option<Run>, StoreError> {
+        self.finish_run_in(id, finish, &[RunStatus::Queued]).await
+    }
+
+    async fn finish_run_in(&self, id: RunId, finish: &Finish, from: &[RunStatus]) -> Result<Option<Run>, StoreError> {
         let mut response = self
             .query(
                 "BEGIN TRANSACTION;
@@ -184,7 +195,7 @@ impl Store {
                      finished_at = $finished_at, counts = $counts, log_bytes = $log_bytes,
                      log_truncated = $log_truncated, stored_bytes = $stored_bytes, seq = $seq, resources = $resources,
                      cancelled_by = $cancelled_by, failure_changes = $failure_changes
-                     WHERE status IN ['queued', 'running'] RETURN AFTER);
+                     WHERE status IN $from RETURN AFTER);
                  IF array::len($ended) > 0 {
                      UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
                      LET $new_log = $log[WHERE seq > $stored];
@@ -197,6 +208,7 @@ impl Store {
                  COMMIT TRANSACTION;",
             )
             .bind("run", run_record(id))
+            .bind("from", from.iter().map(|status| status.as_str().to_owned()).collect::<Vec<_>>())
             .bind("status", finish.status.as_str().to_owned())
             .bind("exit_code", finish.exit_code.map(i64::from))
             .bind("message", finish.message.clone())

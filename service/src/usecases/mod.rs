@@ -9,7 +9,7 @@ mod templates;
 mod users;
 
 pub use caller::Caller;
-pub use runs::{CancelFailure, CreateRunFailure, RerunFailure};
+pub use runs::{CancelFailure, Cancelling, CreateRunFailure, RerunFailure};
 pub use state::{AppState, SystemFacts};
 pub use templates::SaveTemplateFailure;
 pub use users::{Issued, UserFailure};

@@ -4,7 +4,9 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::{AppState, Caller};
-use crate::domain::{self, Environment, FieldError, NewRun, Run, RunId, RunProfile, TemplateName, TestPath, UserName};
+use crate::domain::{
+    self, Environment, FieldError, NewRun, Run, RunId, RunProfile, RunStatus, TemplateName, TestPath, UserName,
+};
 use crate::runner::CancelOutcome;
 use crate::store::{CreateRunError, StoreError};
 
@@ -28,6 +30,18 @@ pub enum RerunFailure {
     NotFound(RunId),
     #[error(transparent)]
     Refused(#[from] CreateRunFailure),
+}
+
+/// Where a cancel stands.
+pub enum Cancelling {
+    /// The run waited in the queue and is now cancelled.
+    Ended(Box<Run>),
+    /// The run is being stopped on this node; the receiver gets the run once it has ended.
+    Stopping(tokio::sync::watch::Receiver<Option<Run>>),
+    /// The run executes on the node named, which was asked to stop it.
+    AskedOf(String),
+    /// The run is not active (it had ended, or it keeps changing hands).
+    NotActive(Box<Run>),
 }
 
 /// Why a run was not cancelled.
@@ -73,16 +87,45 @@ impl AppState {
         self.start_run(&new_run).await
     }
 
-    /// Starts cancelling run `id`, if the caller may: its user, or an admin.
-    pub async fn cancel_run(&self, caller: &Caller, id: RunId) -> Result<CancelOutcome, CancelFailure> {
-        let run = self.store.run(id).await?.ok_or(CancelFailure::NotFound(id))?;
+    /// Starts cancelling run `id`, if the caller may: its user, or an admin. A queued run ends
+    /// here and now; a running one is stopped by the node that executes it, this one or another.
+    pub async fn cancel_run(&self, caller: &Caller, id: RunId) -> Result<Cancelling, CancelFailure> {
+        let mut run = self.store.run(id).await?.ok_or(CancelFailure::NotFound(id))?;
         if !caller.acts_for(&run.user) {
             return Err(CancelFailure::Forbidden { run: id, owner: run.user.into() });
         }
-        if let Some(name) = caller.user_name() {
+        let by = caller.user_name().map(str::to_owned);
+        if let Some(name) = &by {
             self.journal.note_cancelled_by(id, name);
         }
-        Ok(self.runner.cancel(id).await)
+        if let CancelOutcome::Stopping(done) = self.runner.cancel(id).await {
+            return Ok(Cancelling::Stopping(done));
+        }
+        // Not running here. A queued run may start meanwhile on some node; then it is asked of
+        // that node, whose start the end of the queued run lost to.
+        for _ in 0..3 {
+            match run.status {
+                RunStatus::Queued => {
+                    if let Some(ended) = self.journal.end_waiting(&run, RunStatus::Cancelled, None, by.clone()).await? {
+                        return Ok(Cancelling::Ended(Box::new(ended)));
+                    }
+                }
+                RunStatus::Running if run.node.as_deref() == Some(self.system.node.as_str()) => {
+                    // Claimed here and started after the runner was asked: ask it again.
+                    if let CancelOutcome::Stopping(done) = self.runner.cancel(id).await {
+                        return Ok(Cancelling::Stopping(done));
+                    }
+                }
+                RunStatus::Running => {
+                    if self.store.request_cancel(id, by.as_deref()).await? {
+                        return Ok(Cancelling::AskedOf(run.node.unwrap_or_default()));
+                    }
+                }
+                _ => return Ok(Cancelling::NotActive(Box::new(run))),
+            }
+            run = self.store.run(id).await?.ok_or(CancelFailure::NotFound(id))?;
+        }
+        Ok(Cancelling::NotActive(Box::new(run)))
     }
 
     /// Creates a run like run `id`, as `body` (a rerun request) asks. A signed-in user's
@@ -157,13 +200,10 @@ impl AppState {
         }
     }
 
-    /// Stores `new_run` as queued and hands it to the runner.
+    /// Stores `new_run` as queued and tells the runner, which claims it if it has room.
     async fn start_run(&self, new_run: &NewRun) -> Result<Run, CreateRunFailure> {
-        match self.journal.create(new_run, &self.system.node, Utc::now()).await {
-            Ok(run) => {
-                self.runner.submit(run.clone()).await;
-                Ok(run)
-            }
+        match self.journal.create(new_run, Utc::now()).await {
+            Ok(run) => Ok(self.runner.created(run.id).await.unwrap_or(run)),
             Err(CreateRunError::EnvironmentBusy { environment, run_id }) => {
                 Err(CreateRunFailure::EnvironmentBusy { environment, run_id })
             }

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use testbay_service::config::ServeConfig;
 
@@ -93,7 +93,7 @@ async fn nodes_on_one_database_share_runs_and_environment_holds() {
     );
 
     let run = a.start_run(5, &["test_wait.py"]).await;
-    assert_eq!(run["node"], "node-a");
+    let run = a.wait_until_running(run["id"].as_i64().expect("id")).await;
     let busy = b.create_run("bob", 5, &["test_sleep.py"]).await;
     assert_eq!(busy.status(), 409, "node b sees node a's hold");
     assert_eq!(busy.json::<Value>().await.expect("json")["run_id"], run["id"]);
@@ -117,15 +117,21 @@ async fn nodes_on_one_database_share_runs_and_environment_holds() {
     }
     assert_eq!(created, 1, "one create wins across nodes");
     let winner = &b.get_json("/api/runs?environment=6").await["items"][0];
-    // Cancelled where it runs (a node cancels only what it executes, for now).
-    let executing = if winner["node"] == "node-a" { &a } else { &b };
-    assert_eq!(executing.post(&format!("/api/runs/{}/cancel", winner["id"]), &Value::Null).await.status(), 200);
-
-    // Node b reads the run node a executes, to its end.
-    let cancelled = a.post(&format!("/api/runs/{}/cancel", run["id"]), &Value::Null).await;
+    // Cancelled from the node that does not execute it: the executing node hears of it.
+    let winner = b.wait_until_running(winner["id"].as_i64().expect("id")).await;
+    let elsewhere = if winner["node"] == "node-a" { &b } else { &a };
+    let cancelled = elsewhere.post(&format!("/api/runs/{}/cancel", winner["id"]), &Value::Null).await;
     assert_eq!(cancelled.status(), 200);
-    let seen = b.get_json(&format!("/api/runs/{}", run["id"])).await;
-    assert_eq!(seen["status"], "cancelled");
+    let cancelled: Value = cancelled.json().await.expect("json");
+    assert_eq!((&cancelled["status"], &cancelled["node"]), (&json!("cancelled"), &winner["node"]));
+
+    // Each node reads the run the other executes, to its end.
+    for (canceller, reader) in [(&a, &b), (&b, &a)] {
+        if run["node"] != json!(canceller.get_json("/api/system").await["node"]) {
+            assert_eq!(canceller.post(&format!("/api/runs/{}/cancel", run["id"]), &Value::Null).await.status(), 200);
+            assert_eq!(reader.get_json(&format!("/api/runs/{}", run["id"])).await["status"], "cancelled");
+        }
+    }
     assert_eq!(b.create_run("bob", 5, &["test_sleep.py"]).await.status(), 201, "the environment is free");
 }
 
@@ -162,20 +168,28 @@ async fn a_node_follows_a_run_another_node_executes() {
 }
 
 /// A node killed mid-run: once its lease has run out, another node marks its runs interrupted
-/// (naming it) and frees their environments while its own runs go on; the killed node, started
-/// again, ends what its old process left and is live again.
+/// (naming it) and frees their environments while its own runs go on, and takes the queued
+/// runs; the killed node, started again, ends what its old process left and is live again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_nodes_runs_are_ended_by_another_once_its_lease_runs_out() {
     let Some(server) = SurrealServer::start().await else { return };
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let lease = ["--lease-s", "2"];
-    let a = server.node_process("node-a", data_dir.path(), &misbehaving_tests(), &lease);
+    let args = ["--lease-s", "2", "--max-concurrent-runs", "1"];
+    let a = server.node_process("node-a", data_dir.path(), &misbehaving_tests(), &args);
+    // Node a is alone: it takes its run. Then it is full, and node b takes the next.
+    let on_a = a.start_run(11, &["test_wait.py"]).await["id"].as_i64().expect("id");
+    assert_eq!(a.wait_until_running(on_a).await["node"], "node-a");
     let b = server
         .node_with("node-b", |config| {
             config.tests_root = misbehaving_tests();
             config.lease_s = 2;
+            config.max_concurrent_runs = Some(1);
         })
         .await;
+    let on_b = b.start_run(12, &["test_wait.py"]).await["id"].as_i64().expect("id");
+    assert_eq!(b.wait_until_running(on_b).await["node"], "node-b");
+    let queued = b.start_run(13, &["test_sleep.py"]).await;
+    assert_eq!((&queued["status"], &queued["queue_position"]), (&json!("queued"), &json!(1)), "both are full");
 
     let nodes = b.get_json("/api/nodes").await;
     let names: Vec<_> = nodes["items"].as_array().expect("items").iter().map(|node| node["name"].clone()).collect();
@@ -184,38 +198,94 @@ async fn a_killed_nodes_runs_are_ended_by_another_once_its_lease_runs_out() {
     assert_eq!(nodes["items"][1]["this_node"], true);
     assert_eq!(nodes["items"][0]["tree_differs"], false, "both serve the same tree");
     assert_eq!(nodes["lease_s"], 2);
-
-    let on_a = a.start_run(11, &["test_wait.py"]).await;
-    let on_a_id = on_a["id"].as_i64().expect("id");
-    a.wait_until_running(on_a_id).await;
-    let on_b = b.start_run(12, &["test_wait.py"]).await;
-    let on_b_id = on_b["id"].as_i64().expect("id");
-    b.wait_until_running(on_b_id).await;
     assert_eq!(b.create_run("bob", 11, &["test_sleep.py"]).await.status(), 409, "node a holds environment 11");
-    let left_behind = processes_of_run(data_dir.path(), on_a_id);
-    assert!(!left_behind.is_empty(), "node a's pytest runs");
+    assert!(!processes_of_run(data_dir.path(), on_a).is_empty(), "node a's pytest runs");
 
     a.kill();
     let killed_at = tokio::time::Instant::now();
-    let interrupted = b.wait_for_run(on_a_id, "interrupted", |run| run["status"] == "interrupted").await;
+    let interrupted = b.wait_for_run(on_a, "interrupted", |run| run["status"] == "interrupted").await;
     let took = killed_at.elapsed();
     assert!(took <= Duration::from_secs(2 + 5), "ended within lease + 5 s, not {took:?}");
     let message = interrupted["message"].as_str().expect("a message");
     assert!(message.contains("node `node-a`") && message.contains("node `node-b`"), "{message}");
-    assert_eq!(b.create_run("bob", 11, &["test_sleep.py"]).await.status(), 201, "environment 11 is free");
     let nodes = b.get_json("/api/nodes").await;
-    assert_eq!(nodes["items"][0]["state"], "lost", "{nodes}");
-    assert_eq!(nodes["items"][0]["lost_to"], "node-b");
-    assert_eq!(b.get_json(&format!("/api/runs/{on_b_id}")).await["status"], "running", "node b's run goes on");
+    assert_eq!((&nodes["items"][0]["state"], &nodes["items"][0]["lost_to"]), (&json!("lost"), &json!("node-b")));
+    assert_eq!(b.get_json(&format!("/api/runs/{on_b}")).await["status"], "running", "node b's run goes on");
+    assert_eq!(b.create_run("bob", 11, &["test_sleep.py"]).await.status(), 201, "environment 11 is free");
+
+    // The survivor takes the queue once it has room.
+    assert_eq!(b.post(&format!("/api/runs/{on_b}/cancel"), &Value::Null).await.status(), 200);
+    let queued = b.wait_until_finished(queued["id"].as_i64().expect("id")).await;
+    assert_eq!((&queued["status"], &queued["node"]), (&json!("passed"), &json!("node-b")));
 
     // Node a comes back: it ends what its old process left and takes part again.
-    let a = server.node_process("node-a", data_dir.path(), &misbehaving_tests(), &lease);
-    assert!(processes_of_run(data_dir.path(), on_a_id).is_empty(), "the old run's processes were ended");
+    let a = server.node_process("node-a", data_dir.path(), &misbehaving_tests(), &args);
+    assert!(processes_of_run(data_dir.path(), on_a).is_empty(), "the old run's processes were ended");
     let nodes = a.get_json("/api/nodes").await;
     assert_eq!(nodes["items"][0]["state"], "live", "{nodes}");
-    assert_eq!(b.get_json(&format!("/api/runs/{on_a_id}")).await["status"], "interrupted", "not resumed");
-    assert_eq!(b.post(&format!("/api/runs/{on_b_id}/cancel"), &Value::Null).await.status(), 200);
+    assert_eq!(b.get_json(&format!("/api/runs/{on_a}")).await["status"], "interrupted", "not resumed");
     a.stop();
     let nodes = b.get_json("/api/nodes").await;
     assert_eq!(nodes["items"][0]["state"], "stopped", "a node that stops says so: {nodes}");
+}
+
+/// Three nodes of two slots each share one queue: thirty runs created on one node spread over
+/// all three, each node runs at most two at once, and the runs start in the order they were
+/// created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_share_one_queue_in_creation_order() {
+    let Some(server) = SurrealServer::start().await else { return };
+    let mut nodes = Vec::new();
+    for name in ["node-a", "node-b", "node-c"] {
+        nodes.push(
+            server
+                .node_with(name, |config| {
+                    config.tests_root = misbehaving_tests();
+                    config.max_concurrent_runs = Some(2);
+                })
+                .await,
+        );
+    }
+    let mut ids = Vec::new();
+    for environment in 31..61 {
+        ids.push(nodes[0].start_run(environment, &["test_sleep.py"]).await["id"].as_i64().expect("id"));
+    }
+    let mut runs = Vec::new();
+    for id in &ids {
+        runs.push(nodes[2].wait_until_finished(*id).await);
+    }
+    assert!(runs.iter().all(|run| run["status"] == "passed"), "every run passed");
+
+    let time = |run: &Value, field: &str| {
+        chrono::DateTime::parse_from_rfc3339(run[field].as_str().expect("a time")).expect("RFC 3339")
+    };
+    for name in ["node-a", "node-b", "node-c"] {
+        let mine: Vec<&Value> = runs.iter().filter(|run| run["node"] == name).collect();
+        assert!(!mine.is_empty(), "{name} took some of the runs");
+        for run in &mine {
+            let (start, end) = (time(run, "started_at"), time(run, "finished_at"));
+            let at_once = mine
+                .iter()
+                .filter(|other| time(other, "started_at") <= start && start < time(other, "finished_at"))
+                .count();
+            assert!(at_once <= 2, "{name} ran {at_once} at once at {start} (run {} ended {end})", run["id"]);
+        }
+    }
+    // Creation order: a run starts after every earlier one has (nodes that claim at the same
+    // moment may start theirs a little apart: each run takes two seconds, so a run taken out of
+    // order would start seconds early).
+    for (index, run) in runs.iter().enumerate() {
+        let start = time(run, "started_at");
+        for earlier in &runs[..index] {
+            let slack = chrono::Duration::milliseconds(500);
+            assert!(
+                time(earlier, "started_at") <= start + slack,
+                "run {} started before run {}",
+                run["id"],
+                earlier["id"]
+            );
+        }
+    }
+    let environments = nodes[1].get_json("/api/environments").await;
+    assert!(environments["items"].as_array().expect("items").iter().all(|env| env["run_id"].is_null()), "all free");
 }

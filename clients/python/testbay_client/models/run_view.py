@@ -40,7 +40,6 @@ class RunView:
         log_bytes (int): Bytes of log stored so far.
         log_truncated (bool): The log reached the log cap and the rest of the output was dropped.
         stored_bytes (int): About how many bytes the run's record, test results and log take in the database.
-        node (str): The Testbay node that executes the run.
         limits (LimitsView): Limits applied to a run.
         resources (ResourcesView): What a run used, from its cgroup's accounting (absent under rlimits).
         exit_code (int | None | Unset): pytest's exit code, once it has exited on its own or after a signal.
@@ -50,6 +49,8 @@ class RunView:
         duration_s (float | None | Unset): Seconds from start to end (or to now, while running).
         log_pruned_at (datetime.datetime | None | Unset): When the retention setting removed the run's log (its record
             and test results stay).
+        node (None | str | Unset): The Testbay node that executes the run; null while it waits in the queue for a node
+            with a free slot to claim it.
         enforcement (EnforcementView | None | Unset): How the limits were enforced; known once the run has started.
         queue_position (int | None | Unset): While queued: the run's place in the queue, 1 being next.
         template (None | str | Unset): The saved template the run was started from.
@@ -76,7 +77,6 @@ class RunView:
     log_bytes: int
     log_truncated: bool
     stored_bytes: int
-    node: str
     limits: LimitsView
     resources: ResourcesView
     exit_code: int | None | Unset = UNSET
@@ -85,6 +85,7 @@ class RunView:
     finished_at: datetime.datetime | None | Unset = UNSET
     duration_s: float | None | Unset = UNSET
     log_pruned_at: datetime.datetime | None | Unset = UNSET
+    node: None | str | Unset = UNSET
     enforcement: EnforcementView | None | Unset = UNSET
     queue_position: int | None | Unset = UNSET
     template: None | str | Unset = UNSET
@@ -119,8 +120,6 @@ class RunView:
         log_truncated = self.log_truncated
 
         stored_bytes = self.stored_bytes
-
-        node = self.node
 
         limits = self.limits.to_dict()
 
@@ -167,6 +166,12 @@ class RunView:
             log_pruned_at = self.log_pruned_at.isoformat()
         else:
             log_pruned_at = self.log_pruned_at
+
+        node: None | str | Unset
+        if isinstance(self.node, Unset):
+            node = UNSET
+        else:
+            node = self.node
 
         enforcement: None | str | Unset
         if isinstance(self.enforcement, Unset):
@@ -235,7 +240,6 @@ class RunView:
                 "log_bytes": log_bytes,
                 "log_truncated": log_truncated,
                 "stored_bytes": stored_bytes,
-                "node": node,
                 "limits": limits,
                 "resources": resources,
             }
@@ -252,6 +256,8 @@ class RunView:
             field_dict["duration_s"] = duration_s
         if log_pruned_at is not UNSET:
             field_dict["log_pruned_at"] = log_pruned_at
+        if node is not UNSET:
+            field_dict["node"] = node
         if enforcement is not UNSET:
             field_dict["enforcement"] = enforcement
         if queue_position is not UNSET:
@@ -301,8 +307,6 @@ class RunView:
         log_truncated = d.pop("log_truncated")
 
         stored_bytes = d.pop("stored_bytes")
-
-        node = d.pop("node")
 
         limits = LimitsView.from_dict(d.pop("limits"))
 
@@ -385,6 +389,15 @@ class RunView:
             return cast(datetime.datetime | None | Unset, data)
 
         log_pruned_at = _parse_log_pruned_at(d.pop("log_pruned_at", UNSET))
+
+        def _parse_node(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        node = _parse_node(d.pop("node", UNSET))
 
         def _parse_enforcement(data: object) -> EnforcementView | None | Unset:
             if data is None:
@@ -486,7 +499,6 @@ class RunView:
             log_bytes=log_bytes,
             log_truncated=log_truncated,
             stored_bytes=stored_bytes,
-            node=node,
             limits=limits,
             resources=resources,
             exit_code=exit_code,
@@ -495,6 +507,7 @@ class RunView:
             finished_at=finished_at,
             duration_s=duration_s,
             log_pruned_at=log_pruned_at,
+            node=node,
             enforcement=enforcement,
             queue_position=queue_position,
             template=template,

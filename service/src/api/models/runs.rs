@@ -154,8 +154,10 @@ pub struct RunView {
     pub log_pruned_at: Option<DateTime<Utc>>,
     /// About how many bytes the run's record, test results and log take in the database.
     pub stored_bytes: u64,
-    /// The Testbay node that executes the run.
-    pub node: String,
+    /// The Testbay node that executes the run; null while it waits in the queue for a node
+    /// with a free slot to claim it.
+    #[oai(nullable)]
+    pub node: Option<String>,
     pub limits: LimitsView,
     /// How the limits were enforced; known once the run has started.
     #[oai(nullable)]

@@ -77,7 +77,7 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
         log_truncated: false,
         log_pruned_at: None,
         stored_bytes: 0,
-        node: "n".into(),
+        node: Some("n".into()),
         limits: run.limits,
         enforcement: None,
         resources: crate::domain::ResourceUsage::default(),

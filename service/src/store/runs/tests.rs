@@ -25,13 +25,13 @@ async fn store() -> Store {
 #[tokio::test]
 async fn a_held_environment_names_its_holder_until_released() {
     let store = store().await;
-    let first = store.create_run(&new_run(3), "n", Utc::now()).await.expect("create");
+    let first = store.create_run(&new_run(3), Utc::now()).await.expect("create");
     assert_eq!(first.status, RunStatus::Queued);
-    match store.create_run(&new_run(3), "n", Utc::now()).await {
+    match store.create_run(&new_run(3), Utc::now()).await {
         Err(CreateRunError::EnvironmentBusy { run_id, .. }) => assert_eq!(run_id, first.id),
         other => panic!("expected busy, got {other:?}"),
     }
-    let other = store.create_run(&new_run(4), "n", Utc::now()).await.expect("other env");
+    let other = store.create_run(&new_run(4), Utc::now()).await.expect("other env");
     assert!(other.id > first.id);
     let holds = store.environment_holds().await.expect("holds");
     assert!(holds.contains(&EnvironmentHold { environment: 3.into(), run_id: Some(first.id) }));
@@ -57,7 +57,7 @@ async fn a_held_environment_names_its_holder_until_released() {
     assert_eq!(done.resources.peak_memory_bytes, Some(1000));
     assert_eq!(done.limits.pids, 100);
     assert!(store.finish_run(first.id, &finish).await.expect("finish again").is_none());
-    store.create_run(&new_run(3), "n", Utc::now()).await.expect("free again");
+    store.create_run(&new_run(3), Utc::now()).await.expect("free again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,7 +66,7 @@ async fn concurrent_creates_for_one_environment_have_one_winner() {
     let attempts: Vec<_> = (0..50)
         .map(|_| {
             let store = Arc::clone(&store);
-            tokio::spawn(async move { store.create_run(&new_run(9), "n", Utc::now()).await })
+            tokio::spawn(async move { store.create_run(&new_run(9), Utc::now()).await })
         })
         .collect();
     let mut winners = 0;
@@ -83,7 +83,7 @@ async fn concurrent_creates_for_one_environment_have_one_winner() {
 #[tokio::test]
 async fn progress_and_logs_read_back_in_order() {
     let store = store().await;
-    let run = store.create_run(&new_run(1), "n", Utc::now()).await.expect("create");
+    let run = store.create_run(&new_run(1), Utc::now()).await.expect("create");
     store.mark_running(run.id, Utc::now(), Enforcement::Rlimit, 2).await.expect("start").expect("was queued");
     let progress = Progress {
         log: vec![

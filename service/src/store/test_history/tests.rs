@@ -37,7 +37,7 @@ fn result(seq: i64, node_id: &str, outcome: TestOutcome, hash: &str) -> TestResu
 /// Creates, runs and ends a run with `results`, bringing its tests' records up to date as
 /// the journal does.
 async fn run_with(store: &Store, environment: u8, at: DateTime<Utc>, results: Vec<TestResult>) -> crate::domain::Run {
-    let run = store.create_run(&new_run(environment, "ada"), "n", at).await.expect("create");
+    let run = store.create_run(&new_run(environment, "ada"), at).await.expect("create");
     let mark = RunMark { run: run.id, at };
     let history = store.test_history_update(run.environment, mark, &results).await.expect("records");
     let finish = Finish {

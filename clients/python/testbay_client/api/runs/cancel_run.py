@@ -88,10 +88,11 @@ def sync_detailed(
 ) -> Response[Problem | RunView]:
     """Cancel a run
 
-     Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets
-    SIGTERM, then SIGKILL
-    after the grace period; the answer comes when its processes have ended (200) or, if that
-    takes longer than the grace period and a little more, while they are still ending (202).
+     Its user and admins may cancel a run, on any node. A queued run ends at once. A running
+    run's process group gets SIGTERM, then SIGKILL after the grace period, from the node that
+    executes it (another node asks it through the database); the answer comes when its
+    processes have ended (200) or, if that takes longer than the grace period and a little
+    more, while they are still ending (202).
 
     Args:
         id (int):
@@ -122,10 +123,11 @@ def sync(
 ) -> Problem | RunView | None:
     """Cancel a run
 
-     Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets
-    SIGTERM, then SIGKILL
-    after the grace period; the answer comes when its processes have ended (200) or, if that
-    takes longer than the grace period and a little more, while they are still ending (202).
+     Its user and admins may cancel a run, on any node. A queued run ends at once. A running
+    run's process group gets SIGTERM, then SIGKILL after the grace period, from the node that
+    executes it (another node asks it through the database); the answer comes when its
+    processes have ended (200) or, if that takes longer than the grace period and a little
+    more, while they are still ending (202).
 
     Args:
         id (int):
@@ -151,10 +153,11 @@ async def asyncio_detailed(
 ) -> Response[Problem | RunView]:
     """Cancel a run
 
-     Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets
-    SIGTERM, then SIGKILL
-    after the grace period; the answer comes when its processes have ended (200) or, if that
-    takes longer than the grace period and a little more, while they are still ending (202).
+     Its user and admins may cancel a run, on any node. A queued run ends at once. A running
+    run's process group gets SIGTERM, then SIGKILL after the grace period, from the node that
+    executes it (another node asks it through the database); the answer comes when its
+    processes have ended (200) or, if that takes longer than the grace period and a little
+    more, while they are still ending (202).
 
     Args:
         id (int):
@@ -183,10 +186,11 @@ async def asyncio(
 ) -> Problem | RunView | None:
     """Cancel a run
 
-     Its user and admins may cancel a run. A queued run ends at once. A running run's process group gets
-    SIGTERM, then SIGKILL
-    after the grace period; the answer comes when its processes have ended (200) or, if that
-    takes longer than the grace period and a little more, while they are still ending (202).
+     Its user and admins may cancel a run, on any node. A queued run ends at once. A running
+    run's process group gets SIGTERM, then SIGKILL after the grace period, from the node that
+    executes it (another node asks it through the database); the answer comes when its
+    processes have ended (200) or, if that takes longer than the grace period and a little
+    more, while they are still ending (202).
 
     Args:
         id (int):

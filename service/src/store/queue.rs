@@ -1,0 +1,93 @@
+//! The cluster's queue: queued runs in the database, in creation order, claimed by the node
+//! that executes them; and cancel requests for runs another node executes.
+
+use surrealdb::types::{RecordId, SurrealValue};
+
+use super::guarded::{Guarded, guarded, take_last};
+use super::rows::{RunRow, run_id_of, run_record};
+use super::{Statement, Store, StoreError};
+use crate::domain::{Run, RunId};
+
+/// A cancel asked of the node that executes a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancelRequest {
+    pub run: RunId,
+    /// Who asked (absent without users).
+    pub by: Option<String>,
+}
+
+#[derive(Debug, SurrealValue)]
+struct CancelRequestRow {
+    id: RecordId,
+    cancelled_by: Option<String>,
+}
+
+impl Store {
+    /// The first `limit` queued runs, claimed or not, oldest first.
+    pub async fn queued_runs(&self, limit: usize) -> Result<Vec<Run>, StoreError> {
+        let mut response = self.queued_statement(limit).await.map_err(StoreError::query("read the queue"))?;
+        let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("read the queue"))?;
+        rows.into_iter().map(Run::try_from).collect()
+    }
+
+    /// Claims queued run `id` for `node`, which is to execute it. `None` when another node
+    /// claimed it first, or it is no longer queued: of two nodes claiming one run, one commits
+    /// and the other conflicts and, run again, finds it claimed.
+    pub async fn claim_run(&self, id: RunId, node: &str) -> Result<Option<Run>, StoreError> {
+        let statement = || {
+            self.query(
+                "BEGIN TRANSACTION;
+                 LET $claimed = (UPDATE $run SET node = $node WHERE status = 'queued' AND node = NONE RETURN AFTER);
+                 RETURN $claimed;
+                 COMMIT TRANSACTION;",
+            )
+            .bind("run", run_record(id))
+            .bind("node", node.to_owned())
+        };
+        let Guarded::Done(mut response) = guarded("claim run", statement).await? else { return Ok(None) };
+        let rows: Vec<RunRow> = take_last(&mut response).map_err(StoreError::query("claim run"))?;
+        rows.into_iter().next().map(Run::try_from).transpose()
+    }
+
+    /// Asks the node that executes run `id` to cancel it, on behalf of `by`. False when the run
+    /// is not running.
+    pub async fn request_cancel(&self, id: RunId, by: Option<&str>) -> Result<bool, StoreError> {
+        let statement = || {
+            self.query(
+                "UPDATE $run SET cancel_requested_at = time::now(), cancelled_by = $by
+                 WHERE status = 'running' RETURN VALUE id",
+            )
+            .bind("run", run_record(id))
+            .bind("by", by.map(str::to_owned))
+        };
+        let Guarded::Done(mut response) = guarded("request cancel", statement).await? else { return Ok(false) };
+        let ids: Vec<RecordId> = response.take(0).map_err(StoreError::query("request cancel"))?;
+        Ok(!ids.is_empty())
+    }
+
+    /// The runs `node` executes that another node was asked to cancel.
+    pub async fn cancel_requests(&self, node: &str) -> Result<Vec<CancelRequest>, StoreError> {
+        let mut response =
+            self.cancel_requests_statement(node).await.map_err(StoreError::query("read cancel requests"))?;
+        let rows: Vec<CancelRequestRow> = response.take(0).map_err(StoreError::query("read cancel requests"))?;
+        rows.into_iter().map(|row| Ok(CancelRequest { run: run_id_of(&row.id)?, by: row.cancelled_by })).collect()
+    }
+}
+
+impl Store {
+    pub(super) fn queued_statement(&self, limit: usize) -> Statement<'_> {
+        self.query("SELECT * FROM run WHERE status = 'queued' ORDER BY number LIMIT $limit")
+            .bind("limit", i64::try_from(limit).unwrap_or(i64::MAX))
+    }
+
+    pub(super) fn cancel_requests_statement(&self, node: &str) -> Statement<'_> {
+        self.query(
+            "SELECT id, cancelled_by FROM run
+             WHERE status = 'running' AND node = $node AND cancel_requested_at != NONE",
+        )
+        .bind("node", node.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests;
