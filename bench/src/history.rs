@@ -163,6 +163,7 @@ async fn store_run(
         rerun_of: None,
         profile: None,
         created_by: None,
+        wait_for_environment: false,
     };
     let run = store.create_run(&new_run, created_at).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut seq = run.seq + 1;

@@ -179,6 +179,7 @@ async fn store_one_run(
         rerun_of: None,
         profile: None,
         created_by: None,
+        wait_for_environment: false,
     };
     let run = match store.create_run(&new_run, created_at).await {
         Ok(run) => run,

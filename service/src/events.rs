@@ -158,6 +158,7 @@ mod tests {
             profile: None,
             created_by: None,
             cancelled_by: None,
+            waiting_for_environment: false,
             failure_changes: None,
         }
     }

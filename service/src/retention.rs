@@ -214,6 +214,7 @@ mod tests {
             rerun_of: None,
             profile: None,
             created_by: None,
+            wait_for_environment: false,
         };
         let run = store.create_run(&new, created_at).await.expect("create");
         store.mark_running(run.id, created_at, Enforcement::Rlimit, 2).await.expect("start");
@@ -292,6 +293,7 @@ mod tests {
             rerun_of: None,
             profile: None,
             created_by: None,
+            wait_for_environment: false,
         };
         let active = store.create_run(&active_new, Utc::now()).await.expect("create").id;
         let third = finished_run(&store, 1).await;

@@ -135,6 +135,10 @@ pub struct RunArgs {
     /// mark and top allocating lines; `limit_leaks` markers take effect); slower.
     #[arg(long, value_name = "KIND", value_parser = ["memory"])]
     pub profile: Option<String>,
+    /// When the environment is held by another run, wait in line for it (first come, first
+    /// served) instead of being refused.
+    #[arg(long)]
+    pub wait_for_environment: bool,
     #[command(flatten)]
     pub wait: WaitArgs,
     #[command(flatten)]
@@ -151,6 +155,9 @@ pub struct RerunArgs {
     /// Who asks for the new run [default: the user of TESTBAY_TOKEN, else the original run's user].
     #[arg(long)]
     pub user: Option<String>,
+    /// When the environment is held by another run, wait in line for it instead of being refused.
+    #[arg(long)]
+    pub wait_for_environment: bool,
     #[command(flatten)]
     pub wait: WaitArgs,
     #[command(flatten)]

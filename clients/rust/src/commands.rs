@@ -70,13 +70,16 @@ pub async fn run(args: RunArgs) -> Result<u8, CliError> {
     if let Some(profile) = args.profile {
         body["profile"] = profile.into();
     }
+    if args.wait_for_environment {
+        body["wait_for_environment"] = true.into();
+    }
     let created = client.post("/runs", Some(&body)).await?;
     started(&client, &created, &args.wait).await
 }
 
 pub async fn rerun(args: RerunArgs) -> Result<u8, CliError> {
     let client = connect(&args.connection)?;
-    let mut body = json!({ "failed_only": args.failed });
+    let mut body = json!({ "failed_only": args.failed, "wait_for_environment": args.wait_for_environment });
     if let Some(user) = args.user {
         body["user"] = user.into();
     }
@@ -88,7 +91,12 @@ pub async fn rerun(args: RerunArgs) -> Result<u8, CliError> {
 async fn started(client: &Client, created: &Value, wait: &WaitArgs) -> Result<u8, CliError> {
     let run: Run = parse(created)?;
     let page = client.page_url(&format!("/runs/{}", run.id));
-    let news = format!("run {} {} in environment {}: {page}", run.id, run.status, run.environment);
+    let place = match (run.line_position, run.queue_position) {
+        (Some(place), _) => format!(", #{place} in line for the environment"),
+        (None, Some(place)) => format!(", #{place} in the queue"),
+        (None, None) => String::new(),
+    };
+    let news = format!("run {} {} in environment {}{place}: {page}", run.id, run.status, run.environment);
     if !(wait.wait || wait.follow || wait.junit.is_some()) {
         if wait.json {
             output::json(created);
@@ -211,6 +219,9 @@ pub async fn show(args: RunIdArgs) -> Result<u8, CliError> {
     }
     if let Some(position) = run.queue_position {
         facts.push(("queue", format!("position {position}")));
+    }
+    if let Some(position) = run.line_position {
+        facts.push(("in line", format!("#{position} for environment {}", run.environment)));
     }
     if let Some(code) = run.exit_code {
         facts.push(("exit code", code.to_string()));

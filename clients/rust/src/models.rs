@@ -47,6 +47,9 @@ pub struct Run {
     #[serde(default)]
     pub resources: Resources,
     pub queue_position: Option<u32>,
+    /// Its place in the line for its environment, while it waits there.
+    #[serde(default)]
+    pub line_position: Option<u32>,
     pub template: Option<String>,
     pub rerun_of: Option<i64>,
     #[serde(default)]

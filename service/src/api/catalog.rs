@@ -46,11 +46,13 @@ impl CatalogApi {
 
     /// List the environments
     ///
-    /// All 100 environments with the queued or running run holding each.
+    /// All 100 environments with the queued or running run holding each, and the runs waiting
+    /// in line for it.
     #[oai(path = "/environments", method = "get", operation_id = "list_environments")]
     async fn environments(&self, state: Data<&Arc<AppState>>) -> Result<Json<EnvironmentList>, ServerError> {
         let holds = state.store.environment_holds().await?;
-        Ok(Json(EnvironmentList::from_holds(&holds)))
+        let lines = state.store.environment_lines().await?;
+        Ok(Json(EnvironmentList::new(&holds, &lines)))
     }
 
     /// Describe this service

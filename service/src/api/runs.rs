@@ -296,7 +296,8 @@ async fn wait_until_ended(store: &Store, id: RunId, wait: Duration) -> Result<Op
 /// A run as the API shows it, with its place in the queue while it waits.
 fn view(state: &AppState, run: Run) -> RunView {
     let queue_position = state.runner.queue_position(run.id);
-    RunView { queue_position, ..RunView::from(run) }
+    let line_position = state.runner.line_position(run.id);
+    RunView { queue_position, line_position, ..RunView::from(run) }
 }
 
 fn not_active(run: &Run) -> Problem {

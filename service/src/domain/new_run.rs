@@ -93,12 +93,17 @@ pub struct NewRun {
     pub profile: Option<RunProfile>,
     /// The user whose token asks for the run.
     pub created_by: Option<String>,
+    /// When its environment is held: wait in line for it instead of being refused.
+    pub wait_for_environment: bool,
 }
 
 impl NewRun {
     /// Checks a JSON request body. The first wrong field is reported.
     pub fn from_json(body: &Value, policy: &LimitPolicy) -> Result<NewRun, FieldError> {
-        let fields = body_fields(body, &["user", "environment", "paths", "variables", "limits", "profile"])?;
+        let fields = body_fields(
+            body,
+            &["user", "environment", "paths", "variables", "limits", "profile", "wait_for_environment"],
+        )?;
         Ok(NewRun {
             user: parse_user(fields.get("user"))?,
             environment: parse_environment(fields.get("environment"))?,
@@ -109,6 +114,7 @@ impl NewRun {
             rerun_of: None,
             profile: parse_profile(fields.get("profile"))?,
             created_by: None,
+            wait_for_environment: parse_flag(fields.get("wait_for_environment"), "wait_for_environment")?,
         })
     }
 }
@@ -120,22 +126,21 @@ pub struct RerunRequest {
     pub failed_only: bool,
     /// Who asks; the original run's user when absent.
     pub user: Option<UserName>,
+    /// When the environment is held: wait in line for it instead of being refused.
+    pub wait_for_environment: bool,
 }
 
 impl RerunRequest {
     /// Checks a JSON request body; `{}` asks for a plain rerun.
     pub fn from_json(body: &Value) -> Result<RerunRequest, FieldError> {
-        let fields = body_fields(body, &["failed_only", "user"])?;
-        let failed_only = match fields.get("failed_only") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(flag)) => *flag,
-            Some(_) => return Err(FieldError::new("failed_only", "must be true or false")),
-        };
+        let fields = body_fields(body, &["failed_only", "user", "wait_for_environment"])?;
+        let failed_only = parse_flag(fields.get("failed_only"), "failed_only")?;
+        let wait_for_environment = parse_flag(fields.get("wait_for_environment"), "wait_for_environment")?;
         let user = match fields.get("user") {
             None | Some(Value::Null) => None,
             user => Some(parse_user(user)?),
         };
-        Ok(RerunRequest { failed_only, user })
+        Ok(RerunRequest { failed_only, user, wait_for_environment })
     }
 }
 
@@ -189,6 +194,7 @@ impl NewRun {
             rerun_of: Some(original.id),
             profile: original.profile,
             created_by: None,
+            wait_for_environment: request.wait_for_environment,
         })
     }
 }
@@ -233,6 +239,15 @@ pub(super) fn parse_paths(value: Option<&Value>) -> Result<Vec<TestPath>, FieldE
         paths.push(path);
     }
     Ok(paths)
+}
+
+/// A true-or-false field; false when absent.
+fn parse_flag(value: Option<&Value>, field: &str) -> Result<bool, FieldError> {
+    match value {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(flag)) => Ok(*flag),
+        Some(_) => Err(FieldError::new(field, "must be true or false")),
+    }
 }
 
 fn parse_profile(value: Option<&Value>) -> Result<Option<RunProfile>, FieldError> {

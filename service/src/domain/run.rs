@@ -145,6 +145,8 @@ pub struct Run {
     pub created_by: Option<String>,
     /// The user whose token cancelled the run.
     pub cancelled_by: Option<String>,
+    /// It waits in line for its environment, which another run holds.
+    pub waiting_for_environment: bool,
     /// How its failures compare with each test's previous verdict in its environment; set
     /// when it ends.
     pub failure_changes: Option<super::FailureChanges>,

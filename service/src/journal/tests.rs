@@ -24,6 +24,7 @@ fn new_run() -> NewRun {
         rerun_of: None,
         profile: None,
         created_by: None,
+        wait_for_environment: false,
     }
 }
 

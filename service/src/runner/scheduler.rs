@@ -17,7 +17,7 @@ use tracing::{info, warn};
 use super::context::RunContext;
 use super::ending::StopReason;
 use super::supervisor::supervise;
-use crate::domain::{Run, RunId};
+use crate::domain::{Environment, Run, RunId};
 
 /// How often the queue is read when nothing happened here.
 const QUEUE_POLL: Duration = Duration::from_millis(200);
@@ -52,6 +52,14 @@ pub enum CancelOutcome {
     Stopping(watch::Receiver<Option<Run>>),
 }
 
+/// The queue as this node last read it: the runs that wait for a node, in order, and those
+/// that wait in line for their environments with their places (1 is next after the holder).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct QueueView {
+    for_a_node: Vec<RunId>,
+    in_line: Vec<(RunId, u32)>,
+}
+
 struct Running {
     stop_tx: watch::Sender<Option<StopReason>>,
     done_rx: watch::Receiver<Option<Run>>,
@@ -61,7 +69,7 @@ struct Running {
 #[derive(Clone)]
 pub struct Runner {
     tx: mpsc::UnboundedSender<Message>,
-    queue_rx: watch::Receiver<Vec<RunId>>,
+    queue_rx: watch::Receiver<QueueView>,
     running_rx: watch::Receiver<usize>,
 }
 
@@ -70,7 +78,7 @@ impl Runner {
     pub fn start(context: RunContext) -> std::io::Result<Runner> {
         super::command::install_plugin(&context.settings.work_dir)?;
         let (tx, rx) = mpsc::unbounded_channel();
-        let (queue_tx, queue_rx) = watch::channel(Vec::new());
+        let (queue_tx, queue_rx) = watch::channel(QueueView::default());
         let (running_tx, running_rx) = watch::channel(0);
         let scheduler = Scheduler {
             queue_tx,
@@ -88,7 +96,7 @@ impl Runner {
 
     /// How many runs wait in the queue for a node, as this node last read it.
     pub fn queue_length(&self) -> usize {
-        self.queue_rx.borrow().len()
+        self.queue_rx.borrow().for_a_node.len()
     }
 
     /// How many runs execute on this node now.
@@ -100,7 +108,14 @@ impl Runner {
     /// read the queue.
     pub fn queue_position(&self, id: RunId) -> Option<u32> {
         let queue = self.queue_rx.borrow();
-        queue.iter().position(|queued| *queued == id).and_then(|index| u32::try_from(index + 1).ok())
+        queue.for_a_node.iter().position(|queued| *queued == id).and_then(|index| u32::try_from(index + 1).ok())
+    }
+
+    /// The run's place in the line for its environment (1 is next after the holder), while it
+    /// waits there, as this node last read the queue.
+    pub fn line_position(&self, id: RunId) -> Option<u32> {
+        let queue = self.queue_rx.borrow();
+        queue.in_line.iter().find(|(waiting, _)| *waiting == id).map(|(_, place)| *place)
     }
 
     /// Says that run `id` was stored as queued here. Returns once the queue has been read
@@ -143,8 +158,8 @@ impl Runner {
 
 struct Scheduler {
     context: Arc<RunContext>,
-    /// The unclaimed queued runs' ids, in order, for the API.
-    queue_tx: watch::Sender<Vec<RunId>>,
+    /// The queue's order, for the API.
+    queue_tx: watch::Sender<QueueView>,
     running_tx: watch::Sender<usize>,
     tx: mpsc::UnboundedSender<Message>,
     running: HashMap<RunId, Running>,
@@ -256,8 +271,15 @@ impl Scheduler {
         if std::mem::take(&mut self.queue_unreadable) {
             info!("the queue can be read again");
         }
-        let mut waiting: Vec<RunId> = Vec::new();
+        let mut view = QueueView::default();
+        let mut lines: HashMap<Environment, u32> = HashMap::new();
         for run in queued.into_iter().filter(|run| run.node.is_none()) {
+            if run.waiting_for_environment {
+                let place = lines.entry(run.environment).or_default();
+                *place += 1;
+                view.in_line.push((run.id, *place));
+                continue;
+            }
             if self.running.len() < self.context.settings.max_concurrent_runs && self.can_execute(&run) {
                 match store.claim_run(run.id, &self.context.settings.node).await {
                     Ok(Some(claimed)) => {
@@ -269,11 +291,11 @@ impl Scheduler {
                     Err(error) => warn!(run_id = %run.id, error = ?error, "cannot claim a queued run"),
                 }
             }
-            waiting.push(run.id);
+            view.for_a_node.push(run.id);
         }
         self.queue_tx.send_if_modified(|shown| {
-            let changed = *shown != waiting;
-            *shown = waiting;
+            let changed = *shown != view;
+            *shown = view;
             changed
         });
         if !self.running.is_empty() {

@@ -283,6 +283,7 @@ mod tests {
             rerun_of: None,
             profile: None,
             created_by: None,
+            wait_for_environment: false,
         }
     }
 

@@ -38,6 +38,7 @@ async fn store_with_runs() -> Store {
             rerun_of: None,
             profile: None,
             created_by: None,
+            wait_for_environment: false,
         };
         store.create_run(&new, Utc::now()).await.expect("create");
     }

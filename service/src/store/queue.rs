@@ -6,7 +6,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 use super::guarded::{Guarded, guarded, take_last};
 use super::rows::{RunRow, run_id_of, run_record};
 use super::{Statement, Store, StoreError};
-use crate::domain::{Run, RunId};
+use crate::domain::{Environment, Run, RunId};
 
 /// A cancel asked of the node that executes a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,6 +14,12 @@ pub struct CancelRequest {
     pub run: RunId,
     /// Who asked (absent without users).
     pub by: Option<String>,
+}
+
+#[derive(Debug, SurrealValue)]
+struct InLineRow {
+    id: RecordId,
+    environment: i64,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -30,6 +36,23 @@ impl Store {
         rows.into_iter().map(Run::try_from).collect()
     }
 
+    /// The runs waiting in line for their environments, first in line first, with their
+    /// environments.
+    pub async fn environment_lines(&self) -> Result<Vec<(Environment, RunId)>, StoreError> {
+        let mut response = self
+            .query("SELECT id, environment FROM run WHERE status = 'queued' AND waiting = true ORDER BY number")
+            .await
+            .map_err(StoreError::query("read the environments' lines"))?;
+        let rows: Vec<InLineRow> = response.take(0).map_err(StoreError::query("read the environments' lines"))?;
+        rows.into_iter()
+            .map(|row| {
+                let environment = Environment::new(row.environment)
+                    .map_err(|message| StoreError::Corrupt(format!("a stored environment {message}")))?;
+                Ok((environment, run_id_of(&row.id)?))
+            })
+            .collect()
+    }
+
     /// Claims queued run `id` for `node`, which is to execute it. `None` when another node
     /// claimed it first, or it is no longer queued: of two nodes claiming one run, one commits
     /// and the other conflicts and, run again, finds it claimed.
@@ -37,7 +60,8 @@ impl Store {
         let statement = || {
             self.query(
                 "BEGIN TRANSACTION;
-                 LET $claimed = (UPDATE $run SET node = $node WHERE status = 'queued' AND node = NONE RETURN AFTER);
+                 LET $claimed = (UPDATE $run SET node = $node
+                     WHERE status = 'queued' AND node = NONE AND waiting != true RETURN AFTER);
                  RETURN $claimed;
                  COMMIT TRANSACTION;",
             )

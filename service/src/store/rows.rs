@@ -209,6 +209,8 @@ pub(super) struct RunRow {
     profile: Option<String>,
     created_by: Option<String>,
     cancelled_by: Option<String>,
+    /// Absent unless the run waits in line for its environment.
+    waiting: Option<bool>,
     /// Set when the run ended; absent on runs of older versions.
     failure_changes: Option<FailureChangesRow>,
 }
@@ -253,6 +255,7 @@ impl TryFrom<RunRow> for Run {
                 .map_err(|name| StoreError::Corrupt(format!("run profile `{name}`")))?,
             created_by: row.created_by,
             cancelled_by: row.cancelled_by,
+            waiting_for_environment: row.waiting == Some(true),
             failure_changes: row.failure_changes.map(Into::into),
         })
     }

@@ -3,11 +3,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use surrealdb::IndexedResults;
 use surrealdb::types::RecordId;
 
 use super::error::is_conflict;
-use super::guarded::take_last;
+use super::guarded::{Guarded, guarded, take_last};
 use super::rows::{
     CountsRow, EnvironmentRow, FailureChangesRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow,
     run_record,
@@ -24,18 +23,27 @@ const CONFLICT_ATTEMPTS: u32 = 12;
 /// Marks the error thrown when the environment is held; the holder's id follows it.
 const BUSY_MARKER: &str = "environment_busy:";
 
-/// Takes the environment and creates the run in one transaction. Every creator writes the
-/// environment's record, so of two racing creators one commits and the other conflicts and,
-/// on its retry, sees the holder. (A read alone would not do: snapshot isolation lets two
-/// readers both see a free environment.)
+/// Takes the environment and creates the run in one transaction, or (`$wait`) puts the run in
+/// line behind the holder. Every creator writes the environment's record, so of two racing
+/// creators one commits and the other conflicts and, on its retry, sees the holder; and a
+/// holder that ends (handing the environment to the first in line) conflicts with a run that
+/// joins the line meanwhile, so no run waits for a holder that is gone. (A read alone would not
+/// do: snapshot isolation lets two readers both see a free environment.)
 const CREATE_RUN: &str = "
 BEGIN TRANSACTION;
 LET $holder = $env.holder;
-IF $holder != NONE { THROW $busy + <string> record::id($holder); };
+IF $holder != NONE AND !$wait { THROW $busy + <string> record::id($holder); };
 LET $run = type::record('run', sequence::nextval('run_id'));
-LET $taken = (UPSERT $env SET holder = $run WHERE holder = NONE RETURN AFTER);
-IF array::len($taken) == 0 { THROW $busy; };
-CREATE $run CONTENT $content RETURN AFTER;
+IF $holder = NONE {
+    LET $taken = (UPSERT $env SET holder = $run WHERE holder = NONE RETURN AFTER);
+    IF array::len($taken) == 0 { THROW $busy; };
+    CREATE $run CONTENT $content RETURN NONE;
+} ELSE {
+    UPSERT $env SET holder = $holder RETURN NONE;
+    CREATE $run CONTENT $content RETURN NONE;
+    UPDATE $run SET waiting = true RETURN NONE;
+};
+SELECT * FROM $run;
 COMMIT TRANSACTION;
 ";
 
@@ -110,14 +118,17 @@ impl Store {
                 .query(CREATE_RUN)
                 .bind("env", env.clone())
                 .bind("busy", BUSY_MARKER)
+                .bind("wait", new.wait_for_environment)
                 .bind("content", content.clone())
                 .await
                 .map_err(StoreError::query("create run"))?;
             let errors = response.take_errors();
             if errors.is_empty() {
-                let created: Option<RunRow> =
-                    take_last(&mut response).map_err(StoreError::query("read created run"))?;
-                let row = created.ok_or_else(|| StoreError::Corrupt("a created run came back empty".into()))?;
+                let created: Vec<RunRow> = take_last(&mut response).map_err(StoreError::query("read created run"))?;
+                let row = created
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| StoreError::Corrupt("a created run came back empty".into()))?;
                 return Ok(Run::try_from(row)?);
             }
             if let Some(thrown) = errors.values().find(|e| e.is_thrown()) {
@@ -187,8 +198,9 @@ impl Store {
     }
 
     async fn finish_run_in(&self, id: RunId, finish: &Finish, from: &[RunStatus]) -> Result<Option<Run>, StoreError> {
-        let mut response = self
-            .query(
+        // A run joining the environment's line writes its record too: a conflict is run again.
+        let statement = || {
+            self.query(
                 "BEGIN TRANSACTION;
                  LET $stored = (SELECT VALUE seq FROM ONLY $run) ?? 0;
                  LET $ended = (UPDATE $run SET status = $status, exit_code = $exit_code, message = $message,
@@ -197,7 +209,13 @@ impl Store {
                      cancelled_by = $cancelled_by, failure_changes = $failure_changes
                      WHERE status IN $from RETURN AFTER);
                  IF array::len($ended) > 0 {
-                     UPDATE type::record('environment', $ended[0].environment) SET holder = NONE WHERE holder = $run;
+                     LET $environment = type::record('environment', $ended[0].environment);
+                     IF $environment.holder = $run {
+                         LET $next = (SELECT VALUE id FROM run WHERE status = 'queued' AND waiting = true
+                             AND environment = $ended[0].environment ORDER BY number LIMIT 1)[0];
+                         UPDATE $environment SET holder = $next RETURN NONE;
+                         IF $next != NONE { UPDATE $next SET waiting = NONE RETURN NONE; };
+                     };
                      LET $new_log = $log[WHERE seq > $stored];
                      LET $new_results = $results[WHERE seq > $stored];
                      IF array::len($new_log) > 0 { INSERT INTO log_chunk $new_log RETURN NONE; };
@@ -227,9 +245,10 @@ impl Store {
                 "test_stats",
                 finish.history.iter().flat_map(|(stats, _)| stats.iter().map(TestStatRow::from)).collect::<Vec<_>>(),
             )
-            .await
-            .and_then(IndexedResults::check)
-            .map_err(StoreError::query("finish run"))?;
+        };
+        let Guarded::Done(mut response) = guarded("finish run", statement).await? else {
+            return Err(StoreError::Corrupt("the end of a run was refused".into()));
+        };
         let rows: Vec<RunRow> = take_last(&mut response).map_err(StoreError::query("finish run"))?;
         rows.into_iter().next().map(Run::try_from).transpose()
     }

@@ -15,7 +15,9 @@ use crate::store::{CreateRunError, StoreError};
 pub enum CreateRunFailure {
     #[error(transparent)]
     Invalid(#[from] FieldError),
-    #[error("environment {environment} is held by run {run_id} until it ends")]
+    #[error(
+        "environment {environment} is held by run {run_id} until it ends; ask with `wait_for_environment` to wait in line for it"
+    )]
     EnvironmentBusy { environment: Environment, run_id: RunId },
     #[error("you are signed in as `{signed_in}`: only admins start runs for `{asked}`")]
     Forbidden { signed_in: String, asked: String },

@@ -483,3 +483,22 @@ async fn a_tests_history_and_the_flaky_list_from_the_command_line() {
     let unknown = run_cli(&app.address, &["history", "nowhere.py::test"]).await;
     assert!(unknown.stdout.contains("no results"), "{}", unknown.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_that_waits_for_its_environment_from_the_command_line() {
+    let app = TestApp::spawn().await;
+    let holder = app.start_run(33, &["slow/test_slow.py::test_takes_a_while[1]"]).await;
+    let refused = run_cli(&app.address, &["run", "--user", "ci", "--env", "33", "math/test_arithmetic.py"]).await;
+    assert_eq!(refused.code, 3, "refused while held: {}{}", refused.stdout, refused.stderr);
+    assert!(refused.stderr.contains("wait_for_environment"), "the refusal says how to wait: {}", refused.stderr);
+
+    let waited = run_cli(
+        &app.address,
+        &["run", "--user", "ci", "--env", "33", "--wait-for-environment", "--wait", "math/test_arithmetic.py"],
+    )
+    .await;
+    assert_eq!(waited.code, 0, "{}{}", waited.stdout, waited.stderr);
+    assert!(waited.stderr.contains("#1 in line for the environment"), "{}", waited.stderr);
+    let holder = app.get_json(&format!("/api/runs/{}", holder["id"])).await;
+    assert_eq!(holder["status"], "passed", "the holder ran to its end first");
+}

@@ -289,3 +289,52 @@ async fn three_nodes_share_one_queue_in_creation_order() {
     let environments = nodes[1].get_json("/api/environments").await;
     assert!(environments["items"].as_array().expect("items").iter().all(|env| env["run_id"].is_null()), "all free");
 }
+
+/// Ten runs asked for from three nodes wait in line for one held environment and run one after
+/// another in the order they asked; a run that leaves the line is skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_waiting_for_an_environment_take_turns_in_arrival_order() {
+    let Some(server) = SurrealServer::start().await else { return };
+    let mut nodes = Vec::new();
+    for name in ["node-a", "node-b", "node-c"] {
+        nodes.push(server.node_serving(name, misbehaving_tests()).await);
+    }
+    let holder = nodes[0].start_run(70, &["test_wait.py"]).await["id"].as_i64().expect("id");
+    let mut waiting = Vec::new();
+    for index in 0..10 {
+        let body = json!({"user": format!("user{index}"), "environment": 70, "paths": ["test_quick.py"],
+                          "wait_for_environment": true});
+        let run = nodes[index % 3].start_run_with(&body).await;
+        assert_eq!((&run["status"], &run["waiting_for_environment"]), (&json!("queued"), &json!(true)), "{run}");
+        assert_eq!(run["line_position"], index + 1, "{run}");
+        waiting.push(run["id"].as_i64().expect("id"));
+    }
+    let refused = nodes[1].create_run("late", 70, &["test_quick.py"]).await;
+    assert_eq!(refused.status(), 409, "a run that does not ask to wait is still refused");
+
+    let leaving = waiting.remove(4);
+    let left = nodes[2].post(&format!("/api/runs/{leaving}/cancel"), &Value::Null).await;
+    assert_eq!(left.status(), 200);
+    let environments = nodes[1].get_json("/api/environments").await;
+    let seventy = &environments["items"][69];
+    assert_eq!(seventy["run_id"], holder);
+    assert_eq!(seventy["waiting"], json!(waiting), "the line, in order, without the run that left");
+
+    assert_eq!(nodes[1].post(&format!("/api/runs/{holder}/cancel"), &Value::Null).await.status(), 200);
+    let mut runs = Vec::new();
+    for id in &waiting {
+        runs.push(nodes[2].wait_until_finished(*id).await);
+    }
+    assert!(runs.iter().all(|run| run["status"] == "passed"), "each ran: {runs:?}");
+    for pair in runs.windows(2) {
+        let (ended, next) =
+            (pair[0]["finished_at"].as_str().expect("end"), pair[1]["started_at"].as_str().expect("start"));
+        let (ended, next) = (
+            chrono::DateTime::parse_from_rfc3339(ended).expect("time"),
+            chrono::DateTime::parse_from_rfc3339(next).expect("time"),
+        );
+        assert!(ended <= next, "run {} started at {next} before run {} ended at {ended}", pair[1]["id"], pair[0]["id"]);
+    }
+    assert_eq!(nodes[0].get_json(&format!("/api/runs/{leaving}")).await["status"], "cancelled");
+    assert!(nodes[0].get_json("/api/environments").await["items"][69]["run_id"].is_null(), "free at the end");
+}

@@ -17,15 +17,20 @@ class EnvironmentView:
 
     Attributes:
         id (int):
+        waiting (list[int]): The runs waiting in line for it, first in line first; each gets it when the one
+            before ends.
         run_id (int | None | Unset): The queued or running run that holds the environment; absent when it is free.
     """
 
     id: int
+    waiting: list[int]
     run_id: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        waiting = self.waiting
 
         run_id: int | None | Unset
         if isinstance(self.run_id, Unset):
@@ -38,6 +43,7 @@ class EnvironmentView:
         field_dict.update(
             {
                 "id": id,
+                "waiting": waiting,
             }
         )
         if run_id is not UNSET:
@@ -50,6 +56,8 @@ class EnvironmentView:
         d = dict(src_dict)
         id = d.pop("id")
 
+        waiting = cast(list[int], d.pop("waiting"))
+
         def _parse_run_id(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -61,6 +69,7 @@ class EnvironmentView:
 
         environment_view = cls(
             id=id,
+            waiting=waiting,
             run_id=run_id,
         )
 

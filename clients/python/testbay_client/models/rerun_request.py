@@ -18,10 +18,13 @@ class RerunRequest:
         failed_only (bool | None | Unset): Run only the tests that failed or errored, by node id (at most 50, as any
             run's paths).
         user (None | str | Unset): Who asks for the new run; the original run's user when absent.
+        wait_for_environment (bool | Unset): When the environment is held: wait in line for it instead of being refused
+            with 409.
     """
 
     failed_only: bool | None | Unset = UNSET
     user: None | str | Unset = UNSET
+    wait_for_environment: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         failed_only: bool | None | Unset
@@ -36,6 +39,8 @@ class RerunRequest:
         else:
             user = self.user
 
+        wait_for_environment = self.wait_for_environment
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -43,6 +48,8 @@ class RerunRequest:
             field_dict["failed_only"] = failed_only
         if user is not UNSET:
             field_dict["user"] = user
+        if wait_for_environment is not UNSET:
+            field_dict["wait_for_environment"] = wait_for_environment
 
         return field_dict
 
@@ -68,9 +75,12 @@ class RerunRequest:
 
         user = _parse_user(d.pop("user", UNSET))
 
+        wait_for_environment = d.pop("wait_for_environment", UNSET)
+
         rerun_request = cls(
             failed_only=failed_only,
             user=user,
+            wait_for_environment=wait_for_environment,
         )
 
         return rerun_request

@@ -42,6 +42,10 @@ class RunFromPathsRequest:
         limits (LimitsRequest | None | Unset): Tighter limits than the service's defaults, or a longer timeout up to its
             maximum
             (see `GET /system`). Omitted fields take the defaults.
+        wait_for_environment (bool | Unset): When the environment is held by another run: wait in line for it (first
+            come, first
+            served) instead of being refused with 409. The run is stored as `queued` with
+            `waiting_for_environment` until the holder ends and hands the environment on.
         profile (RunFromPathsRequestProfile | Unset): `memory`: track every allocation with memray (`pytest --memray`),
             for each test's
             high-water mark and top allocating call sites; `limit_leaks` and `limit_memory` markers
@@ -55,6 +59,7 @@ class RunFromPathsRequest:
     template: None | str | Unset = UNSET
     variables: None | RunFromPathsRequestVariablesType0 | Unset = UNSET
     limits: LimitsRequest | None | Unset = UNSET
+    wait_for_environment: bool | Unset = UNSET
     profile: RunFromPathsRequestProfile | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,6 +98,8 @@ class RunFromPathsRequest:
         else:
             limits = self.limits
 
+        wait_for_environment = self.wait_for_environment
+
         profile: str | Unset = UNSET
         if not isinstance(self.profile, Unset):
             profile = self.profile.value
@@ -113,6 +120,8 @@ class RunFromPathsRequest:
             field_dict["variables"] = variables
         if limits is not UNSET:
             field_dict["limits"] = limits
+        if wait_for_environment is not UNSET:
+            field_dict["wait_for_environment"] = wait_for_environment
         if profile is not UNSET:
             field_dict["profile"] = profile
 
@@ -180,6 +189,8 @@ class RunFromPathsRequest:
 
         limits = _parse_limits(d.pop("limits", UNSET))
 
+        wait_for_environment = d.pop("wait_for_environment", UNSET)
+
         _profile = d.pop("profile", UNSET)
         profile: RunFromPathsRequestProfile | Unset
         if isinstance(_profile, Unset):
@@ -194,6 +205,7 @@ class RunFromPathsRequest:
             template=template,
             variables=variables,
             limits=limits,
+            wait_for_environment=wait_for_environment,
             profile=profile,
         )
 

@@ -43,6 +43,10 @@ class RunFromTemplateRequest:
         limits (LimitsRequest | None | Unset): Tighter limits than the service's defaults, or a longer timeout up to its
             maximum
             (see `GET /system`). Omitted fields take the defaults.
+        wait_for_environment (bool | Unset): When the environment is held by another run: wait in line for it (first
+            come, first
+            served) instead of being refused with 409. The run is stored as `queued` with
+            `waiting_for_environment` until the holder ends and hands the environment on.
         profile (RunFromTemplateRequestProfile | Unset): `memory`: track every allocation with memray (`pytest
             --memray`), for each test's
             high-water mark and top allocating call sites; `limit_leaks` and `limit_memory` markers
@@ -56,6 +60,7 @@ class RunFromTemplateRequest:
     paths: list[str] | None | Unset = UNSET
     variables: None | RunFromTemplateRequestVariablesType0 | Unset = UNSET
     limits: LimitsRequest | None | Unset = UNSET
+    wait_for_environment: bool | Unset = UNSET
     profile: RunFromTemplateRequestProfile | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +106,8 @@ class RunFromTemplateRequest:
         else:
             limits = self.limits
 
+        wait_for_environment = self.wait_for_environment
+
         profile: str | Unset = UNSET
         if not isinstance(self.profile, Unset):
             profile = self.profile.value
@@ -122,6 +129,8 @@ class RunFromTemplateRequest:
             field_dict["variables"] = variables
         if limits is not UNSET:
             field_dict["limits"] = limits
+        if wait_for_environment is not UNSET:
+            field_dict["wait_for_environment"] = wait_for_environment
         if profile is not UNSET:
             field_dict["profile"] = profile
 
@@ -204,6 +213,8 @@ class RunFromTemplateRequest:
 
         limits = _parse_limits(d.pop("limits", UNSET))
 
+        wait_for_environment = d.pop("wait_for_environment", UNSET)
+
         _profile = d.pop("profile", UNSET)
         profile: RunFromTemplateRequestProfile | Unset
         if isinstance(_profile, Unset):
@@ -218,6 +229,7 @@ class RunFromTemplateRequest:
             paths=paths,
             variables=variables,
             limits=limits,
+            wait_for_environment=wait_for_environment,
             profile=profile,
         )
 

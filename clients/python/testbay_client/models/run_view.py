@@ -42,6 +42,9 @@ class RunView:
         stored_bytes (int): About how many bytes the run's record, test results and log take in the database.
         limits (LimitsView): Limits applied to a run.
         resources (ResourcesView): What a run used, from its cgroup's accounting (absent under rlimits).
+        waiting_for_environment (bool): It waits in line for its environment, which another run holds (it was created
+            with
+            `wait_for_environment`); `GET /environments` shows the holder and the line.
         exit_code (int | None | Unset): pytest's exit code, once it has exited on its own or after a signal.
         message (None | str | Unset): Why the run ended as it did, when the status alone does not say.
         started_at (datetime.datetime | None | Unset):
@@ -52,7 +55,10 @@ class RunView:
         node (None | str | Unset): The Testbay node that executes the run; null while it waits in the queue for a node
             with a free slot to claim it.
         enforcement (EnforcementView | None | Unset): How the limits were enforced; known once the run has started.
-        queue_position (int | None | Unset): While queued: the run's place in the queue, 1 being next.
+        queue_position (int | None | Unset): While queued: the run's place in the queue for a node with a free slot
+            (shared by every
+            node), 1 being next.
+        line_position (int | None | Unset): While it waits in line: its place there, 1 being next after the holder.
         template (None | str | Unset): The saved template the run was started from.
         rerun_of (int | None | Unset): The run this one repeats (`POST /runs/{id}/rerun`).
         profile (None | str | Unset): `memory` for a memory-profiled run (memray); absent for a plain run.
@@ -79,6 +85,7 @@ class RunView:
     stored_bytes: int
     limits: LimitsView
     resources: ResourcesView
+    waiting_for_environment: bool
     exit_code: int | None | Unset = UNSET
     message: None | str | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
@@ -88,6 +95,7 @@ class RunView:
     node: None | str | Unset = UNSET
     enforcement: EnforcementView | None | Unset = UNSET
     queue_position: int | None | Unset = UNSET
+    line_position: int | None | Unset = UNSET
     template: None | str | Unset = UNSET
     rerun_of: int | None | Unset = UNSET
     profile: None | str | Unset = UNSET
@@ -124,6 +132,8 @@ class RunView:
         limits = self.limits.to_dict()
 
         resources = self.resources.to_dict()
+
+        waiting_for_environment = self.waiting_for_environment
 
         exit_code: int | None | Unset
         if isinstance(self.exit_code, Unset):
@@ -187,6 +197,12 @@ class RunView:
         else:
             queue_position = self.queue_position
 
+        line_position: int | None | Unset
+        if isinstance(self.line_position, Unset):
+            line_position = UNSET
+        else:
+            line_position = self.line_position
+
         template: None | str | Unset
         if isinstance(self.template, Unset):
             template = UNSET
@@ -242,6 +258,7 @@ class RunView:
                 "stored_bytes": stored_bytes,
                 "limits": limits,
                 "resources": resources,
+                "waiting_for_environment": waiting_for_environment,
             }
         )
         if exit_code is not UNSET:
@@ -262,6 +279,8 @@ class RunView:
             field_dict["enforcement"] = enforcement
         if queue_position is not UNSET:
             field_dict["queue_position"] = queue_position
+        if line_position is not UNSET:
+            field_dict["line_position"] = line_position
         if template is not UNSET:
             field_dict["template"] = template
         if rerun_of is not UNSET:
@@ -311,6 +330,8 @@ class RunView:
         limits = LimitsView.from_dict(d.pop("limits"))
 
         resources = ResourcesView.from_dict(d.pop("resources"))
+
+        waiting_for_environment = d.pop("waiting_for_environment")
 
         def _parse_exit_code(data: object) -> int | None | Unset:
             if data is None:
@@ -425,6 +446,15 @@ class RunView:
 
         queue_position = _parse_queue_position(d.pop("queue_position", UNSET))
 
+        def _parse_line_position(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        line_position = _parse_line_position(d.pop("line_position", UNSET))
+
         def _parse_template(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -501,6 +531,7 @@ class RunView:
             stored_bytes=stored_bytes,
             limits=limits,
             resources=resources,
+            waiting_for_environment=waiting_for_environment,
             exit_code=exit_code,
             message=message,
             started_at=started_at,
@@ -510,6 +541,7 @@ class RunView:
             node=node,
             enforcement=enforcement,
             queue_position=queue_position,
+            line_position=line_position,
             template=template,
             rerun_of=rerun_of,
             profile=profile,

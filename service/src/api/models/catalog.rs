@@ -3,7 +3,7 @@
 use poem_openapi::{Enum, Object};
 
 use super::runs::{EnforcementView, LimitsView};
-use crate::domain::{Environment, EnvironmentHold, RetentionPolicy};
+use crate::domain::{Environment, EnvironmentHold, RetentionPolicy, RunId};
 use crate::test_tree::{EntryKind, TreeEntry};
 
 #[derive(Clone, Copy, Debug, Enum)]
@@ -48,6 +48,9 @@ pub struct EnvironmentView {
     /// The queued or running run that holds the environment; absent when it is free.
     #[oai(nullable)]
     pub run_id: Option<i64>,
+    /// The runs waiting in line for it, first in line first; each gets it when the one
+    /// before ends.
+    pub waiting: Vec<i64>,
 }
 
 /// All environments, 1 to 100.
@@ -57,11 +60,13 @@ pub struct EnvironmentList {
 }
 
 impl EnvironmentList {
-    pub fn from_holds(holds: &[EnvironmentHold]) -> Self {
+    /// Every environment with its holder and its line (`lines` in line order).
+    pub fn new(holds: &[EnvironmentHold], lines: &[(Environment, RunId)]) -> Self {
         let items = Environment::all()
             .map(|environment| EnvironmentView {
                 id: environment.number(),
                 run_id: holds.iter().find(|h| h.environment == environment).and_then(|h| h.run_id).map(|r| r.0),
+                waiting: lines.iter().filter(|(env, _)| *env == environment).map(|(_, run)| run.0).collect(),
             })
             .collect();
         EnvironmentList { items }

@@ -32,6 +32,10 @@ pub struct CreateRunRequest {
     /// Tighter limits than the service's defaults, or a longer timeout up to its maximum
     /// (see `GET /system`). Omitted fields take the defaults.
     pub limits: Option<LimitsRequest>,
+    /// When the environment is held by another run: wait in line for it (first come, first
+    /// served) instead of being refused with 409. The run is stored as `queued` with
+    /// `waiting_for_environment` until the holder ends and hands the environment on.
+    pub wait_for_environment: Option<bool>,
     /// `memory`: track every allocation with memray (`pytest --memray`), for each test's
     /// high-water mark and top allocating call sites; `limit_leaks` and `limit_memory` markers
     /// take effect. The tests run slower. Needs pytest-memray in the service's Python (see
@@ -164,9 +168,16 @@ pub struct RunView {
     pub enforcement: Option<EnforcementView>,
     /// What the run used; known once it has ended.
     pub resources: ResourcesView,
-    /// While queued: the run's place in the queue, 1 being next.
+    /// While queued: the run's place in the queue for a node with a free slot (shared by every
+    /// node), 1 being next.
     #[oai(nullable)]
     pub queue_position: Option<u32>,
+    /// It waits in line for its environment, which another run holds (it was created with
+    /// `wait_for_environment`); `GET /environments` shows the holder and the line.
+    pub waiting_for_environment: bool,
+    /// While it waits in line: its place there, 1 being next after the holder.
+    #[oai(nullable)]
+    pub line_position: Option<u32>,
     /// The saved template the run was started from.
     #[oai(nullable)]
     pub template: Option<String>,
@@ -219,6 +230,8 @@ impl From<Run> for RunView {
             enforcement: run.enforcement.map(Into::into),
             resources: run.resources.into(),
             queue_position: None,
+            waiting_for_environment: run.waiting_for_environment,
+            line_position: None,
             template: run.template.map(String::from),
             rerun_of: run.rerun_of.map(|id| id.0),
             profile: run.profile.map(|profile| profile.as_str().to_owned()),
@@ -245,6 +258,8 @@ pub struct RerunRequest {
     pub failed_only: Option<bool>,
     /// Who asks for the new run; the original run's user when absent.
     pub user: Option<String>,
+    /// When the environment is held: wait in line for it instead of being refused with 409.
+    pub wait_for_environment: Option<bool>,
 }
 
 /// A page of runs, newest first.

@@ -87,6 +87,7 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
         profile: None,
         created_by: None,
         cancelled_by: None,
+        waiting_for_environment: false,
         failure_changes: None,
     };
     let results = node_ids
@@ -110,7 +111,7 @@ fn failed_run(node_ids: &[&str]) -> (Run, Vec<TestResult>) {
 fn a_rerun_of_failures_names_each_failed_test_once() {
     let (run, mut results) = failed_run(&["a.py::t1", "a.py::t2", "a.py::t1"]);
     results.push(TestResult { outcome: TestOutcome::Passed, node_id: "a.py::ok".into(), ..results[0].clone() });
-    let request = RerunRequest { failed_only: true, user: Some("bob".into()) };
+    let request = RerunRequest { failed_only: true, user: Some("bob".into()), wait_for_environment: false };
     let rerun = NewRun::rerun(&run, &request, &results, &POLICY).expect("valid");
     assert_eq!(rerun.paths, ["a.py::t1", "a.py::t2"]);
     assert_eq!(
@@ -123,7 +124,7 @@ fn a_rerun_of_failures_names_each_failed_test_once() {
 
 #[test]
 fn a_rerun_of_failures_refuses_what_a_client_could_not_send() {
-    let request = RerunRequest { failed_only: true, user: None };
+    let request = RerunRequest { failed_only: true, user: None, wait_for_environment: false };
     let field = |ids: &[&str]| {
         let (run, results) = failed_run(ids);
         NewRun::rerun(&run, &request, &results, &POLICY).map(|_| ()).map_err(|e| e.field)

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::*;
-use crate::domain::{Enforcement, NewRun, RunStatus};
+use crate::domain::{Enforcement, NewRun, RunId, RunStatus};
 
 fn new_run(environment: u8) -> NewRun {
     NewRun {
@@ -17,6 +17,7 @@ fn new_run(environment: u8) -> NewRun {
         rerun_of: None,
         profile: None,
         created_by: None,
+        wait_for_environment: false,
     }
 }
 
@@ -74,4 +75,85 @@ async fn a_cancel_request_reaches_the_node_that_executes_the_run() {
     );
     let run = store.run(id).await.expect("read").expect("run");
     assert_eq!((run.status, run.cancelled_by.as_deref()), (RunStatus::Running, Some("bob")));
+}
+
+fn ended(status: RunStatus, seq: i64) -> crate::store::Finish {
+    crate::store::Finish {
+        status,
+        exit_code: None,
+        message: None,
+        finished_at: Utc::now(),
+        counts: Default::default(),
+        log_bytes: 0,
+        log_truncated: false,
+        stored_bytes: 0,
+        seq,
+        resources: Default::default(),
+        cancelled_by: None,
+        log: Vec::new(),
+        log_maybe_stored_to: None,
+        results: Vec::new(),
+        history: None,
+    }
+}
+
+fn waiting(environment: u8) -> NewRun {
+    NewRun { wait_for_environment: true, ..new_run(environment) }
+}
+
+async fn holder(store: &Store, environment: u8) -> Option<RunId> {
+    let holds = store.environment_holds().await.expect("holds");
+    holds.into_iter().find(|hold| hold.environment == environment.into()).and_then(|hold| hold.run_id)
+}
+
+#[tokio::test]
+async fn runs_that_wait_line_up_behind_the_holder_and_get_the_environment_in_turn() {
+    use crate::store::CreateRunError;
+    let store = store().await;
+    let first = store.create_run(&waiting(7), Utc::now()).await.expect("create").id;
+    assert!(!store.run(first).await.expect("read").expect("run").waiting_for_environment, "a free one is taken");
+    let second = store.create_run(&waiting(7), Utc::now()).await.expect("in line");
+    let third = store.create_run(&waiting(7), Utc::now()).await.expect("in line");
+    assert!(second.waiting_for_environment && third.waiting_for_environment);
+    assert!(
+        matches!(
+            store.create_run(&new_run(7), Utc::now()).await,
+            Err(CreateRunError::EnvironmentBusy { run_id, .. }) if run_id == first
+        ),
+        "a run that does not wait is still refused"
+    );
+    assert_eq!(store.claim_run(second.id, "a").await.expect("claim"), None, "one in line cannot be claimed");
+    assert_eq!(holder(&store, 7).await, Some(first));
+
+    // The third leaves the line; the holder's end hands the environment to the second.
+    store.finish_queued_run(third.id, &ended(RunStatus::Cancelled, 2)).await.expect("cancel").expect("ended");
+    assert_eq!(holder(&store, 7).await, Some(first), "a waiter that leaves takes nothing with it");
+    store.claim_run(first, "a").await.expect("claim").expect("claimed");
+    store.finish_run(first, &ended(RunStatus::Passed, 2)).await.expect("finish").expect("ended");
+    assert_eq!(holder(&store, 7).await, Some(second.id));
+    let next = store.run(second.id).await.expect("read").expect("run");
+    assert_eq!((next.status, next.waiting_for_environment), (RunStatus::Queued, false));
+    store.claim_run(second.id, "b").await.expect("claim").expect("now it can be claimed");
+    store.finish_run(second.id, &ended(RunStatus::Passed, 2)).await.expect("finish").expect("ended");
+    assert_eq!(holder(&store, 7).await, None, "nobody is in line");
+}
+
+/// A run that joins the line while the holder ends is never left waiting for a holder that is
+/// gone: the two transactions write the environment's record, so one sees the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_joining_the_line_as_the_holder_ends_gets_the_environment() {
+    let store = Arc::new(store().await);
+    for _ in 0..20 {
+        let first = store.create_run(&new_run(8), Utc::now()).await.expect("create").id;
+        let joining = tokio::spawn({
+            let store = Arc::clone(&store);
+            async move { store.create_run(&waiting(8), Utc::now()).await.expect("create or join") }
+        });
+        store.finish_run(first, &ended(RunStatus::Passed, 2)).await.expect("finish").expect("ended");
+        let joined = joining.await.expect("join");
+        assert_eq!(holder(&store, 8).await, Some(joined.id), "the run that joined holds the environment");
+        let joined = store.run(joined.id).await.expect("read").expect("run");
+        assert!(!joined.waiting_for_environment);
+        store.finish_run(joined.id, &ended(RunStatus::Passed, 2)).await.expect("finish").expect("ended");
+    }
 }

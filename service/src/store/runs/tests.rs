@@ -15,6 +15,7 @@ fn new_run(environment: u8) -> NewRun {
         rerun_of: None,
         profile: None,
         created_by: None,
+        wait_for_environment: false,
     }
 }
 

@@ -17,6 +17,7 @@ fn new_run(environment: u8, user: &str) -> NewRun {
         rerun_of: None,
         profile: None,
         created_by: None,
+        wait_for_environment: false,
     }
 }
 

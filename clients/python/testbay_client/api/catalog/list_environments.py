@@ -66,7 +66,8 @@ def sync_detailed(
 ) -> Response[EnvironmentList | Problem]:
     """List the environments
 
-     All 100 environments with the queued or running run holding each.
+     All 100 environments with the queued or running run holding each, and the runs waiting
+    in line for it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -91,7 +92,8 @@ def sync(
 ) -> EnvironmentList | Problem | None:
     """List the environments
 
-     All 100 environments with the queued or running run holding each.
+     All 100 environments with the queued or running run holding each, and the runs waiting
+    in line for it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +114,8 @@ async def asyncio_detailed(
 ) -> Response[EnvironmentList | Problem]:
     """List the environments
 
-     All 100 environments with the queued or running run holding each.
+     All 100 environments with the queued or running run holding each, and the runs waiting
+    in line for it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,7 +138,8 @@ async def asyncio(
 ) -> EnvironmentList | Problem | None:
     """List the environments
 
-     All 100 environments with the queued or running run holding each.
+     All 100 environments with the queued or running run holding each, and the runs waiting
+    in line for it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
