@@ -40,7 +40,8 @@ impl Membership {
         info!(node = %node.name, lease_s = lease.as_secs_f64(), "node registered");
         let (stop_tx, stop_rx) = watch::channel(false);
         let name = node.name.clone();
-        let lease_keeper = LeaseKeeper { journal, runner, node, lease, renewed: Instant::now(), fenced: false };
+        let lease_keeper =
+            LeaseKeeper { journal, runner, node, lease, renewed: Instant::now(), fenced: false, failing: false };
         let task = tokio::spawn(lease_keeper.run(stop_rx));
         Ok(Membership { store, name, stop_tx, task })
     }
@@ -64,6 +65,8 @@ struct LeaseKeeper {
     renewed: Instant,
     /// This node stopped its runs for want of a lease and has not had one since.
     fenced: bool,
+    /// The last renewal failed (said once, until one succeeds).
+    failing: bool,
 }
 
 impl LeaseKeeper {
@@ -75,8 +78,11 @@ impl LeaseKeeper {
                 _ = stop_rx.changed() => return,
             }
             self.renew().await;
+            if self.failing {
+                continue;
+            }
             if let Err(error) = self.end_lost_nodes_runs().await {
-                warn!(error = ?error, "cannot look for lost nodes");
+                warn!(error = %error, "cannot look for lost nodes");
             }
         }
     }
@@ -87,6 +93,9 @@ impl LeaseKeeper {
             Ok(Some(_)) => {
                 self.renewed = Instant::now();
                 self.fenced = false;
+                if std::mem::take(&mut self.failing) {
+                    info!(node = %self.node.name, "this node's lease is renewed again");
+                }
             }
             Ok(None) => {
                 error!(node = %self.node.name, "another node found this node's lease run out and ended its runs; \
@@ -101,7 +110,9 @@ impl LeaseKeeper {
                 }
             }
             Err(error) => {
-                error!(error = ?error, "cannot renew this node's lease");
+                if !std::mem::replace(&mut self.failing, true) {
+                    error!(error = %error, "cannot renew this node's lease; trying again");
+                }
                 if self.renewed.elapsed() >= self.lease && !self.fenced {
                     error!(node = %self.node.name, "this node's lease has run out: stopping its runs, which \
                         another node ends");

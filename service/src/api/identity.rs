@@ -213,7 +213,11 @@ fn unauthorized(message: &str) -> (StatusCode, Problem) {
     (StatusCode::UNAUTHORIZED, Problem::new("unauthorized", message))
 }
 
-fn lookup_failed(error: &dyn std::error::Error) -> (StatusCode, Problem) {
+fn lookup_failed(error: &crate::store::StoreError) -> (StatusCode, Problem) {
+    if error.is_unavailable() {
+        let message = "cannot check the token: the database cannot be reached; try again once it is back";
+        return (StatusCode::SERVICE_UNAVAILABLE, Problem::new("database_unavailable", message));
+    }
     tracing::error!(error = %error, "cannot look up a token");
     (StatusCode::INTERNAL_SERVER_ERROR, Problem::new("internal", "cannot check the token; see the service log"))
 }

@@ -49,10 +49,21 @@ pub enum ServerError {
     /// Testbay could not complete the request; its log says why.
     #[oai(status = 500)]
     Internal(Json<Problem>),
+    /// The database cannot be reached (code `database_unavailable`): nothing was changed, and
+    /// the request may be tried again later. Testbay reconnects by itself.
+    #[oai(status = 503)]
+    Unavailable(Json<Problem>),
 }
 
 impl ServerError {
-    pub fn log(context: &str, cause: &dyn std::error::Error) -> Self {
+    pub fn log(context: &str, cause: &(dyn std::error::Error + 'static)) -> Self {
+        if is_unavailable(cause) {
+            // Said once by the store when the database goes; not again for every request.
+            return ServerError::Unavailable(Json(Problem::new(
+                "database_unavailable",
+                format!("{context}: the database cannot be reached; try again once it is back"),
+            )));
+        }
         let mut chain = cause.to_string();
         let mut source = cause.source();
         while let Some(inner) = source {
@@ -65,7 +76,19 @@ impl ServerError {
     }
 }
 
-impl<E: std::error::Error> From<E> for ServerError {
+/// Whether `error`, or what caused it, is a database that cannot be reached.
+fn is_unavailable(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if error.downcast_ref::<crate::store::StoreError>().is_some_and(crate::store::StoreError::is_unavailable) {
+            return true;
+        }
+        current = error.source();
+    }
+    false
+}
+
+impl<E: std::error::Error + 'static> From<E> for ServerError {
     fn from(error: E) -> Self {
         ServerError::log("request failed", &error)
     }
@@ -73,6 +96,10 @@ impl<E: std::error::Error> From<E> for ServerError {
 
 /// Turns any error that reached the router into a JSON problem.
 pub async fn to_problem(error: poem::Error) -> Response {
+    // A handler's own error response (`ServerError`) is a JSON problem already.
+    if error.is_from_response() {
+        return error.into_response();
+    }
     let (status, problem) = if let Some(param) = error.downcast_ref::<ParseParamError>() {
         let field = Some(param.name.to_owned());
         (StatusCode::UNPROCESSABLE_ENTITY, Problem { field, ..Problem::new("invalid_field", param.reason.clone()) })

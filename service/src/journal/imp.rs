@@ -199,33 +199,43 @@ impl Journal {
     ) -> Result<Vec<Run>, StoreError> {
         let mut interrupted = Vec::new();
         for run in self.inner.store.unfinished_runs(node).await? {
-            // What it stored before the crash counts for its tests' records too.
-            let results = self.inner.store.test_results(run.id, 0, i64::MAX).await?;
-            let mark = RunMark { run: run.id, at: run.created_at };
-            let history = self.inner.store.test_history_update(run.environment, mark, &results).await?;
-            let finish = Finish {
-                status: RunStatus::Interrupted,
-                exit_code: None,
-                message: Some(message.to_owned()),
-                finished_at: now,
-                counts: run.counts,
-                log_bytes: run.log_bytes,
-                log_truncated: run.log_truncated,
-                stored_bytes: run.stored_bytes,
-                seq: run.seq + UNSTORED_SEQ_LIMIT + 1,
-                resources: run.resources,
-                cancelled_by: run.cancelled_by.clone(),
-                log: Vec::new(),
-                log_maybe_stored_to: None,
-                results: Vec::new(),
-                history: Some(history),
-            };
-            if let Some(ended) = self.inner.store.finish_run(run.id, &finish).await? {
-                self.inner.hub.publish_list(ListChange::Changed, ended.clone());
+            if let Some(ended) = self.interrupt(run, now, message).await? {
                 interrupted.push(ended);
             }
         }
         Ok(interrupted)
+    }
+
+    /// Marks `run`, as stored, interrupted with `message`, freeing its environment; `None` when
+    /// it had ended meanwhile. For a run whose process is gone: that of a node that stopped or
+    /// was lost, or one whose end could not be stored.
+    pub async fn interrupt(&self, run: Run, now: DateTime<Utc>, message: &str) -> Result<Option<Run>, StoreError> {
+        // What it stored before the crash counts for its tests' records too.
+        let results = self.inner.store.test_results(run.id, 0, i64::MAX).await?;
+        let mark = RunMark { run: run.id, at: run.created_at };
+        let history = self.inner.store.test_history_update(run.environment, mark, &results).await?;
+        let finish = Finish {
+            status: RunStatus::Interrupted,
+            exit_code: None,
+            message: Some(message.to_owned()),
+            finished_at: now,
+            counts: run.counts,
+            log_bytes: run.log_bytes,
+            log_truncated: run.log_truncated,
+            stored_bytes: run.stored_bytes,
+            seq: run.seq + UNSTORED_SEQ_LIMIT + 1,
+            resources: run.resources,
+            cancelled_by: run.cancelled_by.clone(),
+            log: Vec::new(),
+            log_maybe_stored_to: None,
+            results: Vec::new(),
+            history: Some(history),
+        };
+        let ended = self.inner.store.finish_run(run.id, &finish).await?;
+        if let Some(ended) = &ended {
+            self.inner.hub.publish_list(ListChange::Changed, ended.clone());
+        }
+        Ok(ended)
     }
 
     /// Run `id`'s memory and CPU samples: from memory while it runs on this node, else as

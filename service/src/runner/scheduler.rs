@@ -23,6 +23,11 @@ use crate::domain::{Environment, Run, RunId};
 const QUEUE_POLL: Duration = Duration::from_millis(200);
 /// Queued runs read at once: the front of the queue, for claims and queue positions.
 const QUEUE_READ: usize = 500;
+/// How often this node looks for runs the database says it executes that it does not.
+const RECONCILE_EVERY: Duration = Duration::from_secs(5);
+/// What such a run ends with.
+const LOST_TRACK: &str = "this node lost track of the run: its end could not be stored (the database was out of \
+                          reach) and its processes are gone";
 
 enum Message {
     /// Run `id` was created here: claim it if there is room, and know its place in the queue.
@@ -175,6 +180,8 @@ impl Scheduler {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Message>) {
         let mut poll = tokio::time::interval(QUEUE_POLL);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut reconcile = tokio::time::interval(RECONCILE_EVERY);
+        reconcile.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         while !self.stopped {
             tokio::select! {
                 message = rx.recv() => match message {
@@ -184,6 +191,7 @@ impl Scheduler {
                 _ = poll.tick() => {
                     self.read_queue().await;
                 }
+                _ = reconcile.tick() => self.end_runs_lost_track_of().await,
             }
             self.publish_running();
         }
@@ -323,6 +331,24 @@ impl Scheduler {
             let _ = tx.send(Message::Finished { id });
         });
         self.running.insert(id, Running { stop_tx, done_rx });
+    }
+
+    /// Interrupts the runs the database says this node executes but it does not: their end
+    /// could not be stored (the journal tries for a while, then gives up). Run in this task,
+    /// which claims runs, so a run just claimed is never taken for one.
+    async fn end_runs_lost_track_of(&self) {
+        if self.is_shutting_down() {
+            return;
+        }
+        let journal = &self.context.journal;
+        let Ok(unfinished) = journal.store().unfinished_runs(&self.context.settings.node).await else { return };
+        for run in unfinished.into_iter().filter(|run| !self.running.contains_key(&run.id)) {
+            match journal.interrupt(run, chrono::Utc::now(), LOST_TRACK).await {
+                Ok(Some(run)) => warn!(run_id = %run.id, "a run whose end was not stored is marked interrupted"),
+                Ok(None) => {}
+                Err(error) => warn!(error = ?error, "cannot end a run this node lost track of"),
+            }
+        }
     }
 
     async fn stop_cancelled_elsewhere(&self) {

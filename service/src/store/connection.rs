@@ -49,7 +49,53 @@ pub(super) enum Connection {
         /// Where the datastore's flushes and compactions run.
         background: Arc<BackgroundThreads>,
     },
-    Server(Surreal<Any>),
+    Server {
+        db: Surreal<Any>,
+        reach: Arc<Reach>,
+    },
+}
+
+/// Whether a database server answers. Once a query finds it gone, queries fail at once (instead
+/// of waiting in the client's queue and being sent, perhaps much later, when it reconnects) and
+/// a probe asks the server every `PROBE_INTERVAL` until it answers again.
+pub(super) struct Reach {
+    reachable: std::sync::atomic::AtomicBool,
+}
+
+/// How long a query to a database server may take before the server counts as gone.
+const SERVER_ANSWER_WAIT: Duration = Duration::from_secs(5);
+const PROBE_INTERVAL: Duration = Duration::from_secs(1);
+
+impl Reach {
+    fn is_reachable(&self) -> bool {
+        self.reachable.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Notes that the server did not answer; the first to notice starts the probe.
+    fn lost(self: &Arc<Self>, db: &Surreal<Any>, why: &str) {
+        if self.reachable.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            tracing::error!(
+                why,
+                "the database server cannot be reached; requests fail with 503 until it answers again"
+            );
+            let (reach, db) = (Arc::clone(self), db.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(PROBE_INTERVAL).await;
+                    let probe = tokio::time::timeout(SERVER_ANSWER_WAIT, db.query("RETURN 1")).await;
+                    if matches!(probe, Ok(Ok(_))) {
+                        reach.reachable.store(true, std::sync::atomic::Ordering::Release);
+                        tracing::info!("the database server answers again");
+                        return;
+                    }
+                }
+            });
+        }
+    }
+}
+
+fn unreachable_error(message: &str) -> surrealdb::Error {
+    surrealdb::Error::connection(message.to_owned(), surrealdb::types::ConnectionError::ConnectionFailed)
 }
 
 /// How long closing waits for an embedded database to release its lock.
@@ -59,7 +105,8 @@ impl Connection {
     /// Opens `address`: `surrealkv://DIR` or `mem://` embedded, anything else as a server.
     pub(super) async fn open(address: &str, sizes: EmbeddedSizes) -> Result<Connection, surrealdb::Error> {
         if !(address.starts_with("surrealkv://") || address.starts_with("mem://")) {
-            return Ok(Connection::Server(any::connect(address).await?));
+            let reach = Arc::new(Reach { reachable: std::sync::atomic::AtomicBool::new(true) });
+            return Ok(Connection::Server { db: any::connect(address).await?, reach });
         }
         let background =
             Arc::new(BackgroundThreads::start().map_err(|error| surrealdb::Error::internal(error.to_string()))?);
@@ -86,14 +133,14 @@ impl Connection {
         let credentials = surrealdb::opt::auth::Root { username: username.to_owned(), password: password.to_owned() };
         match self {
             Connection::Embedded { db, .. } => db.signin(credentials).await.map(drop),
-            Connection::Server(db) => db.signin(credentials).await.map(drop),
+            Connection::Server { db, .. } => db.signin(credentials).await.map(drop),
         }
     }
 
     pub(super) async fn use_ns_db(&self, namespace: &str, database: &str) -> Result<(), surrealdb::Error> {
         match self {
             Connection::Embedded { db, .. } => db.use_ns(namespace).use_db(database).await.map(drop),
-            Connection::Server(db) => db.use_ns(namespace).use_db(database).await.map(drop),
+            Connection::Server { db, .. } => db.use_ns(namespace).use_db(database).await.map(drop),
         }
     }
 
@@ -242,12 +289,25 @@ impl<'a> IntoFuture for Statement<'a> {
                     }
                     query.await
                 }
-                Connection::Server(db) => {
+                Connection::Server { db, reach } => {
+                    if !reach.is_reachable() {
+                        return Err(unreachable_error("the database server cannot be reached"));
+                    }
                     let mut query = db.query(self.sql);
                     for binding in self.bindings {
                         query = query.bind(binding);
                     }
-                    query.await
+                    match tokio::time::timeout(SERVER_ANSWER_WAIT, query).await {
+                        Err(_) => {
+                            reach.lost(db, "a query got no answer in time");
+                            Err(unreachable_error("the database server did not answer in time"))
+                        }
+                        Ok(Err(error)) if error.is_connection() => {
+                            reach.lost(db, error.message());
+                            Err(error)
+                        }
+                        Ok(answer) => answer,
+                    }
                 }
             }
         })

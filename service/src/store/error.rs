@@ -23,6 +23,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The database could not be reached (a server that is down or cut off); the request may
+    /// succeed later.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Query { source, .. } | StoreError::Connect { source, .. } => source.is_connection(),
+            _ => false,
+        }
+    }
+
     pub(crate) fn query(context: &'static str) -> impl FnOnce(surrealdb::Error) -> StoreError {
         move |source| StoreError::Query { context, source }
     }

@@ -338,3 +338,103 @@ async fn runs_waiting_for_an_environment_take_turns_in_arrival_order() {
     assert_eq!(nodes[0].get_json(&format!("/api/runs/{leaving}")).await["status"], "cancelled");
     assert!(nodes[0].get_json("/api/environments").await["items"][69]["run_id"].is_null(), "free at the end");
 }
+
+/// A TCP link between a node and the database server that a test cuts and mends, as a network
+/// would: cut, it drops every connection and refuses new ones.
+struct Link {
+    port: u16,
+    target: String,
+    accepting: Option<tokio::task::JoinHandle<()>>,
+    connections: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Link {
+    async fn to(target: &str) -> Link {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let port = listener.local_addr().expect("address").port();
+        let mut link = Link { port, target: target.to_owned(), accepting: None, connections: Arc::default() };
+        link.accept(listener);
+        link
+    }
+
+    fn accept(&mut self, listener: tokio::net::TcpListener) {
+        let (target, connections) = (self.target.clone(), Arc::clone(&self.connections));
+        self.accepting = Some(tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                let connection = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                connections.lock().expect("connections").push(connection);
+            }
+        }));
+    }
+
+    fn cut(&mut self) {
+        if let Some(accepting) = self.accepting.take() {
+            accepting.abort();
+        }
+        for connection in self.connections.lock().expect("connections").drain(..) {
+            connection.abort();
+        }
+    }
+
+    async fn mend(&mut self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await.expect("the same port again");
+        self.accept(listener);
+    }
+}
+
+/// Polls `path` until it answers `status`, failing after `limit`.
+async fn until_status(node: &TestApp, path: &str, status: u16, limit: Duration) -> reqwest::Response {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let response = node.get(path).await;
+        if response.status() == status {
+            return response;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{path} never answered {status}: {}", response.status());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A node whose database goes out of reach says so (503 problems, `/healthz` not ok), keeps
+/// what was stored, and serves again by itself once the database is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_that_loses_its_database_says_so_and_recovers_by_itself() {
+    let Some(server) = SurrealServer::start().await else { return };
+    let mut link = Link::to(&server.address).await;
+    let address = format!("ws://127.0.0.1:{}", link.port);
+    let node = TestApp::spawn_with(move |config| {
+        config.tests_root = misbehaving_tests();
+        config.database = Some(address);
+        config.database_user = Some("root".into());
+        config.database_password = Some("root".into());
+        config.node = Some("node-a".into());
+        config.lease_s = 2;
+    })
+    .await;
+    let before = node.start_run(80, &["test_quick.py"]).await["id"].as_i64().expect("id");
+    let before = node.wait_until_finished(before).await;
+
+    link.cut();
+    let health = until_status(&node, "/api/healthz", 503, Duration::from_secs(15)).await;
+    let problem: Value = health.json().await.expect("a JSON problem");
+    assert_eq!(problem["code"], "database_unavailable", "{problem}");
+    let listed = node.get("/api/runs").await;
+    assert_eq!(listed.status(), 503);
+    assert_eq!(listed.json::<Value>().await.expect("json")["code"], "database_unavailable");
+    assert_eq!(node.create_run("bob", 81, &["test_quick.py"]).await.status(), 503, "a create is refused, not lost");
+
+    link.mend().await;
+    until_status(&node, "/api/healthz", 200, Duration::from_secs(30)).await;
+    let kept = node.get_json(&format!("/api/runs/{}", before["id"])).await;
+    assert_eq!((&kept["status"], &kept["finished_at"]), (&before["status"], &before["finished_at"]), "nothing lost");
+    assert_eq!(node.get_json("/api/runs?environment=81").await["items"], json!([]), "the refused create left nothing");
+    let after = node.start_run(81, &["test_quick.py"]).await["id"].as_i64().expect("id");
+    assert_eq!(node.wait_until_finished(after).await["status"], "passed", "runs go on");
+    let nodes = node.get_json("/api/nodes").await;
+    assert_eq!(nodes["items"][0]["state"], "live", "{nodes}");
+}
