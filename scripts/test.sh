@@ -44,7 +44,8 @@ say "running the service's tests"
 TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" TESTBAY_SURREALDB_SERVER="$server_target_dir/debug/surrealdb-test-server" \
     TESTBAY_TEST_SKIPS="$skips" cargo test --workspace --locked
 say "running the end-to-end tests in Chromium"
-(cd web && TESTBAY_BIN="$target_dir/debug/testbay" TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" npm run --silent e2e)
+(cd web && TESTBAY_BIN="$target_dir/debug/testbay" TESTBAY_TEST_PYTHON="$REPO_ROOT/.venv/bin/python" \
+    TESTBAY_SURREALDB_SERVER="$server_target_dir/debug/surrealdb-test-server" npm run --silent e2e)
 TESTBAY_BIN="$target_dir/debug/testbay" scripts/test-api-spec.sh
 say "testing the generated Python client and its example"
 TESTBAY_BIN="$target_dir/debug/testbay" scripts/test-python-client.sh

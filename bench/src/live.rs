@@ -17,14 +17,23 @@ const RUNS: usize = 3;
 /// Milliseconds from `print` in a test to the line's arrival at an SSE client.
 pub async fn print_to_client(spec: &ServiceSpec, data_dir: &Path) -> anyhow::Result<Samples> {
     let service = Service::start(spec, data_dir, &[])?;
+    let samples = prints_heard(&service.url, &service.url, 1).await?;
+    service.stop()?;
+    Ok(samples)
+}
+
+/// Runs the printing test in `environment` `RUNS` times, created through the service at
+/// `create_on`, and follows each run's events through the service at `follow_on` (another node,
+/// for the latency across nodes): milliseconds from each `print` to its arrival.
+pub async fn prints_heard(create_on: &str, follow_on: &str, environment: u8) -> anyhow::Result<Samples> {
     let client = reqwest::Client::new();
     let mut samples = Samples::default();
     for _ in 0..RUNS {
-        let body = json!({"user": "bench", "environment": 1, "paths": ["test_print_latency.py"]});
-        let run: Value = client.post(format!("{}/api/runs", service.url)).json(&body).send().await?.json().await?;
-        let id = run["id"].as_i64().context("run id")?;
+        let body = json!({"user": "bench", "environment": environment, "paths": ["test_print_latency.py"]});
+        let run: Value = client.post(format!("{create_on}/api/runs")).json(&body).send().await?.json().await?;
+        let id = run["id"].as_i64().with_context(|| format!("run id in {run}"))?;
         let response = client
-            .get(format!("{}/api/runs/{id}/events", service.url))
+            .get(format!("{follow_on}/api/runs/{id}/events"))
             .header("Accept", "text/event-stream")
             .send()
             .await?;
@@ -51,7 +60,6 @@ pub async fn print_to_client(spec: &ServiceSpec, data_dir: &Path) -> anyhow::Res
             }
         }
     }
-    service.stop()?;
     Ok(samples)
 }
 

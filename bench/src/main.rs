@@ -11,6 +11,7 @@
 //! the given `testbay` binary on a copy of each, and prints one table: every figure at every
 //! level side by side, the live-log latency and the cost of a run around pytest.
 
+mod cluster;
 mod figures;
 mod history;
 mod live;
@@ -126,6 +127,24 @@ enum Command {
         #[arg(long)]
         python: Option<PathBuf>,
     },
+    /// Runs per second with 1, 2 and 3 nodes on one SurrealDB server, and the print latency
+    /// from one node's run to a client of another.
+    Cluster {
+        #[arg(long)]
+        binary: PathBuf,
+        /// The SurrealDB server binary (scripts/test.sh builds tools/surrealdb-server).
+        #[arg(long)]
+        surrealdb: PathBuf,
+        #[arg(long, default_value_t = 60)]
+        runs: usize,
+        /// Runs each node executes at once.
+        #[arg(long, default_value_t = 2)]
+        capacity: usize,
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..))]
+        rounds: u8,
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
     /// Real one-test runs, two at a time, reading the service's memory as they go.
     Soak {
         #[arg(long)]
@@ -214,6 +233,12 @@ fn main() -> anyhow::Result<()> {
                 let figures = history::measure(&spec, &scratch, runs).await?;
                 std::fs::remove_dir_all(&scratch)?;
                 print!("{}", history::render(&spec, &figures));
+                Ok(())
+            }
+            Command::Cluster { binary, surrealdb, runs, capacity, rounds, python } => {
+                let spec = spec_of(&binary, python)?;
+                let figures = cluster::measure(&spec, &std::path::absolute(surrealdb)?, runs, capacity, rounds).await?;
+                print!("{}", cluster::render(&spec, &figures));
                 Ok(())
             }
             Command::Soak { binary, runs, warm_up, python } => {

@@ -20,8 +20,12 @@ use crate::store::{Store, StoreError};
 const LISTENER_BUFFER: usize = 256;
 /// Stored log batches read at once while replaying (each at most 256 KiB of text).
 const REPLAY_PAGE: usize = 32;
-/// How often a run active on another node is read from the store again.
-const REMOTE_POLL: Duration = Duration::from_millis(250);
+/// How often a run active on another node is read from the store again. With the executing
+/// node storing its events every 100 ms, a line reaches a client of another node within about
+/// 200 ms (bench/README.md: `testbay-bench cluster`). Polling by sequence number, rather than
+/// `LIVE SELECT`, also works when SurrealDB itself runs as several nodes (over TiKV), where
+/// live queries do not cross its nodes.
+const REMOTE_POLL: Duration = Duration::from_millis(100);
 
 impl Journal {
     /// The events of run `id` after sequence number `after`, in order, each once; then, live,

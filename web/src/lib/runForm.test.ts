@@ -113,6 +113,21 @@ describe('requests', () => {
     });
   });
 
+  it('asks to profile memory and to wait in line only when the form does', () => {
+    expect(runRequest('ada', setup, '', { profileMemory: false, waitForEnvironment: false })).toEqual({
+      user: 'ada',
+      environment: 3,
+      paths: ['math'],
+    });
+    expect(runRequest('ada', setup, '', { profileMemory: true, waitForEnvironment: true })).toEqual({
+      user: 'ada',
+      environment: 3,
+      paths: ['math'],
+      profile: 'memory',
+      wait_for_environment: true,
+    });
+  });
+
   it('saves a template with a trimmed description, if any', () => {
     expect(templateRequest(setup, '  ')).toEqual({ environment: 3, paths: ['math'] });
     expect(templateRequest({ ...setup, variables: { A: '1' }, timeout_s: 60 }, ' nightly ')).toEqual({

@@ -110,13 +110,22 @@ export function setupOfRun(run: Run): RunSetup {
   };
 }
 
+/** The new-run form's choices that are not part of a template. */
+export interface RunOptions {
+  /** Profile memory with memray. */
+  profileMemory?: boolean;
+  /** If another run holds the environment, wait in line for it instead of being refused. */
+  waitForEnvironment?: boolean;
+}
+
 /**
  * The request for a run. With a template, the service fills in what the request leaves out
  * and the run remembers the template; everything the form shows is sent, so the form wins.
  */
-export function runRequest(user: string, setup: RunSetup, template: string, profileMemory = false): CreateRunRequest {
+export function runRequest(user: string, setup: RunSetup, template: string, options: RunOptions = {}): CreateRunRequest {
   const request: CreateRunRequest = { user, environment: setup.environment, paths: setup.paths };
-  if (profileMemory) request.profile = 'memory';
+  if (options.profileMemory) request.profile = 'memory';
+  if (options.waitForEnvironment) request.wait_for_environment = true;
   if (Object.keys(setup.variables).length > 0) request.variables = setup.variables;
   if (setup.timeout_s !== null) request.limits = { timeout_s: setup.timeout_s };
   if (template) request.template = template;
