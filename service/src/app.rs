@@ -59,7 +59,8 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     routes: poem::endpoint::BoxEndpoint<'static>,
     runner: Runner,
-    retention: Retention,
+    retention: BackgroundTask,
+    other_nodes_changes: BackgroundTask,
     membership: Membership,
     /// Closed last, once the runs have ended and the listener has stopped.
     store: Store,
@@ -77,10 +78,17 @@ struct Announcement {
     max_concurrent_runs: usize,
 }
 
-/// The retention task and how to stop it.
-struct Retention {
+/// A task that runs until it is told to stop (retention, other nodes' changes).
+struct BackgroundTask {
     stop_tx: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+}
+
+impl BackgroundTask {
+    async fn stop(self) {
+        let _ = self.stop_tx.send(true);
+        let _ = self.task.await;
+    }
 }
 
 impl Application {
@@ -146,6 +154,9 @@ impl Application {
             .map_err(data_dir_error)?;
         let membership_journal = journal.clone();
 
+        let (feed_stop_tx, feed_stop_rx) = tokio::sync::watch::channel(false);
+        let feed_task = crate::other_nodes_changes::start(store.clone(), hub.clone(), node.clone(), feed_stop_rx);
+        let other_nodes_changes = BackgroundTask { stop_tx: feed_stop_tx, task: feed_task };
         let metrics = Arc::new(Metrics::new()?);
         metrics.follow_runs(&hub);
         let state = Arc::new(AppState {
@@ -204,7 +215,8 @@ impl Application {
             acceptor,
             routes,
             runner,
-            retention: Retention { stop_tx, task },
+            retention: BackgroundTask { stop_tx, task },
+            other_nodes_changes,
             membership,
             store: closing_store,
             announcement,
@@ -226,7 +238,17 @@ impl Application {
     /// Serves until `stop` completes, then interrupts the active runs (their processes are
     /// ended and they are stored as `interrupted`) and closes the listener.
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Application { acceptor, routes, runner, retention, membership, store, announcement, .. } = self;
+        let Application {
+            acceptor,
+            routes,
+            runner,
+            retention,
+            other_nodes_changes,
+            membership,
+            store,
+            announcement,
+            ..
+        } = self;
         info!(
             url = %announcement.url,
             tests_root = %announcement.tests_root,
@@ -243,8 +265,8 @@ impl Application {
         Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(routes, stopping, Some(CONNECTION_GRACE))
             .await?;
-        let _ = retention.stop_tx.send(true);
-        let _ = retention.task.await;
+        retention.stop().await;
+        other_nodes_changes.stop().await;
         membership.leave().await;
         // An embedded database must be closed before the runtime ends, or its files are left
         // unsynced and its lock is held.

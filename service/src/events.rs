@@ -27,6 +27,8 @@ pub struct ListEvent {
     pub id: ListEventId,
     pub change: ListChange,
     pub run: Run,
+    /// Another node made the change (this node read it from the database).
+    pub from_other_node: bool,
 }
 
 /// The position of a list event: the process that numbered it and its number there.
@@ -86,10 +88,19 @@ impl EventHub {
 
     /// Publishes a created or changed run to the list stream.
     pub fn publish_list(&self, change: ListChange, run: Run) {
+        self.publish(change, run, false);
+    }
+
+    /// Publishes a change another node made, which this node read from the database.
+    pub fn publish_list_from_other_node(&self, change: ListChange, run: Run) {
+        self.publish(change, run, true);
+    }
+
+    fn publish(&self, change: ListChange, run: Run, from_other_node: bool) {
         let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
         let id = ListEventId { epoch: self.epoch, number: list.next_number };
         list.next_number += 1;
-        let event = ListEvent { id, change, run };
+        let event = ListEvent { id, change, run, from_other_node };
         if list.recent.len() == LIST_HISTORY {
             list.recent.pop_front();
         }

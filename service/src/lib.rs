@@ -28,6 +28,7 @@ pub mod events;
 pub mod journal;
 pub mod membership;
 pub mod metrics;
+pub mod other_nodes_changes;
 pub mod process;
 pub mod retention;
 pub mod runner;

@@ -92,6 +92,8 @@ impl Metrics {
             let mut active: HashSet<RunId> = HashSet::new();
             loop {
                 match events.recv().await {
+                    // Each node counts what it created and executed: the others count theirs.
+                    Ok(event) if event.from_other_node => {}
                     Ok(event) => {
                         if event.change == ListChange::Created {
                             metrics.runs_created.inc();

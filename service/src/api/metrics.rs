@@ -17,7 +17,7 @@ pub async fn metrics(state: Data<&Arc<AppState>>) -> Response {
         Err(error) => return ServerError::from(error).into_response(),
     };
     let queued = state.runner.queue_length();
-    let running = state.runner.running_count();
+    let running = state.journal.active_count();
     let text = state.metrics.render(queued, running, &holds);
     Response::builder().header(CONTENT_TYPE, prometheus::TEXT_FORMAT).body(text)
 }

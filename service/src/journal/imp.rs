@@ -238,6 +238,11 @@ impl Journal {
         Ok(ended)
     }
 
+    /// How many runs are active on this node: claimed from the queue and not yet ended.
+    pub fn active_count(&self) -> usize {
+        self.inner.active().len()
+    }
+
     /// Run `id`'s memory and CPU samples: from memory while it runs on this node, else as
     /// stored (at most `RESOURCES_SAVE_INTERVAL` behind while it runs on another node).
     pub async fn resources(&self, id: RunId) -> Result<ResourceSeries, StoreError> {

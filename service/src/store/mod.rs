@@ -4,6 +4,7 @@
 //! The database is embedded (SurrealKV files, or memory for tests) or a SurrealDB server reached
 //! over `ws://`, so that several Testbay nodes can share one.
 
+mod changes;
 mod connection;
 mod error;
 mod guarded;

@@ -103,6 +103,8 @@ async fn the_queue_and_cancel_requests_are_read_by_status() {
     assert_plan(&queue, &["IndexScan", "run_status_number", "limit: $limit"], &GROWS);
     let requests = plan(store.cancel_requests_statement("n")).await;
     assert_plan(&requests, &["IndexScan", "run_status_number"], &["TableScan"]);
+    let changed = plan(store.changed_statement(Utc::now(), 500)).await;
+    assert_plan(&changed, &["IndexScan", "run_changed", "limit: $limit"], &GROWS);
 }
 
 /// A test's history reads its results by the index on node id (and environment) and time,

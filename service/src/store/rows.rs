@@ -211,6 +211,8 @@ pub(super) struct RunRow {
     cancelled_by: Option<String>,
     /// Absent unless the run waits in line for its environment.
     waiting: Option<bool>,
+    /// When the record was last written (absent on records of earlier versions).
+    pub changed_at: Option<DateTime<Utc>>,
     /// Set when the run ended; absent on runs of older versions.
     failure_changes: Option<FailureChangesRow>,
 }

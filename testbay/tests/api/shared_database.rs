@@ -141,6 +141,7 @@ async fn nodes_on_one_database_share_runs_and_environment_holds() {
 async fn a_node_follows_a_run_another_node_executes() {
     let Some(server) = SurrealServer::start().await else { return };
     let (a, b) = (server.node("node-a").await, server.node("node-b").await);
+    let mut list = b.events("/api/events", None).await;
     let run = a.start_run(7, &["slow/test_slow.py::test_takes_a_while[1]", "text/test_output.py"]).await;
     let id = run["id"].as_i64().expect("id");
     let mut events = b.events(&format!("/api/runs/{id}/events"), None).await;
@@ -165,6 +166,16 @@ async fn a_node_follows_a_run_another_node_executes() {
     assert_eq!(last.data["run"]["status"], "passed");
     let stored = a.get_json(&format!("/api/runs/{id}/log")).await;
     assert_eq!(log, stored["text"].as_str().expect("text"));
+
+    // Node b's runs list stream heard of the run node a created and executed, to its end.
+    let mut statuses = Vec::new();
+    while statuses.last().is_none_or(|status| status != "passed") {
+        let event = list.next().await;
+        if event.data["run"]["id"] == id {
+            statuses.push(event.data["run"]["status"].as_str().expect("status").to_owned());
+        }
+    }
+    assert!(statuses.iter().any(|status| status == "running"), "it heard the run start: {statuses:?}");
 }
 
 /// A node killed mid-run: once its lease has run out, another node marks its runs interrupted
