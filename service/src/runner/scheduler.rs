@@ -18,6 +18,7 @@ use super::context::RunContext;
 use super::ending::StopReason;
 use super::supervisor::supervise;
 use crate::domain::{Environment, Run, RunId};
+use crate::store::QueuedRun;
 
 /// How often the queue is read when nothing happened here.
 const QUEUE_POLL: Duration = Duration::from_millis(200);
@@ -313,9 +314,9 @@ impl Scheduler {
     }
 
     /// Whether every path of `run` exists in this node's tests tree.
-    fn can_execute(&self, run: &Run) -> bool {
+    fn can_execute(&self, run: &QueuedRun) -> bool {
         let root = &self.context.settings.tests_root;
-        run.paths.iter().all(|path| root.join(path.file_part()).exists())
+        run.paths.iter().all(|path| root.join(path.split_once("::").map_or(path.as_str(), |(file, _)| file)).exists())
     }
 
     fn start(&mut self, run: Run) {

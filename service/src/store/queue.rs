@@ -8,6 +8,27 @@ use super::rows::{RunRow, run_id_of, run_record};
 use super::{Statement, Store, StoreError};
 use crate::domain::{Environment, Run, RunId};
 
+/// A queued run as the queue needs it: enough to order it, claim it or place it in its
+/// environment's line (the whole run is read when it is claimed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedRun {
+    pub id: RunId,
+    pub environment: Environment,
+    pub paths: Vec<String>,
+    /// The node that claimed it, if one has.
+    pub node: Option<String>,
+    pub waiting_for_environment: bool,
+}
+
+#[derive(Debug, SurrealValue)]
+struct QueuedRow {
+    id: RecordId,
+    environment: i64,
+    paths: Vec<String>,
+    node: Option<String>,
+    waiting: Option<bool>,
+}
+
 /// A cancel asked of the node that executes a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CancelRequest {
@@ -30,10 +51,21 @@ struct CancelRequestRow {
 
 impl Store {
     /// The first `limit` queued runs, claimed or not, oldest first.
-    pub async fn queued_runs(&self, limit: usize) -> Result<Vec<Run>, StoreError> {
+    pub async fn queued_runs(&self, limit: usize) -> Result<Vec<QueuedRun>, StoreError> {
         let mut response = self.queued_statement(limit).await.map_err(StoreError::query("read the queue"))?;
-        let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("read the queue"))?;
-        rows.into_iter().map(Run::try_from).collect()
+        let rows: Vec<QueuedRow> = response.take(0).map_err(StoreError::query("read the queue"))?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(QueuedRun {
+                    id: run_id_of(&row.id)?,
+                    environment: Environment::new(row.environment)
+                        .map_err(|message| StoreError::Corrupt(format!("a stored environment {message}")))?,
+                    paths: row.paths,
+                    node: row.node,
+                    waiting_for_environment: row.waiting == Some(true),
+                })
+            })
+            .collect()
     }
 
     /// The runs waiting in line for their environments, first in line first, with their
@@ -100,7 +132,9 @@ impl Store {
 
 impl Store {
     pub(super) fn queued_statement(&self, limit: usize) -> Statement<'_> {
-        self.query("SELECT * FROM run WHERE status = 'queued' ORDER BY number LIMIT $limit")
+        self.query(
+            "SELECT id, environment, paths, node, waiting FROM run WHERE status = 'queued' ORDER BY number LIMIT $limit",
+        )
             .bind("limit", i64::try_from(limit).unwrap_or(i64::MAX))
     }
 
