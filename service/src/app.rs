@@ -107,6 +107,8 @@ impl Application {
             _ => None,
         };
         let address = config.database_address();
+        // An embedded database is this process's alone; a server's may be shared by other nodes.
+        let shared_database = !(address.starts_with("surrealkv://") || address.starts_with("mem://"));
         let store = Store::connect(&address, credentials.as_ref(), config.database_sizes()).await?;
         let node = config.node();
         let hub = EventHub::new();
@@ -133,6 +135,7 @@ impl Application {
             grace_period: config.grace_period(),
             node: node.clone(),
             sample_interval: config.sample_interval(),
+            queue_poll: if shared_database { Duration::from_millis(200) } else { Duration::from_secs(2) },
         };
         let memory_profiling = check_python(&settings).await;
         let system = SystemFacts {
@@ -155,7 +158,11 @@ impl Application {
         let membership_journal = journal.clone();
 
         let (feed_stop_tx, feed_stop_rx) = tokio::sync::watch::channel(false);
-        let feed_task = crate::other_nodes_changes::start(store.clone(), hub.clone(), node.clone(), feed_stop_rx);
+        let feed_task = if shared_database {
+            crate::other_nodes_changes::start(store.clone(), hub.clone(), node.clone(), feed_stop_rx)
+        } else {
+            tokio::spawn(async {})
+        };
         let other_nodes_changes = BackgroundTask { stop_tx: feed_stop_tx, task: feed_task };
         let metrics = Arc::new(Metrics::new()?);
         metrics.follow_runs(&hub);

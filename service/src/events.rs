@@ -14,6 +14,8 @@ use crate::domain::Run;
 
 /// List events kept in memory for listeners that reconnect.
 const LIST_HISTORY: usize = 2048;
+/// Runs whose last published state is remembered.
+const PUBLISHED_HERE_MAX: usize = 8192;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListChange {
@@ -65,6 +67,9 @@ pub enum ListResume {
 struct ListHistory {
     next_number: u64,
     recent: VecDeque<ListEvent>,
+    /// The state this node last published of each run, so that the changes other nodes made
+    /// are told apart from its own when read back from the database.
+    published_here: std::collections::HashMap<crate::domain::RunId, (crate::domain::RunStatus, i64)>,
 }
 
 /// The hub every publisher and listener shares.
@@ -82,13 +87,23 @@ impl EventHub {
         EventHub {
             epoch,
             list_tx: broadcast::channel(LIST_HISTORY).0,
-            list: Arc::new(Mutex::new(ListHistory { next_number: 1, recent: VecDeque::new() })),
+            list: Arc::new(Mutex::new(ListHistory {
+                next_number: 1,
+                recent: VecDeque::new(),
+                published_here: std::collections::HashMap::new(),
+            })),
         }
     }
 
     /// Publishes a created or changed run to the list stream.
     pub fn publish_list(&self, change: ListChange, run: Run) {
         self.publish(change, run, false);
+    }
+
+    /// Whether this node published `run` in this very state.
+    pub fn published_here(&self, run: &Run) -> bool {
+        let list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
+        list.published_here.get(&run.id) == Some(&(run.status, run.seq))
     }
 
     /// Publishes a change another node made, which this node read from the database.
@@ -100,6 +115,13 @@ impl EventHub {
         let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
         let id = ListEventId { epoch: self.epoch, number: list.next_number };
         list.next_number += 1;
+        if !from_other_node {
+            // Bounded: forgetting only lets a change be told twice, which listeners take.
+            if list.published_here.len() >= PUBLISHED_HERE_MAX {
+                list.published_here.clear();
+            }
+            list.published_here.insert(run.id, (run.status, run.seq));
+        }
         let event = ListEvent { id, change, run, from_other_node };
         if list.recent.len() == LIST_HISTORY {
             list.recent.pop_front();

@@ -68,7 +68,7 @@ impl Feed {
         self.failing = false;
         for (changed_at, run) in changed {
             self.looked_at = Some(self.looked_at.map_or(changed_at, |at| at.max(changed_at)));
-            if run.node.as_deref() == Some(self.node.as_str()) {
+            if run.node.as_deref() == Some(self.node.as_str()) || self.hub.published_here(&run) {
                 continue;
             }
             let state = (run.status, run.seq, changed_at);

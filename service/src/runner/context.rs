@@ -23,6 +23,9 @@ pub struct RunnerSettings {
     pub node: String,
     /// How often a running run's memory and CPU are sampled; never when absent.
     pub sample_interval: Option<Duration>,
+    /// How often the queue is read when nothing happened on this node: often when other nodes
+    /// share the database (their runs and cancels), seldom when none can.
+    pub queue_poll: Duration,
 }
 
 pub struct RunContext {

@@ -4,8 +4,9 @@
 //!
 //! One task owns this node's table of running runs; everything else talks to it through
 //! messages, so a cancel can never race the start of the run it cancels. The task reads the
-//! queue when a run was created here, when one of its runs ends, and every `QUEUE_POLL` (for
-//! runs created on other nodes, and for cancels asked of other nodes for runs executed here).
+//! queue when runs were created here (once for all created meanwhile), when one of its runs
+//! ends, and every `queue_poll` (for runs created on other nodes, and for cancels asked of other
+//! nodes for runs executed here).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,8 +21,6 @@ use super::supervisor::supervise;
 use crate::domain::{Environment, Run, RunId};
 use crate::store::QueuedRun;
 
-/// How often the queue is read when nothing happened here.
-const QUEUE_POLL: Duration = Duration::from_millis(200);
 /// Queued runs read at once: the front of the queue, for claims and queue positions.
 const QUEUE_READ: usize = 500;
 /// How often this node looks for runs the database says it executes that it does not.
@@ -179,18 +178,22 @@ impl Scheduler {
     /// Handles messages and reads the queue until the runner has shut down; returning drops
     /// the store's handle.
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Message>) {
-        let mut poll = tokio::time::interval(QUEUE_POLL);
+        let mut poll = tokio::time::interval(self.context.settings.queue_poll);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut reconcile = tokio::time::interval(RECONCILE_EVERY);
         reconcile.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         while !self.stopped {
             tokio::select! {
                 message = rx.recv() => match message {
+                    Some(Message::Created { id, seen }) => self.created(id, seen, &mut rx).await,
                     Some(message) => self.handle(message).await,
                     None => return,
                 },
                 _ = poll.tick() => {
                     self.read_queue().await;
+                    if !self.running.is_empty() {
+                        self.stop_cancelled_elsewhere().await;
+                    }
                 }
                 _ = reconcile.tick() => self.end_runs_lost_track_of().await,
             }
@@ -204,6 +207,34 @@ impl Scheduler {
             *shown = self.running.len();
             changed
         });
+    }
+
+    /// Reads the queue once for run `id` and every other run created meanwhile (so that runs
+    /// created at once do not each wait for a read of their own), then handles what came after.
+    async fn created(
+        &mut self,
+        id: RunId,
+        seen: oneshot::Sender<Option<Run>>,
+        rx: &mut mpsc::UnboundedReceiver<Message>,
+    ) {
+        let mut waiting = vec![(id, seen)];
+        let mut after = None;
+        while let Ok(message) = rx.try_recv() {
+            match message {
+                Message::Created { id, seen } => waiting.push((id, seen)),
+                other => {
+                    after = Some(other);
+                    break;
+                }
+            }
+        }
+        let claimed = self.read_queue().await;
+        for (id, seen) in waiting {
+            let _ = seen.send(claimed.iter().find(|run| run.id == id).cloned());
+        }
+        if let Some(message) = after {
+            self.handle(message).await;
+        }
     }
 
     async fn handle(&mut self, message: Message) {
@@ -258,9 +289,8 @@ impl Scheduler {
         }
     }
 
-    /// Reads the front of the queue, claims what this node has room for and can execute,
-    /// publishes the queue's order, and stops the runs other nodes were asked to cancel.
-    /// Returns the runs it claimed.
+    /// Reads the front of the queue, claims what this node has room for and can execute, and
+    /// publishes the queue's order. Returns the runs it claimed.
     async fn read_queue(&mut self) -> Vec<Run> {
         let mut claimed_now = Vec::new();
         if self.is_shutting_down() {
@@ -307,9 +337,6 @@ impl Scheduler {
             *shown = view;
             changed
         });
-        if !self.running.is_empty() {
-            self.stop_cancelled_elsewhere().await;
-        }
         claimed_now
     }
 
