@@ -341,11 +341,16 @@ pub async fn envs(args: EnvsArgs) -> Result<u8, CliError> {
         return Ok(EXIT_PASSED);
     }
     let list: EnvironmentList = parse(&answer)?;
-    let mut table = Table::new(vec!["ENV", "HELD BY"]);
+    let mut table = Table::new(vec!["ENV", "HELD BY", "WAITING IN LINE"]);
     for environment in &list.items {
+        let line: Vec<String> = environment.waiting.iter().map(|run| format!("run {run}")).collect();
         match environment.run_id {
-            Some(run_id) => table.row(vec![cell(environment.id.to_string()), cell(format!("run {run_id}"))]),
-            None if args.all => table.row(vec![cell(environment.id.to_string()), cell("free")]),
+            Some(run_id) => table.row(vec![
+                cell(environment.id.to_string()),
+                cell(format!("run {run_id}")),
+                cell(if line.is_empty() { "-".to_owned() } else { line.join(", ") }),
+            ]),
+            None if args.all => table.row(vec![cell(environment.id.to_string()), cell("free"), cell("-")]),
             None => {}
         }
     }

@@ -144,6 +144,9 @@ pub struct TestTree {
 pub struct Environment {
     pub id: u8,
     pub run_id: Option<i64>,
+    /// Runs waiting in line for it, first first.
+    #[serde(default)]
+    pub waiting: Vec<i64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -105,6 +105,7 @@ fn state_request_rules(schemas: &mut Value, policy: &LimitPolicy) {
                 ("template", template_name()),
                 ("variables", variables()),
                 ("profile", json!({"type": "string", "enum": RunProfile::ALL.map(RunProfile::as_str)})),
+                ("wait_for_environment", json!({"type": "boolean"})),
             ],
         ),
         (
@@ -116,7 +117,14 @@ fn state_request_rules(schemas: &mut Value, policy: &LimitPolicy) {
                 ("timeout_s", timeout.clone()),
             ],
         ),
-        ("RerunRequest", vec![("failed_only", json!({"type": "boolean"})), ("user", user())]),
+        (
+            "RerunRequest",
+            vec![
+                ("failed_only", json!({"type": "boolean"})),
+                ("user", user()),
+                ("wait_for_environment", json!({"type": "boolean"})),
+            ],
+        ),
         ("AddUserRequest", vec![("name", user_name()), ("admin", json!({"type": "boolean"}))]),
         (
             "TemplateRequest",

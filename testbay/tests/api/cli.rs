@@ -492,13 +492,24 @@ async fn a_run_that_waits_for_its_environment_from_the_command_line() {
     assert_eq!(refused.code, 3, "refused while held: {}{}", refused.stdout, refused.stderr);
     assert!(refused.stderr.contains("wait_for_environment"), "the refusal says how to wait: {}", refused.stderr);
 
+    let waiting = ["run", "--user", "ci", "--env", "33", "--wait-for-environment", "math/test_arithmetic.py"];
+    let in_line = run_cli(&app.address, &waiting).await;
+    assert_eq!(in_line.code, 0, "{}{}", in_line.stdout, in_line.stderr);
+    let envs = run_cli(&app.address, &["envs"]).await;
+    let row = envs.stdout.lines().find(|line| line.trim_start().starts_with("33")).unwrap_or_default().to_owned();
+    let first_in_line = app.get_json("/api/environments").await["items"][32]["waiting"][0].clone();
+    assert!(
+        row.contains(&format!("run {}", holder["id"])) && row.contains(&format!("run {first_in_line}")),
+        "{}",
+        envs.stdout
+    );
     let waited = run_cli(
         &app.address,
         &["run", "--user", "ci", "--env", "33", "--wait-for-environment", "--wait", "math/test_arithmetic.py"],
     )
     .await;
     assert_eq!(waited.code, 0, "{}{}", waited.stdout, waited.stderr);
-    assert!(waited.stderr.contains("#1 in line for the environment"), "{}", waited.stderr);
+    assert!(waited.stderr.contains("#2 in line for the environment"), "{}", waited.stderr);
     let holder = app.get_json(&format!("/api/runs/{}", holder["id"])).await;
     assert_eq!(holder["status"], "passed", "the holder ran to its end first");
 }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -35,8 +35,8 @@ class NodeView:
         started_at (datetime.datetime):
         renewed_at (datetime.datetime):
         lease_until (datetime.datetime): When its lease runs out unless it renews it.
-        lost_at (datetime.datetime | Unset): When another node found its lease run out.
-        lost_to (str | Unset): The node that found it lost and interrupted its runs.
+        lost_at (datetime.datetime | None | Unset): When another node found its lease run out.
+        lost_to (None | str | Unset): The node that found it lost and interrupted its runs.
     """
 
     name: str
@@ -52,8 +52,8 @@ class NodeView:
     started_at: datetime.datetime
     renewed_at: datetime.datetime
     lease_until: datetime.datetime
-    lost_at: datetime.datetime | Unset = UNSET
-    lost_to: str | Unset = UNSET
+    lost_at: datetime.datetime | None | Unset = UNSET
+    lost_to: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,11 +83,19 @@ class NodeView:
 
         lease_until = self.lease_until.isoformat()
 
-        lost_at: str | Unset = UNSET
-        if not isinstance(self.lost_at, Unset):
+        lost_at: None | str | Unset
+        if isinstance(self.lost_at, Unset):
+            lost_at = UNSET
+        elif isinstance(self.lost_at, datetime.datetime):
             lost_at = self.lost_at.isoformat()
+        else:
+            lost_at = self.lost_at
 
-        lost_to = self.lost_to
+        lost_to: None | str | Unset
+        if isinstance(self.lost_to, Unset):
+            lost_to = UNSET
+        else:
+            lost_to = self.lost_to
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -144,14 +152,31 @@ class NodeView:
 
         lease_until = datetime.datetime.fromisoformat(d.pop("lease_until"))
 
-        _lost_at = d.pop("lost_at", UNSET)
-        lost_at: datetime.datetime | Unset
-        if isinstance(_lost_at, Unset):
-            lost_at = UNSET
-        else:
-            lost_at = datetime.datetime.fromisoformat(_lost_at)
+        def _parse_lost_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                lost_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        lost_to = d.pop("lost_to", UNSET)
+                return lost_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        lost_at = _parse_lost_at(d.pop("lost_at", UNSET))
+
+        def _parse_lost_to(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        lost_to = _parse_lost_to(d.pop("lost_to", UNSET))
 
         node_view = cls(
             name=name,

@@ -18,13 +18,13 @@ class RerunRequest:
         failed_only (bool | None | Unset): Run only the tests that failed or errored, by node id (at most 50, as any
             run's paths).
         user (None | str | Unset): Who asks for the new run; the original run's user when absent.
-        wait_for_environment (bool | Unset): When the environment is held: wait in line for it instead of being refused
-            with 409.
+        wait_for_environment (bool | None | Unset): When the environment is held: wait in line for it instead of being
+            refused with 409.
     """
 
     failed_only: bool | None | Unset = UNSET
     user: None | str | Unset = UNSET
-    wait_for_environment: bool | Unset = UNSET
+    wait_for_environment: bool | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         failed_only: bool | None | Unset
@@ -39,7 +39,11 @@ class RerunRequest:
         else:
             user = self.user
 
-        wait_for_environment = self.wait_for_environment
+        wait_for_environment: bool | None | Unset
+        if isinstance(self.wait_for_environment, Unset):
+            wait_for_environment = UNSET
+        else:
+            wait_for_environment = self.wait_for_environment
 
         field_dict: dict[str, Any] = {}
 
@@ -75,7 +79,14 @@ class RerunRequest:
 
         user = _parse_user(d.pop("user", UNSET))
 
-        wait_for_environment = d.pop("wait_for_environment", UNSET)
+        def _parse_wait_for_environment(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        wait_for_environment = _parse_wait_for_environment(d.pop("wait_for_environment", UNSET))
 
         rerun_request = cls(
             failed_only=failed_only,

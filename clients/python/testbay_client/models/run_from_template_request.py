@@ -43,8 +43,8 @@ class RunFromTemplateRequest:
         limits (LimitsRequest | None | Unset): Tighter limits than the service's defaults, or a longer timeout up to its
             maximum
             (see `GET /system`). Omitted fields take the defaults.
-        wait_for_environment (bool | Unset): When the environment is held by another run: wait in line for it (first
-            come, first
+        wait_for_environment (bool | None | Unset): When the environment is held by another run: wait in line for it
+            (first come, first
             served) instead of being refused with 409. The run is stored as `queued` with
             `waiting_for_environment` until the holder ends and hands the environment on.
         profile (RunFromTemplateRequestProfile | Unset): `memory`: track every allocation with memray (`pytest
@@ -60,7 +60,7 @@ class RunFromTemplateRequest:
     paths: list[str] | None | Unset = UNSET
     variables: None | RunFromTemplateRequestVariablesType0 | Unset = UNSET
     limits: LimitsRequest | None | Unset = UNSET
-    wait_for_environment: bool | Unset = UNSET
+    wait_for_environment: bool | None | Unset = UNSET
     profile: RunFromTemplateRequestProfile | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,7 +106,11 @@ class RunFromTemplateRequest:
         else:
             limits = self.limits
 
-        wait_for_environment = self.wait_for_environment
+        wait_for_environment: bool | None | Unset
+        if isinstance(self.wait_for_environment, Unset):
+            wait_for_environment = UNSET
+        else:
+            wait_for_environment = self.wait_for_environment
 
         profile: str | Unset = UNSET
         if not isinstance(self.profile, Unset):
@@ -213,7 +217,14 @@ class RunFromTemplateRequest:
 
         limits = _parse_limits(d.pop("limits", UNSET))
 
-        wait_for_environment = d.pop("wait_for_environment", UNSET)
+        def _parse_wait_for_environment(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        wait_for_environment = _parse_wait_for_environment(d.pop("wait_for_environment", UNSET))
 
         _profile = d.pop("profile", UNSET)
         profile: RunFromTemplateRequestProfile | Unset

@@ -53,8 +53,10 @@ pub struct NodeView {
     /// When its lease runs out unless it renews it.
     pub lease_until: DateTime<Utc>,
     /// When another node found its lease run out.
+    #[oai(nullable)]
     pub lost_at: Option<DateTime<Utc>>,
     /// The node that found it lost and interrupted its runs.
+    #[oai(nullable)]
     pub lost_to: Option<String>,
 }
 
