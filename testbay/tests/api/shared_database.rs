@@ -449,3 +449,34 @@ async fn a_node_that_loses_its_database_says_so_and_recovers_by_itself() {
     let nodes = node.get_json("/api/nodes").await;
     assert_eq!(nodes["items"][0]["state"], "live", "{nodes}");
 }
+
+/// Nodes that serve different trees say so, and a node never claims a run whose paths its tree
+/// lacks, however free it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_claims_only_runs_its_tree_has_and_a_different_tree_is_flagged() {
+    let Some(server) = SurrealServer::start().await else { return };
+    let a = server
+        .node_with("node-a", |config| {
+            config.tests_root = misbehaving_tests();
+            config.max_concurrent_runs = Some(1);
+        })
+        .await;
+    let b = server.node_serving("node-b", sample_tests()).await;
+    let nodes = b.get_json("/api/nodes").await;
+    let flags: Vec<_> =
+        nodes["items"].as_array().expect("items").iter().map(|node| node["tree_differs"].clone()).collect();
+    assert_eq!(flags, [json!(true), json!(true)], "two trees, no majority: both flagged: {nodes}");
+
+    let holder = a.start_run(90, &["test_wait.py"]).await["id"].as_i64().expect("id");
+    assert_eq!(a.wait_until_running(holder).await["node"], "node-a");
+    let only_a = a.start_run(91, &["test_quick.py"]).await;
+    let only_a_id = only_a["id"].as_i64().expect("id");
+    // Node b, with free slots, reads the queue five times a second: give it a second.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let waiting = b.get_json(&format!("/api/runs/{only_a_id}")).await;
+    assert_eq!((&waiting["status"], &waiting["node"]), (&json!("queued"), &Value::Null), "node b left it: {waiting}");
+    assert_eq!(waiting["queue_position"], 1, "{waiting}");
+    assert_eq!(a.post(&format!("/api/runs/{holder}/cancel"), &Value::Null).await.status(), 200);
+    let ran = a.wait_until_finished(only_a_id).await;
+    assert_eq!((&ran["status"], &ran["node"]), (&json!("passed"), &json!("node-a")));
+}

@@ -16,7 +16,7 @@ export function problemText(problem: Problem): string {
 }
 
 /** The same request, waiting in line for the environment if another run holds it. */
-export function waitingRequest<T extends { wait_for_environment?: boolean }>(request: T): T {
+export function waitingRequest<T extends { wait_for_environment?: boolean | null }>(request: T): T {
   return { ...request, wait_for_environment: true };
 }
 
