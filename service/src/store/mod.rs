@@ -21,6 +21,8 @@ mod run_list;
 mod runs;
 mod templates;
 mod test_history;
+#[cfg(test)]
+mod testing;
 mod users;
 
 use std::time::Duration;

@@ -1,10 +1,7 @@
 use std::time::Duration;
 
 use super::*;
-
-async fn store() -> Store {
-    Store::connect("mem://", None, Default::default()).await.expect("connect")
-}
+use crate::store::testing::store;
 
 fn announcement(name: &str) -> NodeAnnouncement {
     NodeAnnouncement {

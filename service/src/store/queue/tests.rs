@@ -1,29 +1,10 @@
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Utc;
 
 use super::*;
 use crate::domain::{Enforcement, NewRun, RunId, RunStatus};
-
-fn new_run(environment: u8) -> NewRun {
-    NewRun {
-        user: "ada".into(),
-        environment: environment.into(),
-        paths: vec!["math".into()],
-        variables: BTreeMap::new(),
-        limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 100, timeout_s: 60 },
-        template: None,
-        rerun_of: None,
-        profile: None,
-        created_by: None,
-        wait_for_environment: false,
-    }
-}
-
-async fn store() -> Store {
-    Store::connect("mem://", None, Default::default()).await.expect("connect")
-}
+use crate::store::testing::{new_run, store};
 
 #[tokio::test]
 async fn queued_runs_wait_unclaimed_in_creation_order_until_one_node_claims_each() {

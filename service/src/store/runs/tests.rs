@@ -1,27 +1,8 @@
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::*;
 use crate::domain::{RunFilter, TestMemory};
-
-fn new_run(environment: u8) -> NewRun {
-    NewRun {
-        user: "ada".into(),
-        environment: environment.into(),
-        paths: vec!["math".into()],
-        variables: BTreeMap::new(),
-        limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 100, timeout_s: 60 },
-        template: None,
-        rerun_of: None,
-        profile: None,
-        created_by: None,
-        wait_for_environment: false,
-    }
-}
-
-async fn store() -> Store {
-    Store::connect("mem://", None, Default::default()).await.expect("connect")
-}
+use crate::store::testing::{new_run, store};
 
 #[tokio::test]
 async fn a_held_environment_names_its_holder_until_released() {
