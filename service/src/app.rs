@@ -60,7 +60,8 @@ pub struct Application {
     routes: poem::endpoint::BoxEndpoint<'static>,
     runner: Runner,
     retention: BackgroundTask,
-    other_nodes_changes: BackgroundTask,
+    /// Only when other nodes may share the database.
+    other_nodes_changes: Option<BackgroundTask>,
     membership: Membership,
     /// Closed last, once the runs have ended and the listener has stopped.
     store: Store,
@@ -107,9 +108,8 @@ impl Application {
             _ => None,
         };
         let address = config.database_address();
-        // An embedded database is this process's alone; a server's may be shared by other nodes.
-        let shared_database = !(address.starts_with("surrealkv://") || address.starts_with("mem://"));
         let store = Store::connect(&address, credentials.as_ref(), config.database_sizes()).await?;
+        let shared_database = store.is_shared();
         let node = config.node();
         let hub = EventHub::new();
         let journal = Journal::new(
@@ -157,13 +157,11 @@ impl Application {
             .map_err(data_dir_error)?;
         let membership_journal = journal.clone();
 
-        let (feed_stop_tx, feed_stop_rx) = tokio::sync::watch::channel(false);
-        let feed_task = if shared_database {
-            crate::other_nodes_changes::start(store.clone(), hub.clone(), node.clone(), feed_stop_rx)
-        } else {
-            tokio::spawn(async {})
-        };
-        let other_nodes_changes = BackgroundTask { stop_tx: feed_stop_tx, task: feed_task };
+        let other_nodes_changes = shared_database.then(|| {
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let task = crate::other_nodes_changes::start(store.clone(), hub.clone(), node.clone(), stop_rx);
+            BackgroundTask { stop_tx, task }
+        });
         let metrics = Arc::new(Metrics::new()?);
         metrics.follow_runs(&hub);
         let state = Arc::new(AppState {
@@ -273,7 +271,9 @@ impl Application {
             .run_with_graceful_shutdown(routes, stopping, Some(CONNECTION_GRACE))
             .await?;
         retention.stop().await;
-        other_nodes_changes.stop().await;
+        if let Some(other_nodes_changes) = other_nodes_changes {
+            other_nodes_changes.stop().await;
+        }
         membership.leave().await;
         // An embedded database must be closed before the runtime ends, or its files are left
         // unsynced and its lock is held.

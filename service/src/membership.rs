@@ -88,7 +88,7 @@ impl LeaseKeeper {
     }
 
     async fn renew(&mut self) {
-        let running = u32::try_from(self.runner.running_count()).unwrap_or(u32::MAX);
+        let running = u32::try_from(self.journal.active_count()).unwrap_or(u32::MAX);
         match self.journal.store().renew_lease(&self.node.name, running, self.lease).await {
             Ok(Some(_)) => {
                 self.renewed = Instant::now();
@@ -135,7 +135,8 @@ impl LeaseKeeper {
             warn!(node = %node.announcement.name, last_renewed = %node.renewed_at, "a node's lease ran out: \
                 ending its runs");
         }
-        for node in store.lost_nodes_with_active_runs().await? {
+        // Each lost node's runs, also those a node that found it lost could not finish ending.
+        for node in store.lost_nodes().await? {
             let message = lost_node_message(&node, &self.node.name);
             for run in self.journal.interrupt_runs_of(&node.announcement.name, Utc::now(), &message).await? {
                 warn!(run_id = %run.id, node = %node.announcement.name, "a lost node's run marked interrupted");

@@ -99,23 +99,7 @@ impl Journal {
         cancelled_by: Option<String>,
     ) -> Result<Option<Run>, StoreError> {
         // Nothing of a queued run is unstored anywhere: its next number is the stored one's next.
-        let finish = Finish {
-            status,
-            exit_code: None,
-            message,
-            finished_at: Utc::now(),
-            counts: run.counts,
-            log_bytes: 0,
-            log_truncated: false,
-            stored_bytes: RUN_RECORD_BYTES,
-            seq: run.seq + 1,
-            resources: run.resources,
-            cancelled_by,
-            log: Vec::new(),
-            log_maybe_stored_to: None,
-            results: Vec::new(),
-            history: None,
-        };
+        let finish = never_started(run, status, message, run.seq + 1, cancelled_by);
         let ended = self.inner.store.finish_queued_run(run.id, &finish).await?;
         if let Some(ended) = &ended {
             info!(run_id = %ended.id, status = %ended.status, "queued run ended");
@@ -150,26 +134,10 @@ impl Journal {
     /// its environment. `None` when it had already ended.
     pub async fn end_queued(&self, id: RunId, status: RunStatus, message: Option<String>) -> Option<Run> {
         let active = self.inner.active_run(id)?;
-        let (seq, counts, resources, cancelled_by) = {
+        let finish = {
             let mut state = active.lock();
-            (state.next_seq(), state.run.counts, state.run.resources, state.run.cancelled_by.clone())
-        };
-        let finish = Finish {
-            status,
-            exit_code: None,
-            message,
-            finished_at: Utc::now(),
-            counts,
-            log_bytes: 0,
-            log_truncated: false,
-            stored_bytes: RUN_RECORD_BYTES,
-            seq,
-            resources,
-            cancelled_by,
-            log: Vec::new(),
-            log_maybe_stored_to: None,
-            results: Vec::new(),
-            history: None,
+            let seq = state.next_seq();
+            never_started(&state.run, status, message, seq, state.run.cancelled_by.clone())
         };
         let ended = self.inner.end(id, &active, &finish).await;
         if let Some(run) = &ended {
@@ -259,6 +227,33 @@ impl Journal {
     /// active on this node.
     pub(super) fn attach(&self, id: RunId, after: i64) -> Option<Attached> {
         self.inner.active_run(id).map(|active| active.attach(after))
+    }
+}
+
+/// The end of `run`, which never started: nothing but its record is stored, numbered `seq`.
+fn never_started(
+    run: &Run,
+    status: RunStatus,
+    message: Option<String>,
+    seq: i64,
+    cancelled_by: Option<String>,
+) -> Finish {
+    Finish {
+        status,
+        exit_code: None,
+        message,
+        finished_at: Utc::now(),
+        counts: run.counts,
+        log_bytes: 0,
+        log_truncated: false,
+        stored_bytes: RUN_RECORD_BYTES,
+        seq,
+        resources: run.resources,
+        cancelled_by,
+        log: Vec::new(),
+        log_maybe_stored_to: None,
+        results: Vec::new(),
+        history: None,
     }
 }
 

@@ -75,7 +75,6 @@ struct Running {
 pub struct Runner {
     tx: mpsc::UnboundedSender<Message>,
     queue_rx: watch::Receiver<QueueView>,
-    running_rx: watch::Receiver<usize>,
 }
 
 impl Runner {
@@ -84,10 +83,8 @@ impl Runner {
         super::command::install_plugin(&context.settings.work_dir)?;
         let (tx, rx) = mpsc::unbounded_channel();
         let (queue_tx, queue_rx) = watch::channel(QueueView::default());
-        let (running_tx, running_rx) = watch::channel(0);
         let scheduler = Scheduler {
             queue_tx,
-            running_tx,
             context: Arc::new(context),
             tx: tx.clone(),
             running: HashMap::new(),
@@ -96,17 +93,12 @@ impl Runner {
             queue_unreadable: false,
         };
         tokio::spawn(scheduler.run(rx));
-        Ok(Runner { tx, queue_rx, running_rx })
+        Ok(Runner { tx, queue_rx })
     }
 
     /// How many runs wait in the queue for a node, as this node last read it.
     pub fn queue_length(&self) -> usize {
         self.queue_rx.borrow().for_a_node.len()
-    }
-
-    /// How many runs execute on this node now.
-    pub fn running_count(&self) -> usize {
-        *self.running_rx.borrow()
     }
 
     /// The run's place in the cluster's queue (1 is next), while it waits, as this node last
@@ -165,7 +157,6 @@ struct Scheduler {
     context: Arc<RunContext>,
     /// The queue's order, for the API.
     queue_tx: watch::Sender<QueueView>,
-    running_tx: watch::Sender<usize>,
     tx: mpsc::UnboundedSender<Message>,
     running: HashMap<RunId, Running>,
     shutdown_waiters: Vec<oneshot::Sender<()>>,
@@ -197,16 +188,7 @@ impl Scheduler {
                 }
                 _ = reconcile.tick() => self.end_runs_lost_track_of().await,
             }
-            self.publish_running();
         }
-    }
-
-    fn publish_running(&self) {
-        self.running_tx.send_if_modified(|shown| {
-            let changed = *shown != self.running.len();
-            *shown = self.running.len();
-            changed
-        });
     }
 
     /// Reads the queue once for run `id` and every other run created meanwhile (so that runs
@@ -228,21 +210,23 @@ impl Scheduler {
                 }
             }
         }
-        let claimed = self.read_queue().await;
-        for (id, seen) in waiting {
-            let _ = seen.send(claimed.iter().find(|run| run.id == id).cloned());
-        }
+        self.answer_created(waiting).await;
         if let Some(message) = after {
             self.handle(message).await;
         }
     }
 
+    /// Reads the queue and tells the creator of each run where it is.
+    async fn answer_created(&mut self, waiting: Vec<(RunId, oneshot::Sender<Option<Run>>)>) {
+        let claimed = self.read_queue().await;
+        for (id, seen) in waiting {
+            let _ = seen.send(claimed.iter().find(|run| run.id == id).cloned());
+        }
+    }
+
     async fn handle(&mut self, message: Message) {
         match message {
-            Message::Created { id, seen } => {
-                let claimed = self.read_queue().await;
-                let _ = seen.send(claimed.into_iter().find(|run| run.id == id));
-            }
+            Message::Created { id, seen } => self.answer_created(vec![(id, seen)]).await,
             Message::Cancel { id, reply } => {
                 let outcome = match self.running.get(&id) {
                     Some(running) => {
@@ -343,7 +327,7 @@ impl Scheduler {
     /// Whether every path of `run` exists in this node's tests tree.
     fn can_execute(&self, run: &QueuedRun) -> bool {
         let root = &self.context.settings.tests_root;
-        run.paths.iter().all(|path| root.join(path.split_once("::").map_or(path.as_str(), |(file, _)| file)).exists())
+        run.paths.iter().all(|path| root.join(path.file_part()).exists())
     }
 
     fn start(&mut self, run: Run) {

@@ -129,6 +129,10 @@ impl Connection {
         Ok(Connection::Embedded { db, folder, background })
     }
 
+    pub(super) fn is_server(&self) -> bool {
+        matches!(self, Connection::Server { .. })
+    }
+
     pub(super) async fn signin(&self, username: &str, password: &str) -> Result<(), surrealdb::Error> {
         let credentials = surrealdb::opt::auth::Root { username: username.to_owned(), password: password.to_owned() };
         match self {

@@ -44,6 +44,18 @@ pub(super) async fn guarded<'a>(
     }
 }
 
+/// Runs the write `statement` builds, which guards nothing, until it commits: a write that
+/// lost a race on a key is run again.
+pub(super) async fn retried<'a>(
+    context: &'static str,
+    statement: impl Fn() -> Statement<'a>,
+) -> Result<IndexedResults, StoreError> {
+    match guarded(context, statement).await? {
+        Guarded::Done(response) => Ok(response),
+        Guarded::Refused(reason) => Err(StoreError::Corrupt(format!("{context} was refused: {reason}"))),
+    }
+}
+
 /// The result of a transaction's last statement before its `COMMIT` (which is counted too).
 pub(super) fn take_last<R>(response: &mut IndexedResults) -> surrealdb::Result<R>
 where

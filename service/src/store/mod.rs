@@ -81,6 +81,12 @@ impl Store {
         self.connection.close().await;
     }
 
+    /// Whether other processes may share this database: a server's may be, an embedded one is
+    /// this process's alone.
+    pub fn is_shared(&self) -> bool {
+        self.connection.is_server()
+    }
+
     /// A query; its parameters are bound with `bind` and it is sent when awaited.
     fn query(&self, sql: impl Into<String>) -> Statement<'_> {
         Statement::new(&self.connection, sql)

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
 
-use super::guarded::{Guarded, guarded, take_last};
+use super::guarded::{retried, take_last};
 use super::{Store, StoreError};
 use crate::domain::{Enforcement, Node, NodeAnnouncement, NodeState};
 
@@ -61,18 +61,6 @@ fn node_record(name: &str) -> RecordId {
     RecordId::new("node", name.to_owned())
 }
 
-/// Runs a write on a node's record until it commits (another node's write to the same record
-/// makes it conflict, and it is run again).
-async fn written<'a>(
-    context: &'static str,
-    statement: impl Fn() -> super::Statement<'a>,
-) -> Result<surrealdb::IndexedResults, StoreError> {
-    match guarded(context, statement).await? {
-        Guarded::Done(response) => Ok(response),
-        Guarded::Refused(reason) => Err(StoreError::Corrupt(format!("{context} was refused: {reason}"))),
-    }
-}
-
 fn lease_millis(lease: Duration) -> i64 {
     i64::try_from(lease.as_millis()).unwrap_or(i64::MAX)
 }
@@ -99,7 +87,7 @@ impl Store {
             .bind("version", node.version.clone())
             .bind("lease_ms", lease_millis(lease))
         };
-        let mut response = written("register node", statement).await?;
+        let mut response = retried("register node", statement).await?;
         let rows: Vec<NodeRow> = response.take(0).map_err(StoreError::query("register node"))?;
         let row =
             rows.into_iter().next().ok_or_else(|| StoreError::Corrupt("a registered node came back empty".into()))?;
@@ -119,7 +107,7 @@ impl Store {
             .bind("running", i64::from(running))
             .bind("lease_ms", lease_millis(lease))
         };
-        let mut response = written("renew lease", statement).await?;
+        let mut response = retried("renew lease", statement).await?;
         let rows: Vec<NodeRow> = response.take(0).map_err(StoreError::query("renew lease"))?;
         rows.into_iter().next().map(Node::try_from).transpose()
     }
@@ -146,7 +134,7 @@ impl Store {
                 .bind("node", node.clone())
                 .bind("finder", finder.to_owned())
             };
-            let Guarded::Done(mut response) = guarded("mark node lost", statement).await? else { continue };
+            let mut response = retried("mark node lost", statement).await?;
             let rows: Vec<NodeRow> = take_last(&mut response).map_err(StoreError::query("mark node lost"))?;
             for row in rows {
                 lost.push(Node::try_from(row)?);
@@ -161,7 +149,7 @@ impl Store {
             self.query("UPDATE $node SET state = 'stopped', running = 0 WHERE state = 'live' RETURN NONE")
                 .bind("node", node_record(name))
         };
-        written("mark node stopped", statement).await?;
+        retried("mark node stopped", statement).await?;
         Ok(())
     }
 
@@ -173,16 +161,9 @@ impl Store {
         rows.into_iter().map(Node::try_from).collect()
     }
 
-    /// The lost nodes that still have runs marked active: what a node that found them lost
-    /// could not finish ending (it stopped half-way), to be ended by any node.
-    pub async fn lost_nodes_with_active_runs(&self) -> Result<Vec<Node>, StoreError> {
-        let mut lost = Vec::new();
-        for node in self.nodes().await?.into_iter().filter(|node| node.state == NodeState::Lost) {
-            if !self.unfinished_runs(&node.announcement.name).await?.is_empty() {
-                lost.push(node);
-            }
-        }
-        Ok(lost)
+    /// The nodes found lost.
+    pub async fn lost_nodes(&self) -> Result<Vec<Node>, StoreError> {
+        Ok(self.nodes().await?.into_iter().filter(|node| node.state == NodeState::Lost).collect())
     }
 }
 

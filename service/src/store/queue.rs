@@ -4,9 +4,9 @@
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::guarded::{Guarded, guarded, take_last};
-use super::rows::{RunRow, run_id_of, run_record};
+use super::rows::{RunRow, corrupt, run_id_of, run_record, test_paths};
 use super::{Statement, Store, StoreError};
-use crate::domain::{Environment, Run, RunId};
+use crate::domain::{Environment, Run, RunId, TestPath};
 
 /// A queued run as the queue needs it: enough to order it, claim it or place it in its
 /// environment's line (the whole run is read when it is claimed).
@@ -14,7 +14,7 @@ use crate::domain::{Environment, Run, RunId};
 pub struct QueuedRun {
     pub id: RunId,
     pub environment: Environment,
-    pub paths: Vec<String>,
+    pub paths: Vec<TestPath>,
     /// The node that claimed it, if one has.
     pub node: Option<String>,
     pub waiting_for_environment: bool,
@@ -58,9 +58,8 @@ impl Store {
             .map(|row| {
                 Ok(QueuedRun {
                     id: run_id_of(&row.id)?,
-                    environment: Environment::new(row.environment)
-                        .map_err(|message| StoreError::Corrupt(format!("a stored environment {message}")))?,
-                    paths: row.paths,
+                    environment: Environment::new(row.environment).map_err(corrupt("environment"))?,
+                    paths: test_paths(&row.paths)?,
                     node: row.node,
                     waiting_for_environment: row.waiting == Some(true),
                 })
@@ -78,8 +77,7 @@ impl Store {
         let rows: Vec<InLineRow> = response.take(0).map_err(StoreError::query("read the environments' lines"))?;
         rows.into_iter()
             .map(|row| {
-                let environment = Environment::new(row.environment)
-                    .map_err(|message| StoreError::Corrupt(format!("a stored environment {message}")))?;
+                let environment = Environment::new(row.environment).map_err(corrupt("environment"))?;
                 Ok((environment, run_id_of(&row.id)?))
             })
             .collect()

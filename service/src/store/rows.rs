@@ -319,10 +319,10 @@ impl TryFrom<TemplateRow> for Template {
 }
 
 /// A stored value that breaks its rule: the database holds what Testbay did not write.
-fn corrupt(what: &'static str) -> impl Fn(String) -> StoreError {
+pub(super) fn corrupt(what: &'static str) -> impl Fn(String) -> StoreError {
     move |message| StoreError::Corrupt(format!("a stored {what} {message}"))
 }
 
-fn test_paths(paths: &[String]) -> Result<Vec<TestPath>, StoreError> {
+pub(super) fn test_paths(paths: &[String]) -> Result<Vec<TestPath>, StoreError> {
     paths.iter().map(|path| TestPath::new(path).map_err(corrupt("path"))).collect()
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use surrealdb::types::RecordId;
 
 use super::error::is_conflict;
-use super::guarded::{Guarded, guarded, take_last};
+use super::guarded::{retried, take_last};
 use super::rows::{
     CountsRow, EnvironmentRow, FailureChangesRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow,
     run_record,
@@ -246,9 +246,7 @@ impl Store {
                 finish.history.iter().flat_map(|(stats, _)| stats.iter().map(TestStatRow::from)).collect::<Vec<_>>(),
             )
         };
-        let Guarded::Done(mut response) = guarded("finish run", statement).await? else {
-            return Err(StoreError::Corrupt("the end of a run was refused".into()));
-        };
+        let mut response = retried("finish run", statement).await?;
         let rows: Vec<RunRow> = take_last(&mut response).map_err(StoreError::query("finish run"))?;
         rows.into_iter().next().map(Run::try_from).transpose()
     }
