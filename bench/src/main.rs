@@ -96,6 +96,13 @@ enum Command {
         work_dir: PathBuf,
         #[arg(long)]
         python: Option<PathBuf>,
+        /// Stop timing after this many minutes even if pruning has not finished (the figures
+        /// then say so).
+        #[arg(long, default_value_t = 60)]
+        minutes: u64,
+        /// An argument for `testbay serve` (repeat it for several).
+        #[arg(long = "serve-arg", allow_hyphen_values = true)]
+        serve_args: Vec<String>,
     },
     /// Open a data dir of `runs` runs written as Testbay's first version wrote them, as an
     /// upgraded service does (migrations included), and time it.
@@ -187,13 +194,15 @@ fn main() -> anyhow::Result<()> {
                 let spec = ServiceSpec { extra_args: serve_args, ..spec_of(&binary, python)? };
                 figures_table(&spec, &levels, rounds, &work_dir, history_only).await
             }
-            Command::Retention { binary, runs, work_dir, python } => {
-                let spec = spec_of(&binary, python)?;
+            Command::Retention { binary, runs, work_dir, python, minutes, serve_args } => {
+                let spec = ServiceSpec { extra_args: serve_args, ..spec_of(&binary, python)? };
                 let seeded = seeded_dir(&work_dir, runs).await?;
                 let scratch = work_dir.join("scratch");
                 copy_dir(&seeded, &scratch)?;
                 settle(&spec, &scratch).await?;
-                let figures = retention::prune_while_serving(&spec, &scratch, runs).await?;
+                let figures =
+                    retention::prune_while_serving(&spec, &scratch, runs, std::time::Duration::from_secs(minutes * 60))
+                        .await?;
                 std::fs::remove_dir_all(&scratch)?;
                 print!("{}", table::render_retention(&spec, &figures));
                 Ok(())

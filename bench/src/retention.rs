@@ -1,6 +1,7 @@
 //! Retention at work on a year of history: the service starts on a copy of a seeded data dir
 //! with settings that keep a tenth of it, and the runs list and the environments are timed
-//! while it prunes, until it is done.
+//! while it prunes, until it is done. The same requests at the same pace are timed first on the
+//! same copy with nothing being pruned, so that the two are compared side by side.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -15,22 +16,46 @@ use crate::stats::{Samples, timed};
 pub const KEEP_RUNS_DAYS: &str = "36";
 pub const KEEP_LOGS_DAYS: &str = "7";
 
+/// The pause between two pairs of requests, while idle and while pruning.
+pub const PACE: Duration = Duration::from_millis(50);
+/// Pairs of requests timed on the idle service.
+const IDLE_PAIRS: usize = 1000;
+
 pub struct RetentionFigures {
     pub runs: i64,
-    /// Seconds from the service's start until the oldest kept run is the oldest run left.
-    pub prune_seconds: f64,
+    /// Seconds from the service's start until the oldest kept run is the oldest run left;
+    /// `None` when the measurement stopped at its time limit first.
+    pub prune_seconds: Option<f64>,
+    pub measured_seconds: f64,
     pub runs_left: usize,
+    pub list_idle: Samples,
+    pub environments_idle: Samples,
     pub list_during: Samples,
     pub environments_during: Samples,
 }
 
-pub async fn prune_while_serving(spec: &ServiceSpec, data_dir: &Path, runs: i64) -> anyhow::Result<RetentionFigures> {
+pub async fn prune_while_serving(
+    spec: &ServiceSpec,
+    data_dir: &Path,
+    runs: i64,
+    limit: Duration,
+) -> anyhow::Result<RetentionFigures> {
+    let client = Client::new();
+    // Nothing is pruned until the first pass, an interval after the start.
+    let idle = Service::start(spec, data_dir, &["--retention-interval-s", "1000000"])?;
+    idle.wait_quiet(Duration::from_secs(600)).await?;
+    let (mut list_idle, mut environments_idle) = (Samples::default(), Samples::default());
+    for _ in 0..IDLE_PAIRS {
+        time_pair(&client, &idle.url, &mut list_idle, &mut environments_idle).await?;
+        tokio::time::sleep(PACE).await;
+    }
+    idle.stop()?;
+
     let service = Service::start(
         spec,
         data_dir,
         &["--keep-runs-days", KEEP_RUNS_DAYS, "--keep-logs-days", KEEP_LOGS_DAYS, "--retention-interval-s", "1"],
     )?;
-    let client = Client::new();
     let started = Instant::now();
     let mut list_during = Samples::default();
     let mut environments_during = Samples::default();
@@ -39,23 +64,40 @@ pub async fn prune_while_serving(spec: &ServiceSpec, data_dir: &Path, runs: i64)
     let keep_days: i64 = KEEP_RUNS_DAYS.parse()?;
     let cutoff_id = runs * (365 - keep_days) / 365;
     let log_probe = runs * (365 - 20) / 365;
-    let deadline = started + Duration::from_secs(3600);
     let prune_seconds = loop {
-        let (list, ms) = timed(get(&client, &service.url, "/api/runs")).await;
-        list?;
-        list_during.push(ms);
-        let (environments, ms) = timed(get(&client, &service.url, "/api/environments")).await;
-        environments?;
-        environments_during.push(ms);
+        time_pair(&client, &service.url, &mut list_during, &mut environments_during).await?;
         if list_during.len() % 20 == 0 && pruned(&client, &service.url, cutoff_id, log_probe).await? {
-            break started.elapsed().as_secs_f64();
+            break Some(started.elapsed().as_secs_f64());
         }
-        anyhow::ensure!(Instant::now() < deadline, "pruning took more than an hour");
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        if started.elapsed() > limit {
+            break None;
+        }
+        tokio::time::sleep(PACE).await;
     };
+    let measured_seconds = started.elapsed().as_secs_f64();
     let runs_left = count_runs(&client, &service.url).await?;
     service.stop()?;
-    Ok(RetentionFigures { runs, prune_seconds, runs_left, list_during, environments_during })
+    Ok(RetentionFigures {
+        runs,
+        prune_seconds,
+        measured_seconds,
+        runs_left,
+        list_idle,
+        environments_idle,
+        list_during,
+        environments_during,
+    })
+}
+
+/// Times the runs list's first page and then the environments.
+async fn time_pair(client: &Client, base: &str, list: &mut Samples, environments: &mut Samples) -> anyhow::Result<()> {
+    let (answer, ms) = timed(get(client, base, "/api/runs")).await;
+    answer?;
+    list.push(ms);
+    let (answer, ms) = timed(get(client, base, "/api/environments")).await;
+    answer?;
+    environments.push(ms);
+    Ok(())
 }
 
 async fn get(client: &Client, base: &str, path: &str) -> anyhow::Result<Value> {

@@ -138,24 +138,41 @@ fn thousands(n: i64) -> String {
 
 pub fn render_retention(spec: &ServiceSpec, figures: &RetentionFigures) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "binary: `{}`", spec.binary.display());
+    let _ = writeln!(out, "binary: `{}` {}", spec.binary.display(), spec.extra_args.join(" "));
+    let done = match figures.prune_seconds {
+        Some(seconds) => format!("done in {seconds:.0} s"),
+        None => format!("not done when timing stopped after {:.0} s", figures.measured_seconds),
+    };
     let _ = writeln!(
         out,
         "retention (runs kept {KEEP_RUNS_DAYS} days, logs {KEEP_LOGS_DAYS} days) on {} runs over 365 days: \
-         done in {:.0} s, {} runs left",
+         {done}, {} runs left",
         thousands(figures.runs),
-        figures.prune_seconds,
         thousands(figures.runs_left as i64)
     );
+    let _ = writeln!(out, "| request (ms) | idle p50 | idle p99 | pruning p50 | pruning p99 | p50 ratio | p99 ratio |");
+    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (name, idle, during) in [
+        ("`GET /api/runs`", &figures.list_idle, &figures.list_during),
+        ("`GET /api/environments`", &figures.environments_idle, &figures.environments_during),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {name} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            idle.p50(),
+            idle.p99(),
+            during.p50(),
+            during.p99(),
+            during.p50() / idle.p50(),
+            during.p99() / idle.p99()
+        );
+    }
     let _ = writeln!(
         out,
-        "while it pruned: `GET /api/runs` p50 {:.2} ms, p99 {:.2} ms ({} requests); \
-         `GET /api/environments` p50 {:.2} ms, p99 {:.2} ms",
-        figures.list_during.p50(),
-        figures.list_during.p99(),
+        "({} requests of each idle, {} while pruning, one pair every {} ms)",
+        figures.list_idle.len(),
         figures.list_during.len(),
-        figures.environments_during.p50(),
-        figures.environments_during.p99()
+        crate::retention::PACE.as_millis()
     );
     out
 }
