@@ -2,8 +2,8 @@
 //! range scans and memtable flushes run at once. Unpatched, a scan and a flush take two locks in
 //! opposite orders and deadlock: with this load that happens within a few seconds.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long the load runs; unpatched, the deadlock came within 2 s in each of three tries.
@@ -27,8 +27,11 @@ fn scans_and_flushes_at_once_do_not_deadlock() {
         )
     };
     let done = Arc::new(AtomicU64::new(0));
+    // An error in a load thread ends that thread; the test then fails with it, not as a stall.
+    let failed: Arc<Mutex<Option<String>>> = Arc::default();
     for writer in 0..2u64 {
         let (tree, done, handle) = (Arc::clone(&tree), Arc::clone(&done), runtime.handle().clone());
+        let failed = Arc::clone(&failed);
         std::thread::spawn(move || {
             for batch in 0u64.. {
                 let mut transaction = tree.begin().expect("begin");
@@ -36,7 +39,8 @@ fn scans_and_flushes_at_once_do_not_deadlock() {
                     let key = format!("key-{writer}-{batch:012}-{key}");
                     transaction.set(key.as_bytes(), &[7u8; 200]).expect("set");
                 }
-                if handle.block_on(transaction.commit()).is_err() {
+                if let Err(error) = handle.block_on(transaction.commit()) {
+                    *failed.lock().unwrap_or_else(PoisonError::into_inner) = Some(format!("a commit failed: {error}"));
                     return;
                 }
                 done.fetch_add(1, Ordering::Relaxed);
@@ -44,10 +48,17 @@ fn scans_and_flushes_at_once_do_not_deadlock() {
         });
     }
     for _ in 0..2 {
-        let (tree, done) = (Arc::clone(&tree), Arc::clone(&done));
+        let (tree, done, failed) = (Arc::clone(&tree), Arc::clone(&done), Arc::clone(&failed));
         std::thread::spawn(move || {
             loop {
-                let Ok(transaction) = tree.begin() else { return };
+                let transaction = match tree.begin() {
+                    Ok(transaction) => transaction,
+                    Err(error) => {
+                        *failed.lock().unwrap_or_else(PoisonError::into_inner) =
+                            Some(format!("a scan's transaction failed: {error}"));
+                        return;
+                    }
+                };
                 // Creating the iterator is the scan's locking step.
                 drop(transaction.range(b"key-0".as_slice(), b"key-0-000000000100".as_slice()));
                 done.fetch_add(1, Ordering::Relaxed);
@@ -58,6 +69,9 @@ fn scans_and_flushes_at_once_do_not_deadlock() {
     let (mut last, mut last_moved) = (0, Instant::now());
     while started.elapsed() < LOAD_FOR {
         std::thread::sleep(Duration::from_millis(200));
+        if let Some(error) = failed.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            panic!("the load stopped: {error}");
+        }
         let now = done.load(Ordering::Relaxed);
         if now != last {
             (last, last_moved) = (now, Instant::now());
