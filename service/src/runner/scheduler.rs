@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, watch};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::context::RunContext;
 use super::ending::StopReason;
@@ -23,7 +23,8 @@ use crate::store::QueuedRun;
 
 /// Queued runs read at once: the front of the queue, for claims and queue positions.
 const QUEUE_READ: usize = 500;
-/// How often this node looks for runs the database says it executes that it does not.
+/// How often this node looks for runs the database says it executes that it does not, and
+/// moves the floor its reads of the queue start from.
 const RECONCILE_EVERY: Duration = Duration::from_secs(5);
 /// What such a run ends with.
 const LOST_TRACK: &str = "this node lost track of the run: its end could not be stored (the database was out of \
@@ -186,7 +187,12 @@ impl Scheduler {
                         self.stop_cancelled_elsewhere().await;
                     }
                 }
-                _ = reconcile.tick() => self.end_runs_lost_track_of().await,
+                _ = reconcile.tick() => {
+                    self.end_runs_lost_track_of().await;
+                    if let Err(error) = self.context.journal.store().advance_active_floor().await {
+                        debug!(error = ?error, "cannot move the floor the queue is read from");
+                    }
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 //! The database is embedded (SurrealKV files, or memory for tests) or a SurrealDB server reached
 //! over `ws://`, so that several Testbay nodes can share one.
 
+mod active_floor;
 mod changes;
 mod connection;
 mod error;
@@ -25,8 +26,10 @@ mod test_history;
 mod testing;
 mod users;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use active_floor::ActiveFloor;
 use connection::{Connection, Statement};
 
 pub use connection::EmbeddedSizes;
@@ -52,6 +55,7 @@ pub struct Credentials {
 #[derive(Clone)]
 pub struct Store {
     connection: Connection,
+    active_floor: Arc<ActiveFloor>,
 }
 
 impl Store {
@@ -68,9 +72,10 @@ impl Store {
             connection.signin(&credentials.username, &credentials.password).await.map_err(connect_error)?;
         }
         connection.use_ns_db(NAMESPACE, DATABASE).await.map_err(connect_error)?;
-        let store = Store { connection };
+        let store = Store { connection, active_floor: Arc::new(ActiveFloor::new(active_floor::SETTLE)) };
         store.define_schema().await?;
         store.migrate().await?;
+        store.load_active_floor().await?;
         Ok(store)
     }
 

@@ -6,6 +6,7 @@ use chrono::Utc;
 
 use super::connection::Statement;
 use super::run_list::{NEWEST, WINDOW, bind_filter, filtered, window};
+use super::runs::NEXT_IN_LINE;
 use super::{EmbeddedSizes, Store};
 use crate::domain::{Limits, NewRun, RunFilter, RunId, RunStatus};
 
@@ -65,7 +66,7 @@ async fn the_runs_list_reads_one_page_by_index_or_id_range() {
     for (index, filter) in filters {
         for before in [None, Some(RunId(1000))] {
             let filter = RunFilter { before, ..filter.clone() };
-            let statement = bind_filter(store.query(filtered(&filter)), &filter, 51);
+            let statement = bind_filter(store.query(filtered(&filter)), &filter, 51, 1);
             let explained = plan(statement).await;
             assert_plan(&explained, &["IndexScan", index, "direction: Backward", "limit: $limit"], &GROWS);
         }
@@ -90,9 +91,15 @@ async fn environments_are_read_by_id_and_unfinished_runs_by_status() {
     let store = store_with_runs().await;
     let environments = plan(store.environments_statement()).await;
     assert_plan(&environments, &["SourceExpr"], &GROWS);
-    let unfinished = plan(store.unfinished_statement("n")).await;
-    assert_plan(&unfinished, &["run_status_number"], &["TableScan"]);
+    for status in [RunStatus::Queued, RunStatus::Running] {
+        let unfinished = plan(store.unfinished_statement("n", status)).await;
+        assert_plan(&unfinished, &["IndexScan", "run_status_number", FROM_THE_FLOOR], &["TableScan"]);
+    }
 }
+
+/// Queued and running runs are read from where active runs start (`active_floor.rs`): every
+/// run in the history left a deleted key below it in the status index.
+const FROM_THE_FLOOR: &str = "MoreThanEqual";
 
 /// The queue is read from the front of the status index, and a node's cancel requests from
 /// its running runs: neither reads the history.
@@ -100,9 +107,20 @@ async fn environments_are_read_by_id_and_unfinished_runs_by_status() {
 async fn the_queue_and_cancel_requests_are_read_by_status() {
     let store = store_with_runs().await;
     let queue = plan(store.queued_statement(100)).await;
-    assert_plan(&queue, &["IndexScan", "run_status_number", "limit: $limit"], &GROWS);
+    assert_plan(&queue, &["IndexScan", "run_status_number", FROM_THE_FLOOR, "limit: $limit"], &GROWS);
+    let lines = plan(store.environment_lines_statement()).await;
+    assert_plan(&lines, &["IndexScan", "run_status_number", FROM_THE_FLOOR], &["TableScan", "Sort"]);
     let requests = plan(store.cancel_requests_statement("n")).await;
-    assert_plan(&requests, &["IndexScan", "run_status_number"], &["TableScan"]);
+    assert_plan(&requests, &["IndexScan", "run_status_number", FROM_THE_FLOOR], &["TableScan"]);
+    let next = plan(store.query(NEXT_IN_LINE).bind("from", 1_i64).bind("line", 4_i64)).await;
+    assert_plan(&next, &["IndexScan", FROM_THE_FLOOR, "limit: 1"], &["TableScan", "Sort"]);
+    for status in [RunStatus::Queued, RunStatus::Running] {
+        for before in [None, Some(RunId(1000))] {
+            let filter = RunFilter { status: Some(status), before, ..RunFilter::default() };
+            let list = plan(bind_filter(store.query(filtered(&filter)), &filter, 51, 1)).await;
+            assert_plan(&list, &["IndexScan", "run_status_number", FROM_THE_FLOOR, "$limit"], &["TableScan", "Sort"]);
+        }
+    }
     let changed = plan(store.changed_statement(Utc::now(), 500)).await;
     assert_plan(&changed, &["IndexScan", "run_changed", "limit: $limit"], &GROWS);
 }

@@ -70,10 +70,8 @@ impl Store {
     /// The runs waiting in line for their environments, first in line first, with their
     /// environments.
     pub async fn environment_lines(&self) -> Result<Vec<(Environment, RunId)>, StoreError> {
-        let mut response = self
-            .query("SELECT id, environment FROM run WHERE status = 'queued' AND waiting = true ORDER BY number")
-            .await
-            .map_err(StoreError::query("read the environments' lines"))?;
+        let mut response =
+            self.environment_lines_statement().await.map_err(StoreError::query("read the environments' lines"))?;
         let rows: Vec<InLineRow> = response.take(0).map_err(StoreError::query("read the environments' lines"))?;
         rows.into_iter()
             .map(|row| {
@@ -131,16 +129,27 @@ impl Store {
 impl Store {
     pub(super) fn queued_statement(&self, limit: usize) -> Statement<'_> {
         self.query(
-            "SELECT id, environment, paths, node, waiting FROM run WHERE status = 'queued' ORDER BY number LIMIT $limit",
+            "SELECT id, environment, paths, node, waiting FROM run WHERE status = 'queued' AND number >= $from
+             ORDER BY number LIMIT $limit",
         )
-            .bind("limit", i64::try_from(limit).unwrap_or(i64::MAX))
+        .bind("from", self.active_floor.get())
+        .bind("limit", i64::try_from(limit).unwrap_or(i64::MAX))
+    }
+
+    pub(super) fn environment_lines_statement(&self) -> Statement<'_> {
+        self.query(
+            "SELECT id, environment FROM run WHERE status = 'queued' AND number >= $from AND waiting = true
+             ORDER BY number",
+        )
+        .bind("from", self.active_floor.get())
     }
 
     pub(super) fn cancel_requests_statement(&self, node: &str) -> Statement<'_> {
         self.query(
             "SELECT id, cancelled_by FROM run
-             WHERE status = 'running' AND node = $node AND cancel_requested_at != NONE",
+             WHERE status = 'running' AND number >= $from AND node = $node AND cancel_requested_at != NONE",
         )
+        .bind("from", self.active_floor.get())
         .bind("node", node.to_owned())
     }
 }

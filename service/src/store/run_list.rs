@@ -5,7 +5,8 @@
 //! - No filter, later pages: windows of run ids just below the cursor (ids come from a
 //!   sequence, so a window of `limit` ids holds about `limit` runs; pruned runs leave gaps,
 //!   which wider windows step over).
-//! - A filter: its index `(field, number)`, from the cursor's number down.
+//! - A filter: its index `(field, number)`, from the cursor's number down (for queued or
+//!   running runs, no further than where active runs start: see `active_floor.rs`).
 
 use std::ops::Bound;
 
@@ -13,7 +14,7 @@ use surrealdb::types::{RecordId, RecordIdKey, RecordIdKeyRange};
 
 use super::rows::RunRow;
 use super::{Statement, Store, StoreError};
-use crate::domain::{Run, RunFilter, RunId};
+use crate::domain::{Run, RunFilter, RunId, RunStatus};
 
 /// Windows grow by this factor while they come back short.
 const WINDOW_GROWTH: i64 = 4;
@@ -38,6 +39,12 @@ pub(super) fn filtered(filter: &RunFilter) -> String {
     if filter.template.is_some() {
         conditions.push("template = $template");
     }
+    // SurrealDB reads the index range of the first condition on `number` and filters by the
+    // second: for queued or running runs, the range is the one from where they start (and
+    // read backwards, it steps over only the active runs above the cursor).
+    if filter.status.is_some_and(RunStatus::is_active) {
+        conditions.push("number >= $active_from");
+    }
     if filter.before.is_some() {
         conditions.push("number < $before");
     }
@@ -48,8 +55,13 @@ pub(super) fn is_filtered(filter: &RunFilter) -> bool {
     filter.status.is_some() || filter.user.is_some() || filter.environment.is_some() || filter.template.is_some()
 }
 
-/// Binds what `filtered` refers to.
-pub(super) fn bind_filter<'a>(statement: Statement<'a>, filter: &RunFilter, limit: usize) -> Statement<'a> {
+/// Binds what `filtered` refers to; a list of queued or running runs starts at `active_from`.
+pub(super) fn bind_filter<'a>(
+    statement: Statement<'a>,
+    filter: &RunFilter,
+    limit: usize,
+    active_from: i64,
+) -> Statement<'a> {
     statement
         .bind("status", filter.status.map(|status| status.as_str().to_owned()))
         .bind("user", filter.user.as_ref().map(ToString::to_string))
@@ -57,6 +69,7 @@ pub(super) fn bind_filter<'a>(statement: Statement<'a>, filter: &RunFilter, limi
         .bind("template", filter.template.as_ref().map(ToString::to_string))
         .bind("before", filter.before.map(|id| id.0))
         .bind("limit", limit as i64)
+        .bind("active_from", active_from)
 }
 
 /// The runs with ids in `low..high`, as one record-id range.
@@ -75,7 +88,7 @@ impl Store {
     pub async fn list_runs(&self, filter: &RunFilter, limit: usize) -> Result<Vec<Run>, StoreError> {
         let rows = match filter.before {
             _ if is_filtered(filter) => {
-                let statement = bind_filter(self.query(filtered(filter)), filter, limit);
+                let statement = bind_filter(self.query(filtered(filter)), filter, limit, self.active_floor.get());
                 let mut response = statement.await.map_err(StoreError::query("list runs"))?;
                 response.take::<Vec<RunRow>>(0).map_err(StoreError::query("list runs"))?
             }

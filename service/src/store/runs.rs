@@ -47,6 +47,10 @@ SELECT * FROM $run;
 COMMIT TRANSACTION;
 ";
 
+/// The run first in line for environment `$line`, the next to hold it.
+pub(super) const NEXT_IN_LINE: &str = "SELECT VALUE id FROM run WHERE status = 'queued' AND number >= $from
+    AND waiting = true AND environment = $line ORDER BY number LIMIT 1";
+
 /// The end of a run: its final status and what is known about how it ended.
 #[derive(Clone, Debug)]
 pub struct Finish {
@@ -207,12 +211,12 @@ impl Store {
                      finished_at = $finished_at, counts = $counts, log_bytes = $log_bytes,
                      log_truncated = $log_truncated, stored_bytes = $stored_bytes, seq = $seq, resources = $resources,
                      cancelled_by = $cancelled_by, failure_changes = $failure_changes
-                     WHERE status IN $from RETURN AFTER);
+                     WHERE status IN $ended_from RETURN AFTER);
                  IF array::len($ended) > 0 {
                      LET $environment = type::record('environment', $ended[0].environment);
                      IF $environment.holder = $run {
-                         LET $next = (SELECT VALUE id FROM run WHERE status = 'queued' AND waiting = true
-                             AND environment = $ended[0].environment ORDER BY number LIMIT 1)[0];
+                         LET $line = $ended[0].environment;
+                         LET $next = (NEXT_IN_LINE)[0];
                          UPDATE $environment SET holder = $next RETURN NONE;
                          IF $next != NONE { UPDATE $next SET waiting = NONE RETURN NONE; };
                      };
@@ -223,10 +227,12 @@ impl Store {
                      FOR $stat IN $test_stats { UPSERT $stat.id CONTENT $stat RETURN NONE; };
                  };
                  RETURN $ended;
-                 COMMIT TRANSACTION;",
+                 COMMIT TRANSACTION;"
+                    .replace("NEXT_IN_LINE", NEXT_IN_LINE),
             )
             .bind("run", run_record(id))
-            .bind("from", from.iter().map(|status| status.as_str().to_owned()).collect::<Vec<_>>())
+            .bind("from", self.active_floor.get())
+            .bind("ended_from", from.iter().map(|status| status.as_str().to_owned()).collect::<Vec<_>>())
             .bind("status", finish.status.as_str().to_owned())
             .bind("exit_code", finish.exit_code.map(i64::from))
             .bind("message", finish.message.clone())
@@ -262,9 +268,17 @@ impl Store {
 
     /// The runs that `node` has queued or running, as stored.
     pub async fn unfinished_runs(&self, node: &str) -> Result<Vec<Run>, StoreError> {
-        let mut response = self.unfinished_statement(node).await.map_err(StoreError::query("find unfinished runs"))?;
-        let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("find unfinished runs"))?;
-        rows.into_iter().map(Run::try_from).collect()
+        let mut runs = Vec::new();
+        // One status at a time: each is one range of the status index, from the floor.
+        for status in [RunStatus::Queued, RunStatus::Running] {
+            let mut response =
+                self.unfinished_statement(node, status).await.map_err(StoreError::query("find unfinished runs"))?;
+            let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("find unfinished runs"))?;
+            for row in rows {
+                runs.push(Run::try_from(row)?);
+            }
+        }
+        Ok(runs)
     }
 }
 
@@ -274,8 +288,10 @@ impl Store {
         self.query("SELECT * FROM $environments").bind("environments", records)
     }
 
-    pub(super) fn unfinished_statement(&self, node: &str) -> Statement<'_> {
-        self.query("SELECT * FROM run WHERE status IN ['queued', 'running'] AND node = $node")
+    pub(super) fn unfinished_statement(&self, node: &str, status: RunStatus) -> Statement<'_> {
+        self.query("SELECT * FROM run WHERE status = $status AND number >= $from AND node = $node")
+            .bind("status", status.as_str())
+            .bind("from", self.active_floor.get())
             .bind("node", node.to_owned())
     }
 }

@@ -1,9 +1,11 @@
-//! What the store's tests share: a store in memory and a plain request for a run.
+//! What the store's tests share: a store in memory, a plain request for a run and a plain end.
 
 use std::collections::BTreeMap;
 
-use super::Store;
-use crate::domain::{Limits, NewRun};
+use chrono::Utc;
+
+use super::{Finish, Store};
+use crate::domain::{Limits, NewRun, RunStatus};
 
 pub(super) async fn store() -> Store {
     Store::connect("mem://", None, Default::default()).await.expect("connect")
@@ -22,5 +24,26 @@ pub(super) fn new_run(environment: u8) -> NewRun {
         profile: None,
         created_by: None,
         wait_for_environment: false,
+    }
+}
+
+/// An end with `status` and nothing more to store, at event `seq`.
+pub(super) fn ended(status: RunStatus, seq: i64) -> Finish {
+    Finish {
+        status,
+        exit_code: None,
+        message: None,
+        finished_at: Utc::now(),
+        counts: Default::default(),
+        log_bytes: 0,
+        log_truncated: false,
+        stored_bytes: 0,
+        seq,
+        resources: Default::default(),
+        cancelled_by: None,
+        log: Vec::new(),
+        log_maybe_stored_to: None,
+        results: Vec::new(),
+        history: None,
     }
 }

@@ -4,7 +4,7 @@ use chrono::Utc;
 
 use super::*;
 use crate::domain::{Enforcement, NewRun, RunId, RunStatus};
-use crate::store::testing::{new_run, store};
+use crate::store::testing::{ended, new_run, store};
 
 #[tokio::test]
 async fn queued_runs_wait_unclaimed_in_creation_order_until_one_node_claims_each() {
@@ -56,26 +56,6 @@ async fn a_cancel_request_reaches_the_node_that_executes_the_run() {
     );
     let run = store.run(id).await.expect("read").expect("run");
     assert_eq!((run.status, run.cancelled_by.as_deref()), (RunStatus::Running, Some("bob")));
-}
-
-fn ended(status: RunStatus, seq: i64) -> crate::store::Finish {
-    crate::store::Finish {
-        status,
-        exit_code: None,
-        message: None,
-        finished_at: Utc::now(),
-        counts: Default::default(),
-        log_bytes: 0,
-        log_truncated: false,
-        stored_bytes: 0,
-        seq,
-        resources: Default::default(),
-        cancelled_by: None,
-        log: Vec::new(),
-        log_maybe_stored_to: None,
-        results: Vec::new(),
-        history: None,
-    }
 }
 
 fn waiting(environment: u8) -> NewRun {
