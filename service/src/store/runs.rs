@@ -1,5 +1,6 @@
 //! Queries on runs, their test results, their logs and the environments they hold.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -268,17 +269,19 @@ impl Store {
 
     /// The runs that `node` has queued or running, as stored.
     pub async fn unfinished_runs(&self, node: &str) -> Result<Vec<Run>, StoreError> {
-        let mut runs = Vec::new();
-        // One status at a time: each is one range of the status index, from the floor.
+        // One status at a time, each one range of the status index from the floor; a run that
+        // started between the two reads is in both, and kept as running.
+        let mut runs = BTreeMap::new();
         for status in [RunStatus::Queued, RunStatus::Running] {
             let mut response =
                 self.unfinished_statement(node, status).await.map_err(StoreError::query("find unfinished runs"))?;
             let rows: Vec<RunRow> = response.take(0).map_err(StoreError::query("find unfinished runs"))?;
             for row in rows {
-                runs.push(Run::try_from(row)?);
+                let run = Run::try_from(row)?;
+                runs.insert(run.id, run);
             }
         }
-        Ok(runs)
+        Ok(runs.into_values().collect())
     }
 }
 
