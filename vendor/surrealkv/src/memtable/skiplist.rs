@@ -748,24 +748,13 @@ impl<'a> SkiplistIterator<'a> {
 
 	/// Move to last entry
 	pub fn last(&mut self) {
-		self.nd = self.list.get_prev(self.list.tail, 0);
+		// Testbay's patch: with an upper bound, find the last entry below it through the
+		// skiplist's levels. The crate walked back from the list's tail one entry at a time,
+		// so a backward range read cost one step per entry the memtable held past the range.
+		let below_upper = self.upper.as_deref().map(|upper| self.seek_for_base_splice(upper).0);
+		self.nd = below_upper.unwrap_or_else(|| self.list.get_prev(self.list.tail, 0));
 		if self.nd == self.list.head || self.nd == self.lower_node {
 			return;
-		}
-		// Check upper bound first - if entry is at or past upper, move backward
-		if let Some(upper) = self.upper.as_deref() {
-			while self.is_valid() {
-				let key = self.key_bytes();
-				if (self.list.cmp)(upper, key) == Ordering::Greater {
-					// key < upper, so this entry is valid
-					break;
-				}
-				// key >= upper, skip this entry
-				self.nd = self.list.get_prev(self.nd, 0);
-				if self.nd == self.list.head || self.nd == self.lower_node {
-					return;
-				}
-			}
 		}
 		// Check lower bound
 		if let Some(lower) = self.lower.as_deref() {
