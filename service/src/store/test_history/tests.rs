@@ -1,24 +1,12 @@
-use std::collections::BTreeMap;
-
 use chrono::{Duration, TimeZone};
 
 use super::*;
-use crate::domain::{Counts, Limits, NewRun, ResourceUsage};
-use crate::store::{EmbeddedSizes, Finish};
+use crate::domain::{Counts, NewRun, ResourceUsage};
+use crate::store::{EmbeddedSizes, Finish, testing};
 
+/// `user`'s run of `t.py` in `environment`.
 fn new_run(environment: u8, user: &str) -> NewRun {
-    NewRun {
-        user: user.into(),
-        environment: environment.into(),
-        paths: vec!["t.py".into()],
-        variables: BTreeMap::new(),
-        limits: Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 100, timeout_s: 60 },
-        template: None,
-        rerun_of: None,
-        profile: None,
-        created_by: None,
-        wait_for_environment: false,
-    }
+    NewRun { user: user.into(), paths: vec!["t.py".into()], ..testing::new_run(environment) }
 }
 
 fn result(seq: i64, node_id: &str, outcome: TestOutcome, hash: &str) -> TestResult {
