@@ -195,6 +195,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::super::connection::{Connection, Statement};
+    use super::super::testing::{ended, new_run};
     use super::super::{DATABASE, EmbeddedSizes, NAMESPACE};
     use super::*;
     use crate::domain::RunFilter;
@@ -267,24 +268,9 @@ mod tests {
         assert_eq!(history.iter().map(|entry| entry.run_id.0).collect::<Vec<_>>(), [2500, 77, 1]);
         assert!(history.iter().all(|entry| entry.at.is_some() && entry.user.is_some()), "{history:?}");
         // The run number sequence goes on after the newest run, in windows now.
-        let next = store.create_run(&new_run(), chrono::Utc::now()).await.expect("create");
+        let next = store.create_run(&new_run(9), chrono::Utc::now()).await.expect("create");
         assert_eq!(next.id.0, 2501);
         store.close().await;
-    }
-
-    fn new_run() -> crate::domain::NewRun {
-        crate::domain::NewRun {
-            user: "ada".into(),
-            environment: 9.into(),
-            paths: vec!["math".into()],
-            variables: Default::default(),
-            limits: crate::domain::Limits { memory_bytes: 1 << 30, cpu_millicores: 1000, pids: 64, timeout_s: 60 },
-            template: None,
-            rerun_of: None,
-            profile: None,
-            created_by: None,
-            wait_for_environment: false,
-        }
     }
 
     /// Results of version 4 have neither their run's environment nor its time: migration 5
@@ -294,7 +280,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let address = format!("surrealkv://{}", dir.path().join("db").display());
         let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("open");
-        let run = store.create_run(&new_run(), chrono::Utc::now()).await.expect("create");
+        let run = store.create_run(&new_run(9), chrono::Utc::now()).await.expect("create");
         let result = format!(
             "CREATE test_result:[{id}, 4] CONTENT {{ run: run:{id}, seq: 4, node_id: 't.py::a', outcome: 'passed',
              phase: 'call', duration_s: 0.5 }}",
@@ -331,27 +317,9 @@ mod tests {
         for _ in 0..3 {
             let store = Store::connect(&address, None, EmbeddedSizes::default()).await.expect("open");
             for environment in [1, 2] {
-                let mut run = new_run();
-                run.environment = environment.into();
-                let created = store.create_run(&run, chrono::Utc::now()).await.expect("create");
+                let created = store.create_run(&new_run(environment), chrono::Utc::now()).await.expect("create");
                 numbers.push(created.id.0);
-                let finish = crate::store::Finish {
-                    status: crate::domain::RunStatus::Cancelled,
-                    exit_code: None,
-                    message: None,
-                    finished_at: chrono::Utc::now(),
-                    counts: Default::default(),
-                    log_bytes: 0,
-                    log_truncated: false,
-                    stored_bytes: 0,
-                    seq: 2,
-                    resources: Default::default(),
-                    cancelled_by: None,
-                    log: Vec::new(),
-                    log_maybe_stored_to: None,
-                    results: Vec::new(),
-                    history: None,
-                };
+                let finish = ended(crate::domain::RunStatus::Cancelled, 2);
                 store.finish_run(created.id, &finish).await.expect("finish");
             }
             store.close().await;
