@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use reqwest::Client;
 use serde_json::Value;
 
-use crate::service::{Service, ServiceSpec};
+use crate::service::{RetentionStep, Service, ServiceSpec};
 use crate::stats::{Samples, timed};
 
 /// Runs are kept 36 days of the seeded 365 and logs 7: a tenth and a fiftieth of them.
@@ -32,6 +32,20 @@ pub struct RetentionFigures {
     pub environments_idle: Samples,
     pub list_during: Samples,
     pub environments_during: Samples,
+    /// The requests while pruning, split by the step of retention that was under way.
+    pub by_step: Vec<StepFigures>,
+}
+
+/// The requests timed while one step of retention's passes was under way.
+pub struct StepFigures {
+    /// What the step removed (`runs`, `test records`, `logs`), then what came after the last
+    /// step logged.
+    pub what: String,
+    /// How many it removed (`None` for the tail).
+    pub removed: Option<u64>,
+    pub seconds: f64,
+    pub list: Samples,
+    pub environments: Samples,
 }
 
 pub async fn prune_while_serving(
@@ -59,14 +73,20 @@ pub async fn prune_while_serving(
     let started = Instant::now();
     let mut list_during = Samples::default();
     let mut environments_during = Samples::default();
+    let mut timed_at = Vec::new();
     // Seeded runs are spread evenly over 365 days, oldest first: the runs below this id are
     // past keeping, and the run at `log_probe` (20 days old) keeps its record but not its log.
     let keep_days: i64 = KEEP_RUNS_DAYS.parse()?;
     let cutoff_id = runs * (365 - keep_days) / 365;
     let log_probe = runs * (365 - 20) / 365;
     let prune_seconds = loop {
+        timed_at.push(Instant::now());
         time_pair(&client, &service.url, &mut list_during, &mut environments_during).await?;
-        if list_during.len() % 20 == 0 && pruned(&client, &service.url, cutoff_id, log_probe).await? {
+        let logs_step_ended = || service.retention_steps().iter().any(|step| step.what == "logs");
+        if list_during.len() % 20 == 0
+            && logs_step_ended()
+            && pruned(&client, &service.url, cutoff_id, log_probe).await?
+        {
             break Some(started.elapsed().as_secs_f64());
         }
         if started.elapsed() > limit {
@@ -76,6 +96,9 @@ pub async fn prune_while_serving(
     };
     let measured_seconds = started.elapsed().as_secs_f64();
     let runs_left = count_runs(&client, &service.url).await?;
+    let tail = if prune_seconds.is_some() { "after" } else { "under way when timing stopped" };
+    let steps = service.retention_steps();
+    let by_step = split_by_step(started, &steps, tail, &timed_at, &list_during, &environments_during);
     service.stop()?;
     Ok(RetentionFigures {
         runs,
@@ -86,7 +109,45 @@ pub async fn prune_while_serving(
         environments_idle,
         list_during,
         environments_during,
+        by_step,
     })
+}
+
+/// Splits the pairs timed at `timed_at` by the step of retention under way then: a step runs
+/// from the end of the one before it (or the start) to its own end, as the service logged it;
+/// the pairs after the last end are the `tail`.
+fn split_by_step(
+    started: Instant,
+    step_ends: &[RetentionStep],
+    tail: &str,
+    timed_at: &[Instant],
+    list: &Samples,
+    environments: &Samples,
+) -> Vec<StepFigures> {
+    let mut steps = Vec::new();
+    let mut from = started;
+    let ends = step_ends.iter().map(|step| (Some(step.ended), step.what.as_str(), Some(step.removed)));
+    for (end, what, removed) in ends.chain([(None, tail, None)]) {
+        let within = |at: &Instant| *at >= from && end.is_none_or(|end| *at < end);
+        let mut step = StepFigures {
+            what: what.to_owned(),
+            removed,
+            seconds: end.map_or(0.0, |end| end.duration_since(from).as_secs_f64()),
+            list: Samples::default(),
+            environments: Samples::default(),
+        };
+        for (index, _) in timed_at.iter().enumerate().filter(|(_, at)| within(at)) {
+            step.list.push(list.get(index));
+            step.environments.push(environments.get(index));
+        }
+        if let Some(end) = end {
+            from = end;
+        }
+        if step.list.len() > 0 || removed.is_some() {
+            steps.push(step);
+        }
+    }
+    steps
 }
 
 /// Times the runs list's first page and then the environments.

@@ -29,8 +29,8 @@ pub struct ServiceSpec {
 pub struct Service {
     child: Child,
     pub url: String,
-    /// The service's `run ended` log lines, with what each step of a run took.
-    run_ends: Arc<Mutex<Vec<String>>>,
+    /// The service's `run ended` and `retention step done` log lines, with when they came.
+    kept_lines: Arc<Mutex<Vec<(Instant, String)>>>,
 }
 
 impl Service {
@@ -57,23 +57,23 @@ impl Service {
                 break rest.split_whitespace().next().unwrap_or_default().trim_end_matches('/').to_owned();
             }
         };
-        // The service logs every request; keep its pipe drained, and its runs' ends.
-        let run_ends = Arc::new(Mutex::new(Vec::new()));
-        let kept = Arc::clone(&run_ends);
+        // The service logs every request; keep its pipe drained, and the lines the figures read.
+        let kept_lines = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&kept_lines);
         std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
-                if line.contains("run ended") {
-                    kept.lock().unwrap_or_else(PoisonError::into_inner).push(line);
+                if line.contains("run ended") || line.contains("retention step done") {
+                    kept.lock().unwrap_or_else(PoisonError::into_inner).push((Instant::now(), line));
                 }
             }
         });
-        Ok(Service { child, url, run_ends })
+        Ok(Service { child, url, kept_lines })
     }
 
     /// What each step of the runs that ended so far took, by step (`start_ms`, `spawn_ms`,
     /// `clear_ms`, `store_end_ms`), from the service's log.
     pub fn run_steps(&self) -> Vec<(String, Vec<f64>)> {
-        let lines = self.run_ends.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let lines = self.lines_with("run ended");
         ["start_ms", "spawn_ms", "pytest_ms", "clear_ms", "store_end_ms"]
             .into_iter()
             .map(|step| {
@@ -84,6 +84,31 @@ impl Service {
                     .collect();
                 (step.to_owned(), values)
             })
+            .collect()
+    }
+
+    /// The steps of retention's passes that ended so far, from the service's log.
+    pub fn retention_steps(&self) -> Vec<RetentionStep> {
+        self.kept_lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|(_, line)| line.contains("retention step done"))
+            .filter_map(|(ended, line)| {
+                let what = line.split("removed_what=\"").nth(1)?.split('"').next()?;
+                let removed = line.split(" removed=").nth(1)?.split_whitespace().next()?.parse().ok()?;
+                Some(RetentionStep { ended: *ended, what: what.to_owned(), removed })
+            })
+            .collect()
+    }
+
+    fn lines_with(&self, text: &str) -> Vec<String> {
+        self.kept_lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|(_, line)| line.contains(text))
+            .map(|(_, line)| line.clone())
             .collect()
     }
 
@@ -155,6 +180,16 @@ impl Drop for Service {
             let _ = self.child.wait();
         }
     }
+}
+
+/// One step of a retention pass, as the service logged its end.
+#[derive(Clone, Debug)]
+pub struct RetentionStep {
+    /// When the bench read the line.
+    pub ended: Instant,
+    /// What it removed: `runs`, `test records` or `logs`.
+    pub what: String,
+    pub removed: u64,
 }
 
 #[derive(Clone, Copy, Debug)]

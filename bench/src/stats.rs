@@ -19,6 +19,11 @@ impl Samples {
         self.0.len()
     }
 
+    /// The `index`th sample, in the order pushed.
+    pub fn get(&self, index: usize) -> f64 {
+        self.0[index]
+    }
+
     /// The `p`th percentile (0-100), nearest rank.
     pub fn percentile(&self, p: f64) -> f64 {
         if self.0.is_empty() {

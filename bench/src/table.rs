@@ -174,6 +174,24 @@ pub fn render_retention(spec: &ServiceSpec, figures: &RetentionFigures) -> Strin
         figures.list_during.len(),
         crate::retention::PACE.as_millis()
     );
+    let _ = writeln!(out, "\nwhile pruning, by the step under way (its end as the service logged it):");
+    let _ =
+        writeln!(out, "| step | removed | s | requests | runs p50 | runs p99 | environments p50 | environments p99 |");
+    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for step in &figures.by_step {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.0} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            step.what,
+            step.removed.map_or_else(String::new, |removed| thousands(i64::try_from(removed).unwrap_or(i64::MAX))),
+            step.seconds,
+            step.list.len(),
+            step.list.p50(),
+            step.list.p99(),
+            step.environments.p50(),
+            step.environments.p99()
+        );
+    }
     out
 }
 

@@ -1,5 +1,5 @@
-//! Keeps the history to its settings: a task that, every `interval`, removes the logs and then
-//! the runs that are past keeping, oldest first, in small steps with pauses between them, so
+//! Keeps the history to its settings: a task that, every `interval`, removes the runs (with
+//! the records of tests that only they made) and then the logs that are past keeping, oldest first, in small steps with pauses between them, so
 //! that requests are served at their usual speed meanwhile.
 //!
 //! Run ids grow with time, so the runs past keeping are the oldest ids: a pass walks up from
@@ -17,8 +17,6 @@ use crate::store::{RetentionMarks, RunAge, Store, StoreError};
 
 /// Runs looked at per step.
 const STEP_RUNS: i64 = 50;
-/// Test records looked at per step.
-const STEP_TEST_RECORDS: usize = 500;
 /// The shortest pause between two steps. A pause is at least as long as the step before it took,
 /// so that retention catching up on a large history (after an upgrade or a shorter setting)
 /// takes at most half of the database's time and leaves the rest to requests.
@@ -29,7 +27,7 @@ const STEP_PAUSE: Duration = Duration::from_millis(20);
 pub struct PassReport {
     pub logs_pruned: u64,
     pub runs_deleted: u64,
-    /// Test records whose runs were all deleted.
+    /// Test records whose runs were all deleted (with the last of them).
     pub test_records_deleted: u64,
 }
 
@@ -81,32 +79,35 @@ pub async fn run_pass(store: &Store, policy: RetentionPolicy) -> Result<PassRepo
     let mut report = PassReport::default();
     // Whole runs first: their logs go with them.
     if !policy.runs.is_forever() {
-        report.runs_deleted = walk(store, policy.runs, Removal::Runs, newest, &mut marks).await?;
-        if report.runs_deleted > 0 {
-            report.test_records_deleted = prune_test_records(store, marks.runs_from).await?;
-        }
+        let started = Instant::now();
+        let walked = walk(store, policy.runs, Removal::Runs, newest, &mut marks).await?;
+        (report.runs_deleted, report.test_records_deleted) = (walked.removed, walked.test_records);
+        log_step("runs", report.runs_deleted, started);
     }
     if !policy.logs.is_forever() {
         marks.logs_from = marks.logs_from.max(marks.runs_from);
-        report.logs_pruned = walk(store, policy.logs, Removal::Logs, newest, &mut marks).await?;
+        let started = Instant::now();
+        report.logs_pruned = walk(store, policy.logs, Removal::Logs, newest, &mut marks).await?.removed;
+        log_step("logs", report.logs_pruned, started);
     }
     Ok(report)
 }
 
-/// Deletes the test records made of runs that are all gone (every run below `first_kept` is),
-/// a page at a time with the same pauses as the runs.
-async fn prune_test_records(store: &Store, first_kept: RunId) -> Result<u64, StoreError> {
-    let (mut deleted, mut after) = (0, None);
-    loop {
-        let step_started = Instant::now();
-        let (count, next) = store.prune_test_stats(first_kept, after.as_ref(), STEP_TEST_RECORDS).await?;
-        deleted += count;
-        match next {
-            Some(next) => after = Some(next),
-            None => return Ok(deleted),
-        }
-        tokio::time::sleep(step_started.elapsed().max(STEP_PAUSE)).await;
+/// Says what one step of a pass removed and how long it took, when it removed anything: a pass
+/// catching up on a large history takes minutes, and its steps load the database differently.
+fn log_step(removed_what: &'static str, removed: u64, started: Instant) {
+    if removed > 0 {
+        info!(removed_what, removed, seconds = started.elapsed().as_secs_f64(), "retention step done");
     }
+}
+
+/// What one walk removed.
+#[derive(Default)]
+struct Walked {
+    /// Runs, or runs' logs.
+    removed: u64,
+    /// Test records that went with their last run.
+    test_records: u64,
 }
 
 /// Walks up from the removal's mark, removing what `keep` lets go, until a run that is kept.
@@ -116,12 +117,12 @@ async fn walk(
     removal: Removal,
     newest: RunId,
     marks: &mut RetentionMarks,
-) -> Result<u64, StoreError> {
+) -> Result<Walked, StoreError> {
     let oldest_of_newest = match keep.newest {
         Some(count) => store.nth_newest_run_id(count).await?,
         None => None,
     };
-    let mut removed = 0;
+    let mut walked = Walked::default();
     let mut from = match removal {
         Removal::Logs => marks.logs_from,
         Removal::Runs => marks.runs_from,
@@ -141,7 +142,10 @@ async fn walk(
                 Outcome::Kept
             };
             match outcome {
-                Outcome::Removed => removed += 1,
+                Outcome::Removed { test_records } => {
+                    walked.removed += 1;
+                    walked.test_records += test_records;
+                }
                 Outcome::AlreadyGone => {}
                 Outcome::Active => {
                     first_active.get_or_insert(run.id);
@@ -164,12 +168,13 @@ async fn walk(
             tokio::time::sleep(step_started.elapsed().max(STEP_PAUSE)).await;
         }
     }
-    Ok(removed)
+    Ok(walked)
 }
 
 /// What became of one run.
 enum Outcome {
-    Removed,
+    /// With the records of the tests it was the last run of (when the run itself went).
+    Removed { test_records: u64 },
     /// Its log was removed by an earlier pass.
     AlreadyGone,
     /// Still kept by the settings.
@@ -180,13 +185,13 @@ enum Outcome {
 
 /// Removes what `removal` says of one expired run.
 async fn remove(store: &Store, removal: Removal, run: &RunAge) -> Result<Outcome, StoreError> {
-    let removed = match removal {
+    let test_records = match removal {
         _ if run.status.is_active() => return Ok(Outcome::Active),
         Removal::Logs if run.log_pruned => return Ok(Outcome::AlreadyGone),
         Removal::Runs => store.delete_run(run.id).await?,
-        Removal::Logs => store.prune_log(run.id, Utc::now()).await?,
+        Removal::Logs => store.prune_log(run.id, Utc::now()).await?.then_some(0),
     };
-    Ok(if removed { Outcome::Removed } else { Outcome::Active })
+    Ok(test_records.map_or(Outcome::Active, |test_records| Outcome::Removed { test_records }))
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! should not wait behind a long one), oldest runs first, from marks kept in `meta:retention`
 //! so that a pass goes on where the previous one stopped.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use surrealdb::IndexedResults;
 use surrealdb::types::{RecordId, SurrealValue};
@@ -10,11 +12,12 @@ use surrealdb::types::{RecordId, SurrealValue};
 use super::resources::resources_record;
 use super::rows::{run_id_of, run_record, test_results_of};
 use super::run_list::window;
+use super::test_history::test_stat_record;
 use super::{Store, StoreError};
-use crate::domain::{RUN_RECORD_BYTES, RunId, RunStatus};
+use crate::domain::{Environment, RUN_RECORD_BYTES, RunId, RunStatus};
 
 /// Records removed per transaction.
-const DELETE_BATCH: i64 = 500;
+const DELETE_BATCH: usize = 500;
 
 /// How far each kind of removal has got: every run below the mark has been dealt with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +48,12 @@ struct RunAgeRow {
     created_at: DateTime<Utc>,
     status: String,
     log_pruned_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, SurrealValue)]
+struct ResultIdRow {
+    id: RecordId,
+    node_id: String,
 }
 
 #[derive(Debug, Default, SurrealValue)]
@@ -138,38 +147,71 @@ impl Store {
         Ok(!pruned.is_empty())
     }
 
-    /// Removes a finished run with its log and results. `false` when the run is active.
-    pub async fn delete_run(&self, id: RunId) -> Result<bool, StoreError> {
-        if self.run(id).await?.is_some_and(|run| run.status.is_active()) {
-            return Ok(false);
-        }
+    /// Removes a finished run with its log and results, and the records of its tests that it
+    /// was the last run of (their history is made of runs deleted before it: retention deletes
+    /// the oldest first). `None` when the run is active; else how many test records went.
+    pub async fn delete_run(&self, id: RunId) -> Result<Option<u64>, StoreError> {
+        let environment = match self.run(id).await? {
+            Some(run) if run.status.is_active() => return Ok(None),
+            Some(run) => Some(run.environment),
+            None => None,
+        };
         self.delete_of_run("log_chunk", id).await?;
-        self.delete_results(id).await?;
+        let node_ids = self.delete_results(id).await?;
+        let test_records = match environment {
+            Some(environment) => self.delete_test_stats_last_of(id, environment, &node_ids).await?,
+            None => 0,
+        };
         self.query("DELETE $resources RETURN NONE; DELETE $run WHERE status NOT IN ['queued', 'running'] RETURN NONE")
             .bind("resources", resources_record(id))
             .bind("run", run_record(id))
             .await
             .and_then(IndexedResults::check)
             .map_err(StoreError::query("delete a run"))?;
-        Ok(true)
+        Ok(Some(test_records))
     }
 
-    /// Deletes a run's test results, a batch per transaction.
-    async fn delete_results(&self, id: RunId) -> Result<(), StoreError> {
+    /// Deletes a run's test results, a batch per transaction; the node ids they were of.
+    async fn delete_results(&self, id: RunId) -> Result<BTreeSet<String>, StoreError> {
         let mut response = self
-            .query("SELECT VALUE id FROM $results")
+            .query("SELECT id, node_id FROM $results")
             .bind("results", test_results_of(id, i64::MIN, i64::MAX))
             .await
             .map_err(StoreError::query("find a run's results"))?;
-        let ids: Vec<RecordId> = response.take(0).map_err(StoreError::query("find a run's results"))?;
-        for batch in ids.chunks(usize::try_from(DELETE_BATCH).unwrap_or(500)) {
+        let rows: Vec<ResultIdRow> = response.take(0).map_err(StoreError::query("find a run's results"))?;
+        for batch in rows.chunks(DELETE_BATCH) {
             self.query("DELETE $ids RETURN NONE")
-                .bind("ids", batch.to_vec())
+                .bind("ids", batch.iter().map(|row| row.id.clone()).collect::<Vec<_>>())
                 .await
                 .and_then(IndexedResults::check)
                 .map_err(StoreError::query("delete a run's results"))?;
         }
-        Ok(())
+        Ok(rows.into_iter().map(|row| row.node_id).collect())
+    }
+
+    /// Deletes the records (in `environment`) of the tests `node_ids` whose last run is `run`;
+    /// how many. The condition is checked in the deleting statement, so a record that a run
+    /// ending meanwhile has just brought up to date stays.
+    async fn delete_test_stats_last_of(
+        &self,
+        run: RunId,
+        environment: Environment,
+        node_ids: &BTreeSet<String>,
+    ) -> Result<u64, StoreError> {
+        let records: Vec<RecordId> = node_ids.iter().map(|node_id| test_stat_record(node_id, environment)).collect();
+        let mut deleted = 0;
+        for batch in records.chunks(DELETE_BATCH) {
+            let mut response = self
+                .query("DELETE $records WHERE last_run = $run RETURN BEFORE")
+                .bind("records", batch.to_vec())
+                .bind("run", run.0)
+                .await
+                .map_err(StoreError::query("delete test records"))?;
+            let gone: Vec<surrealdb::types::Value> =
+                response.take(0).map_err(StoreError::query("delete test records"))?;
+            deleted += gone.len() as u64;
+        }
+        Ok(deleted)
     }
 
     /// Deletes the records of `table` that belong to run `id`, a batch per transaction.
@@ -179,7 +221,7 @@ impl Store {
             let mut response = self
                 .query(select.clone())
                 .bind("run", run_record(id))
-                .bind("batch", DELETE_BATCH)
+                .bind("batch", DELETE_BATCH as i64)
                 .await
                 .map_err(StoreError::query("find a run's records"))?;
             let ids: Vec<RecordId> = response.take(0).map_err(StoreError::query("find a run's records"))?;

@@ -148,28 +148,6 @@ impl TryFrom<TestStatRow> for TestStat {
     }
 }
 
-/// What retention needs to know of a test's record.
-#[derive(Debug, SurrealValue)]
-struct StatAgeRow {
-    id: RecordId,
-    node_id: String,
-    environment: i64,
-    last_run: i64,
-}
-
-/// The records after `after` (by key; from the first when `None`), as one range of keys.
-fn test_stats_after(after: Option<&(String, i64)>) -> RecordId {
-    RecordId {
-        table: "test_stat".into(),
-        key: RecordIdKey::Range(Box::new(RecordIdKeyRange {
-            start: after.map_or(Bound::Unbounded, |(node_id, environment)| {
-                Bound::Excluded(test_stat_key(node_id, *environment))
-            }),
-            end: Bound::Unbounded,
-        })),
-    }
-}
-
 /// A result as the history reads it, with its run's user and status.
 #[derive(Debug, SurrealValue)]
 struct HistoryRow {
@@ -306,37 +284,6 @@ impl Store {
         let statement = self.query(SLOWER).bind("growth", growth * 0.95).bind("limit", over_fetch(limit));
         let stats = self.stats(statement, "list tests grown slower").await?;
         Ok(exactly(stats, limit, |stat| stat.duration_growth(), growth))
-    }
-
-    /// Deletes, of `page` records after `after` (by key), those whose last run is below
-    /// `first_kept`: retention has removed every result they were made of. Returns how many it
-    /// deleted and where the next page starts (`None` after the last).
-    pub async fn prune_test_stats(
-        &self,
-        first_kept: RunId,
-        after: Option<&(String, i64)>,
-        page: usize,
-    ) -> Result<(u64, Option<(String, i64)>), StoreError> {
-        let mut response = self
-            .query("SELECT id, node_id, environment, last_run FROM $range LIMIT $page")
-            .bind("range", test_stats_after(after))
-            .bind("page", page as i64)
-            .await
-            .map_err(StoreError::query("read test records' ages"))?;
-        let rows: Vec<StatAgeRow> = response.take(0).map_err(StoreError::query("read test records' ages"))?;
-        let stale: Vec<RecordId> =
-            rows.iter().filter(|row| row.last_run < first_kept.0).map(|row| row.id.clone()).collect();
-        let deleted = stale.len() as u64;
-        if !stale.is_empty() {
-            self.query("DELETE $stale RETURN NONE")
-                .bind("stale", stale)
-                .await
-                .and_then(surrealdb::IndexedResults::check)
-                .map_err(StoreError::query("delete test records"))?;
-        }
-        let next =
-            (rows.len() == page).then(|| rows.last().map(|row| (row.node_id.clone(), row.environment))).flatten();
-        Ok((deleted, next))
     }
 
     /// A test's results, newest first.

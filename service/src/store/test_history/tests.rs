@@ -124,27 +124,22 @@ fn index_figures_keep_two_significant_digits() {
 }
 
 #[tokio::test]
-async fn records_whose_runs_are_all_gone_are_pruned_page_by_page() {
+async fn a_runs_deletion_takes_the_records_of_tests_it_was_the_last_run_of() {
     let store = store().await;
     use TestOutcome::Passed;
-    run_with(&store, 3, day(1), vec![result(2, "t.py::gone", Passed, "h"), result(3, "t.py::kept", Passed, "h")]).await;
-    let second = run_with(&store, 3, day(2), vec![result(2, "t.py::kept", Passed, "h")]).await;
-    run_with(&store, 4, day(1), vec![result(2, "t.py::gone", Passed, "h")]).await;
-    // Runs below the second are gone: the record of `gone` in 3 was made of them alone (its
-    // record in 4 is of a later run).
-    let (mut deleted, mut after) = (0, None);
-    loop {
-        let (count, next) = store.prune_test_stats(second.id, after.as_ref(), 1).await.expect("prune");
-        deleted += count;
-        match next {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
-    assert_eq!(deleted, 1);
-    assert_eq!(
-        store.test_stats_of("t.py::gone").await.expect("records").iter().map(|r| r.environment).collect::<Vec<_>>(),
-        [4.into()]
-    );
-    assert_eq!(store.test_stats_of("t.py::kept").await.expect("records").len(), 1);
+    let first =
+        run_with(&store, 3, day(1), vec![result(2, "t.py::gone", Passed, "h"), result(3, "t.py::kept", Passed, "h")])
+            .await;
+    run_with(&store, 3, day(2), vec![result(2, "t.py::kept", Passed, "h")]).await;
+    run_with(&store, 4, day(2), vec![result(2, "t.py::gone", Passed, "h")]).await;
+    // The first run was the last of `gone` in 3; `kept` in 3 and `gone` in 4 had later runs.
+    assert_eq!(store.delete_run(first.id).await.expect("delete"), Some(1));
+    let environments = |stats: Vec<TestStat>| stats.iter().map(|stat| stat.environment).collect::<Vec<_>>();
+    assert_eq!(environments(store.test_stats_of("t.py::gone").await.expect("records")), [4.into()]);
+    assert_eq!(environments(store.test_stats_of("t.py::kept").await.expect("records")), [3.into()]);
+    assert_eq!(store.delete_run(first.id).await.expect("again"), Some(0), "a run already gone takes nothing");
+
+    let active = store.create_run(&new_run(5, "ada"), day(3)).await.expect("create");
+    assert_eq!(store.delete_run(active.id).await.expect("active"), None, "an active run stays");
+    assert!(store.run(active.id).await.expect("read").is_some());
 }
