@@ -34,15 +34,27 @@ export async function startService(options: { testsRoot?: string; args?: string[
   );
   const url = await new Promise<string>((resolveUrl, reject) => {
     const lines = createInterface({ input: child.stderr! });
-    const timer = setTimeout(() => reject(new Error('the service did not start')), 60_000);
+    // The last lines of its log, for the error when it does not start.
+    const tail: string[] = [];
+    const failed = (why: string) => new Error(`${why}; its log ended:\n${tail.join('\n')}`);
+    const timer = setTimeout(() => reject(failed('the service did not start')), 60_000);
     lines.on('line', (line) => {
+      tail.push(line);
+      if (tail.length > 80) tail.shift();
       const match = line.match(/url=(\S+)/);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]!.replace(/\/$/, ''));
       }
     });
-    child.on('exit', (code) => reject(new Error(`the service exited with ${code}`)));
+    let closed = false;
+    lines.once('close', () => (closed = true));
+    child.on('exit', (code) => {
+      const exited = () => reject(failed(`the service exited with ${code}`));
+      // Its last lines may still be on their way through the pipe.
+      if (closed) exited();
+      else lines.once('close', exited);
+    });
   });
   return {
     url,
