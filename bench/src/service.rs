@@ -73,7 +73,7 @@ impl Service {
     /// What each step of the runs that ended so far took, by step (`start_ms`, `spawn_ms`,
     /// `clear_ms`, `store_end_ms`), from the service's log.
     pub fn run_steps(&self) -> Vec<(String, Vec<f64>)> {
-        let lines = self.lines_with("run ended");
+        let lines: Vec<String> = self.lines_with("run ended").into_iter().map(|(_, line)| line).collect();
         ["start_ms", "spawn_ms", "pytest_ms", "clear_ms", "store_end_ms"]
             .into_iter()
             .map(|step| {
@@ -89,26 +89,24 @@ impl Service {
 
     /// The steps of retention's passes that ended so far, from the service's log.
     pub fn retention_steps(&self) -> Vec<RetentionStep> {
-        self.kept_lines
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .filter(|(_, line)| line.contains("retention step done"))
+        self.lines_with("retention step done")
+            .into_iter()
             .filter_map(|(ended, line)| {
                 let what = line.split("removed_what=\"").nth(1)?.split('"').next()?;
                 let removed = line.split(" removed=").nth(1)?.split_whitespace().next()?.parse().ok()?;
-                Some(RetentionStep { ended: *ended, what: what.to_owned(), removed })
+                Some(RetentionStep { ended, what: what.to_owned(), removed })
             })
             .collect()
     }
 
-    fn lines_with(&self, text: &str) -> Vec<String> {
+    /// The kept log lines that contain `text`, with when each came.
+    fn lines_with(&self, text: &str) -> Vec<(Instant, String)> {
         self.kept_lines
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
             .filter(|(_, line)| line.contains(text))
-            .map(|(_, line)| line.clone())
+            .cloned()
             .collect()
     }
 

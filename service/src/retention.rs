@@ -1,6 +1,7 @@
 //! Keeps the history to its settings: a task that, every `interval`, removes the runs (with
-//! the records of tests that only they made) and then the logs that are past keeping, oldest first, in small steps with pauses between them, so
-//! that requests are served at their usual speed meanwhile.
+//! the records of tests that only they made) and then the logs that are past keeping, oldest
+//! first, in small steps with pauses between them, so that requests are served at their usual
+//! speed meanwhile.
 //!
 //! Run ids grow with time, so the runs past keeping are the oldest ids: a pass walks up from
 //! where the previous one stopped (marks kept in the database) and stops at the first run that
