@@ -51,8 +51,7 @@ pub struct ServeConfig {
     #[arg(long, env = "TESTBAY_DATABASE_MEMTABLE_MB", default_value_t = 8, value_parser = clap::value_parser!(u64).range(4..=4096))]
     pub database_memtable_mb: u64,
 
-    /// Memory the embedded database keeps file blocks in for reads, in MiB; the bloom filters of
-    /// its files are kept within as much again.
+    /// Memory the embedded database keeps file blocks in for reads, in MiB.
     #[arg(long, env = "TESTBAY_DATABASE_CACHE_MB", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub database_cache_mb: u64,
 

@@ -6,7 +6,6 @@ use quick_cache::sync::Cache as QCache;
 use quick_cache::{Equivalent, Weighter};
 
 use crate::sstable::block::Block;
-use crate::sstable::filter_block::FilterBlockReader;
 use crate::Value;
 
 /// Kind constants for differentiating cache entry types
@@ -62,24 +61,8 @@ impl Weighter<CacheKey, Item> for BlockWeighter {
 	}
 }
 
-/// Testbay's patch: a table's bloom filter weighs what its bytes do.
-#[derive(Clone)]
-struct FilterWeighter;
-
-impl Weighter<u64, Arc<FilterBlockReader>> for FilterWeighter {
-	fn weight(&self, _: &u64, filter: &Arc<FilterBlockReader>) -> u64 {
-		filter.size() as u64
-	}
-}
-
 pub(crate) struct BlockCache {
 	data: QCache<CacheKey, Item, BlockWeighter>,
-	/// Testbay's patch: the bloom filters of the tables, by table id, read when a lookup first
-	/// needs them and kept within their own budget (as large as the blocks'). Each table read
-	/// its filter whole when it was opened and kept it for its life, outside any budget, so the
-	/// memory held grew with the data stored.
-	filters: QCache<u64, Arc<FilterBlockReader>, FilterWeighter>,
-	filter_capacity: u64,
 	// Cache statistics (only enabled in tests)
 	#[cfg(test)]
 	data_hits: AtomicU64,
@@ -101,23 +84,8 @@ pub(crate) struct BlockCache {
 
 impl BlockCache {
 	pub(crate) fn with_capacity_bytes(bytes: u64) -> Self {
-		// One shard: a filter is as large as its table's keys make it (hundreds of KiB), and
-		// an item larger than its shard's share of the budget is never kept.
-		let filter_options = quick_cache::OptionsBuilder::new()
-			.estimated_items_capacity(64)
-			.weight_capacity(bytes)
-			.shards(1)
-			.build()
-			.expect("valid filter cache options");
 		Self {
 			data: QCache::with_weighter(10_000, bytes, BlockWeighter),
-			filters: QCache::with_options(
-				filter_options,
-				FilterWeighter,
-				Default::default(),
-				Default::default(),
-			),
-			filter_capacity: bytes,
 			#[cfg(test)]
 			data_hits: AtomicU64::new(0),
 			#[cfg(test)]
@@ -155,21 +123,6 @@ impl BlockCache {
 	/// Inserts a VLog value into the cache.
 	pub(crate) fn insert_vlog(&self, file_id: u32, offset: u64, value: Value) {
 		self.data.insert((KIND_VLOG, file_id as u64, offset).into(), Item::VLog(value));
-	}
-
-	/// Testbay's patch: the bloom filter of a table, if it is kept.
-	pub(crate) fn get_filter(&self, table_id: u64) -> Option<Arc<FilterBlockReader>> {
-		self.filters.get(&table_id)
-	}
-
-	/// Testbay's patch: keeps the bloom filter of a table within the filters' budget.
-	pub(crate) fn insert_filter(&self, table_id: u64, filter: Arc<FilterBlockReader>) {
-		self.filters.insert(table_id, filter);
-	}
-
-	/// Testbay's patch: the filters' budget in bytes; a larger filter could never be kept.
-	pub(crate) fn filter_capacity(&self) -> u64 {
-		self.filter_capacity
 	}
 
 	/// Retrieves a data block from the cache.

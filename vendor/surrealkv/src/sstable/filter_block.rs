@@ -132,11 +132,6 @@ impl FilterBlockReader {
 
 	// Checks if a key may be present in the filter block, given a specific block
 	// offset.
-	/// Testbay's patch: the bytes this reader holds.
-	pub(crate) fn size(&self) -> usize {
-		self.data.len() + self.filter_offsets.len() * std::mem::size_of::<u32>()
-	}
-
 	pub(crate) fn may_contain(&self, key: &[u8], block_offset: usize) -> bool {
 		// Directly use the provided block offset as the block index.
 		let block_index = block_offset >> self.base_lg;

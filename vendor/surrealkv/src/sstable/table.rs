@@ -855,9 +855,7 @@ pub(crate) struct Table {
 	pub(crate) meta: TableMetadata,
 
 	pub(crate) index_block: IndexType,
-	/// Testbay's patch: where the table's bloom filter is; it is read when a lookup first needs
-	/// it and kept in the block cache's filters (`Table::filter`), not held by the table.
-	pub(crate) filter_block: Option<BlockHandle>,
+	pub(crate) filter_reader: Option<FilterBlockReader>,
 }
 
 impl Table {
@@ -889,9 +887,9 @@ impl Table {
 		let writer_metadata =
 			read_writer_meta_properties(&metaindexblock)?.ok_or(Error::TableMetadataNotFound)?;
 
-		// Step 5: Find the filter block if configured (Testbay's patch: read when needed)
-		let filter_block = if opts.filter_policy.is_some() {
-			Self::find_filter_block(&metaindexblock, &opts)?
+		// Step 5: Load filter block if configured
+		let filter_reader = if opts.filter_policy.is_some() {
+			Self::read_filter_block(&metaindexblock, Arc::clone(&file), &opts)?
 		} else {
 			None
 		};
@@ -901,35 +899,17 @@ impl Table {
 			file,
 			file_size,
 			opts,
-			filter_block,
+			filter_reader,
 			index_block,
 			meta: writer_metadata,
 		})
 	}
 
-	/// Testbay's patch: the table's bloom filter, from the block cache's filters or read from
-	/// the file and kept there; `None` when the table has none, or one too large for the
-	/// filters' budget (a lookup then goes by the index, as without a filter).
-	fn filter(&self) -> Result<Option<Arc<FilterBlockReader>>> {
-		let Some(location) = &self.filter_block else {
-			return Ok(None);
-		};
-		if let Some(filter) = self.opts.block_cache.get_filter(self.id) {
-			return Ok(Some(filter));
-		}
-		if location.size() as u64 > self.opts.block_cache.filter_capacity() {
-			return Ok(None);
-		}
-		let Some(policy) = self.opts.filter_policy.as_ref() else {
-			return Ok(None);
-		};
-		let filter =
-			Arc::new(read_filter_block(Arc::clone(&self.file), location, Arc::clone(policy))?);
-		self.opts.block_cache.insert_filter(self.id, Arc::clone(&filter));
-		Ok(Some(filter))
-	}
-
-	fn find_filter_block(metaix: &Block, options: &Options) -> Result<Option<BlockHandle>> {
+	fn read_filter_block(
+		metaix: &Block,
+		file: Arc<dyn File>,
+		options: &Options,
+	) -> Result<Option<FilterBlockReader>> {
 		let filter_name = format!("filter.{}", options.filter_policy.as_ref().unwrap().name());
 		let filter_key =
 			InternalKey::new(Vec::from(filter_name.as_bytes()), 0, InternalKeyKind::Set, 0);
@@ -953,7 +933,11 @@ impl Table {
 				Ok(res) => res.0,
 			};
 			if filter_block_location.size() > 0 {
-				return Ok(Some(filter_block_location));
+				return Ok(Some(read_filter_block(
+					file,
+					&filter_block_location,
+					Arc::clone(options.filter_policy.as_ref().unwrap()),
+				)?));
 			}
 		}
 		Ok(None)
@@ -1038,7 +1022,7 @@ impl Table {
 		let key_encoded = key.encode();
 
 		// Step 1: Bloom filter for early rejection
-		if let Some(filters) = self.filter()? {
+		if let Some(ref filters) = self.filter_reader {
 			if !filters.may_contain(key.user_key.as_slice(), 0) {
 				return Ok(None);
 			}
