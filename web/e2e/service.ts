@@ -50,7 +50,10 @@ export async function startService(options: { testsRoot?: string; args?: string[
     let closed = false;
     lines.once('close', () => (closed = true));
     child.on('exit', (code) => {
-      const exited = () => reject(failed(`the service exited with ${code}`));
+      const exited = () => {
+        clearTimeout(timer);
+        reject(failed(`the service exited with ${code}`));
+      };
       // Its last lines may still be on their way through the pipe.
       if (closed) exited();
       else lines.once('close', exited);
