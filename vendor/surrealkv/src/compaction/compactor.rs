@@ -6,7 +6,7 @@ use crate::bplustree::tree::DiskBPlusTree;
 use crate::compaction::{CompactionChoice, CompactionInput, CompactionStrategy};
 use crate::error::{BackgroundErrorHandler, Result};
 use crate::iter::{BoxedLSMIterator, CompactionIterator};
-use crate::levels::{write_manifest_to_disk, LevelManifest, ManifestChangeSet};
+use crate::levels::{holds_filters, write_manifest_to_disk, LevelManifest, ManifestChangeSet};
 use crate::lsm::{cleanup_vlog_and_index, CoreInner};
 use crate::memtable::ImmutableMemtables;
 use crate::snapshot::SnapshotTracker;
@@ -126,6 +126,13 @@ impl Compactor {
 			.map(|iter| Box::new(iter) as BoxedLSMIterator<'_>)
 			.collect();
 
+		let deeper_levels_hold_tables = levels
+			.levels
+			.get_levels()
+			.iter()
+			.skip(input.target_level as usize + 1)
+			.any(|level| !level.tables.is_empty());
+		let hold_filter = holds_filters(input.target_level as usize, deeper_levels_hold_tables);
 		drop(levels);
 
 		// Create new table
@@ -144,7 +151,7 @@ impl Compactor {
 
 		// Open table only if one was created
 		let new_table = if table_created {
-			match self.open_table(new_table_id, &new_table_path) {
+			match self.open_table(new_table_id, &new_table_path, hold_filter) {
 				Ok(table) => Some(table),
 				Err(e) => {
 					// Guard will unhide tables on drop
@@ -295,11 +302,17 @@ impl Compactor {
 		}
 	}
 
-	fn open_table(&self, table_id: u64, table_path: &Path) -> Result<Arc<Table>> {
+	fn open_table(&self, table_id: u64, table_path: &Path, hold_filter: bool) -> Result<Arc<Table>> {
 		let file = SysFile::open(table_path)?;
 		let file: Arc<dyn File> = Arc::new(file);
 		let file_size = file.size()?;
 
-		Ok(Arc::new(Table::new(table_id, Arc::clone(&self.options.lopts), file, file_size)?))
+		Ok(Arc::new(Table::open(
+			table_id,
+			Arc::clone(&self.options.lopts),
+			file,
+			file_size,
+			hold_filter,
+		)?))
 	}
 }

@@ -859,12 +859,24 @@ pub(crate) struct Table {
 }
 
 impl Table {
-	/// Opens an SSTable file for reading.
+	/// Opens an SSTable file for reading, holding its bloom filter in memory.
 	pub(crate) fn new(
 		id: u64,
 		opts: Arc<Options>,
 		file: Arc<dyn File>,
 		file_size: u64,
+	) -> Result<Table> {
+		Self::open(id, opts, file, file_size, true)
+	}
+
+	/// Opens an SSTable file for reading; `hold_filter` false leaves its bloom filter on disk
+	/// (Testbay's patch: see `holds_filters` in `src/levels/mod.rs`).
+	pub(crate) fn open(
+		id: u64,
+		opts: Arc<Options>,
+		file: Arc<dyn File>,
+		file_size: u64,
+		hold_filter: bool,
 	) -> Result<Table> {
 		// Step 1: Read footer
 		let footer = read_footer(Arc::clone(&file), file_size as usize)?;
@@ -888,7 +900,7 @@ impl Table {
 			read_writer_meta_properties(&metaindexblock)?.ok_or(Error::TableMetadataNotFound)?;
 
 		// Step 5: Load filter block if configured
-		let filter_reader = if opts.filter_policy.is_some() {
+		let filter_reader = if hold_filter && opts.filter_policy.is_some() {
 			Self::read_filter_block(&metaindexblock, Arc::clone(&file), &opts)?
 		} else {
 			None
