@@ -32,6 +32,16 @@ impl StoreError {
         }
     }
 
+    /// The transaction lost a race on a key with another writer and may be run again.
+    pub(crate) fn is_conflict(&self) -> bool {
+        match self {
+            StoreError::Connect { source, .. } | StoreError::Schema(source) | StoreError::Query { source, .. } => {
+                is_conflict(source)
+            }
+            StoreError::Corrupt(_) => false,
+        }
+    }
+
     pub(crate) fn query(context: &'static str) -> impl FnOnce(surrealdb::Error) -> StoreError {
         move |source| StoreError::Query { context, source }
     }

@@ -71,12 +71,34 @@ impl Store {
         if let Some(credentials) = credentials {
             connection.signin(&credentials.username, &credentials.password).await.map_err(connect_error)?;
         }
-        connection.use_ns_db(NAMESPACE, DATABASE).await.map_err(connect_error)?;
         let store = Store { connection, active_floor: Arc::new(ActiveFloor::new(active_floor::SETTLE)) };
-        store.define_schema().await?;
-        store.migrate().await?;
+        // Nodes that start together against one fresh server race to define the namespace, the
+        // schema and the schema's version; losing that race only means another node got there
+        // first, and every step is done only if it is not done yet, so the loser does it again.
+        let mut attempt = 1;
+        loop {
+            match store.prepare(address).await {
+                Err(error) if error.is_conflict() && attempt < SETUP_ATTEMPTS => {
+                    tracing::info!(attempt, "another node is setting up the database too; trying again");
+                    tokio::time::sleep(setup_backoff(attempt)).await;
+                    attempt += 1;
+                }
+                prepared => break prepared?,
+            }
+        }
         store.load_active_floor().await?;
         Ok(store)
+    }
+
+    /// Selects Testbay's database (creating it on a fresh server), defines the schema and brings
+    /// the data up to its version.
+    async fn prepare(&self, address: &str) -> Result<(), StoreError> {
+        self.connection
+            .use_ns_db(NAMESPACE, DATABASE)
+            .await
+            .map_err(|source| StoreError::Connect { address: address.to_owned(), source })?;
+        self.define_schema().await?;
+        self.migrate().await
     }
 
     /// Lets go of this handle and waits until an embedded database has flushed its memory to its
@@ -98,17 +120,17 @@ impl Store {
     }
 
     async fn define_schema(&self) -> Result<(), StoreError> {
-        // Nodes that start together against one server race to define the schema; a
-        // conflict there only means another node got there first.
-        for attempt in 0.. {
-            match self.query(SCHEMA).await.and_then(|response| response.check()) {
-                Ok(_) => return Ok(()),
-                Err(error) if error::is_conflict(&error) && attempt < 5 => {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                Err(source) => return Err(StoreError::Schema(source)),
-            }
-        }
-        unreachable!("the loop returns")
+        self.query(SCHEMA).await.and_then(|response| response.check()).map(drop).map_err(StoreError::Schema)
     }
+}
+
+/// How often setting up the database is tried while other nodes set it up too.
+const SETUP_ATTEMPTS: u32 = 20;
+
+/// How long to wait before setting up the database again: longer with every attempt, and
+/// different on every node, so that nodes that collided do not collide again in step.
+fn setup_backoff(attempt: u32) -> Duration {
+    let mut jitter = [0_u8; 1];
+    let jitter = getrandom::fill(&mut jitter).map_or(0, |()| u64::from(jitter[0]) % 50);
+    Duration::from_millis(u64::from(attempt.min(10)) * 20 + jitter)
 }

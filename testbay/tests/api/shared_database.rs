@@ -240,6 +240,21 @@ async fn a_killed_nodes_runs_are_ended_by_another_once_its_lease_runs_out() {
     assert_eq!(nodes["items"][0]["state"], "stopped", "a node that stops says so: {nodes}");
 }
 
+/// Nodes started at the same moment on a fresh server race to create its database, define the
+/// schema and record its version: every one of them starts, and they share one database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_that_start_together_on_a_fresh_server_all_start() {
+    let Some(server) = SurrealServer::start().await else { return };
+    let names = ["node-a", "node-b", "node-c", "node-d", "node-e"];
+    let nodes = futures::future::join_all(names.map(|name| server.node(name))).await;
+    let created = nodes[0].start_run(7, &["math/test_arithmetic.py"]).await;
+    for (name, node) in names.iter().zip(&nodes) {
+        assert_eq!(node.get_json("/api/system").await["node"], *name);
+        let listed = node.get_json("/api/runs").await;
+        assert_eq!(listed["items"][0]["id"], created["id"], "{name} lists the run another node created");
+    }
+}
+
 /// Three nodes of two slots each share one queue: thirty runs created on one node spread over
 /// all three, each node runs at most two at once, and the runs start in the order they were
 /// created.
