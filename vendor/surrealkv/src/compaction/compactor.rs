@@ -126,13 +126,8 @@ impl Compactor {
 			.map(|iter| Box::new(iter) as BoxedLSMIterator<'_>)
 			.collect();
 
-		let deeper_levels_hold_tables = levels
-			.levels
-			.get_levels()
-			.iter()
-			.skip(input.target_level as usize + 1)
-			.any(|level| !level.tables.is_empty());
-		let hold_filter = holds_filters(input.target_level as usize, deeper_levels_hold_tables);
+		let levels_hold_tables = levels.levels.get_levels().iter().map(|level| !level.tables.is_empty());
+		let hold_filter = holds_filters(input.target_level as usize, levels_hold_tables);
 		drop(levels);
 
 		// Create new table

@@ -117,8 +117,13 @@ mod level;
 /// or falls outside the table's key range, so that level's filters are left on disk, as RocksDB
 /// does with `optimize_filters_for_hits`. Level 0's tables, small and overlapping, always hold
 /// theirs. A table keeps what it was opened with when a deeper level appears later.
-pub(crate) fn holds_filters(level: usize, deeper_levels_hold_tables: bool) -> bool {
-	level == 0 || deeper_levels_hold_tables
+///
+/// `levels_hold_tables` says, for every level from level 0 down, whether it holds tables.
+pub(crate) fn holds_filters(
+	level: usize,
+	levels_hold_tables: impl IntoIterator<Item = bool>,
+) -> bool {
+	level == 0 || levels_hold_tables.into_iter().skip(level + 1).any(|holds_tables| holds_tables)
 }
 
 pub type HiddenSet = HashSet<u64>;
@@ -263,11 +268,10 @@ impl LevelManifest {
 		let mut levels_vec = Vec::with_capacity(level_data.len());
 
 		// Load all levels that exist in the manifest
-		let deepest_with_tables = level_data.iter().rposition(|table_ids| !table_ids.is_empty());
 		for (level_idx, table_ids) in level_data.iter().enumerate() {
 			let mut tables = Vec::with_capacity(table_ids.len());
 			let hold_filters =
-				holds_filters(level_idx, deepest_with_tables.is_some_and(|deepest| deepest > level_idx));
+				holds_filters(level_idx, level_data.iter().map(|table_ids| !table_ids.is_empty()));
 
 			for &table_id in table_ids {
 				// Load the actual table from disk
