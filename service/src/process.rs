@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 
 /// SurrealQL's parser recurses deeply; the default 2 MiB worker stack is not enough.
-const WORKER_STACK_BYTES: usize = 10 * 1024 * 1024;
+pub(crate) const WORKER_STACK_BYTES: usize = 10 * 1024 * 1024;
 
 /// Logs to stderr at `RUST_LOG`'s levels (default: info, and only warnings of the database),
 /// in colour on a terminal. The `log` records of libraries go to the same place.
@@ -58,6 +58,22 @@ impl log::Log for WithoutNoise {
 
 fn is_noise(target: &str, message: &str) -> bool {
     NOISE.iter().any(|(noise_target, noise_message)| target == *noise_target && message == *noise_message)
+}
+
+/// Adds `increment` to the calling thread's nice value (on Linux a thread has its own, and a
+/// service started with `nice` keeps its background work that much nicer still), or says why it
+/// cannot: the work then runs at the service's priority.
+pub fn lower_this_threads_priority(increment: i32) {
+    // SAFETY: `nice` only reads its integer argument.
+    #[allow(unsafe_code)]
+    let niceness = unsafe { libc::nice(increment) };
+    if niceness == -1 {
+        tracing::warn!(
+            error = %std::io::Error::last_os_error(),
+            thread = std::thread::current().name(),
+            "this thread cannot run at a lower priority; requests may slow down while it works"
+        );
+    }
 }
 
 #[cfg(test)]

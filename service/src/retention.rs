@@ -39,38 +39,65 @@ enum Removal {
     Runs,
 }
 
-/// Starts the retention task; it stops when `stop_rx` changes.
+/// How much nicer retention's thread is than the service's: the default of `nice(1)`.
+const NICENESS: i32 = 10;
+
+/// Starts the retention task; it stops when `stop_rx` changes, and the handle ends with it.
+///
+/// It runs on a thread of its own at a lower priority: nobody waits for retention, and a pass
+/// catching up on a year of history works for many minutes, so on a busy machine a request
+/// gets the processor first and the pass waits (the embedded database runs a query on the
+/// thread that sends it).
 pub fn start(
     store: Store,
     policy: RetentionPolicy,
     interval: Duration,
-    mut stop_rx: watch::Receiver<bool>,
+    stop_rx: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
+    let (ended_tx, ended_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("retention".into())
+        .stack_size(crate::process::WORKER_STACK_BYTES)
+        .spawn(move || {
+            crate::process::lower_this_threads_priority(NICENESS);
+            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime.block_on(keep_to_policy(store, policy, interval, stop_rx)),
+                Err(err) => error!(error = %err, "retention cannot start its runtime; nothing will be removed"),
+            }
+            drop(ended_tx);
+        });
+    if let Err(err) = thread {
+        error!(error = %err, "retention cannot start its thread; nothing will be removed");
+    }
     tokio::spawn(async move {
-        if policy.runs.is_forever() && policy.logs.is_forever() {
-            return;
-        }
-        loop {
-            tokio::select! {
-                () = tokio::time::sleep(interval) => {}
-                _ = stop_rx.changed() => return,
-            }
-            let pass = tokio::select! {
-                pass = run_pass(&store, policy) => pass,
-                _ = stop_rx.changed() => return,
-            };
-            match pass {
-                Ok(report) if report != PassReport::default() => info!(
-                    logs_pruned = report.logs_pruned,
-                    runs_deleted = report.runs_deleted,
-                    test_records_deleted = report.test_records_deleted,
-                    "retention removed what is past keeping"
-                ),
-                Ok(_) => {}
-                Err(err) => error!(error = ?err, "retention could not finish its pass; the next one goes on"),
-            }
-        }
+        let _ = ended_rx.await;
     })
+}
+
+async fn keep_to_policy(store: Store, policy: RetentionPolicy, interval: Duration, mut stop_rx: watch::Receiver<bool>) {
+    if policy.runs.is_forever() && policy.logs.is_forever() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {}
+            _ = stop_rx.changed() => return,
+        }
+        let pass = tokio::select! {
+            pass = run_pass(&store, policy) => pass,
+            _ = stop_rx.changed() => return,
+        };
+        match pass {
+            Ok(report) if report != PassReport::default() => info!(
+                logs_pruned = report.logs_pruned,
+                runs_deleted = report.runs_deleted,
+                test_records_deleted = report.test_records_deleted,
+                "retention removed what is past keeping"
+            ),
+            Ok(_) => {}
+            Err(err) => error!(error = ?err, "retention could not finish its pass; the next one goes on"),
+        }
+    }
 }
 
 /// Removes every log and run that is past keeping now.
@@ -332,5 +359,44 @@ mod tests {
         store.finish_run(active, &end).await.expect("finish");
         assert_eq!(run_pass(&store, policy).await.expect("pass").runs_deleted, 1);
         assert!(!kept(&store, active).await.0);
+    }
+
+    /// The nice value in a thread's `stat`: `tid (comm) state ...`, the 19th field, the 17th
+    /// after the name (which may hold spaces).
+    fn niceness_in(stat: &str) -> Option<(String, i32)> {
+        let (head, fields) = stat.rsplit_once(") ")?;
+        Some((head.split_once(" (")?.1.to_owned(), fields.split(' ').nth(16)?.parse().ok()?))
+    }
+
+    /// The nice value of this process's thread named `name`.
+    fn niceness_of_thread(name: &str) -> Option<i32> {
+        let tasks = std::fs::read_dir("/proc/self/task").expect("the process's threads");
+        tasks.flatten().find_map(|task| {
+            let (comm, niceness) = niceness_in(&std::fs::read_to_string(task.path().join("stat")).ok()?)?;
+            (comm == name).then_some(niceness)
+        })
+    }
+
+    #[tokio::test]
+    async fn the_task_prunes_on_a_thread_of_its_own_at_a_lower_priority() {
+        let store = Store::connect("mem://", None, EmbeddedSizes::default()).await.expect("store");
+        let old = finished_run(&store, 10).await;
+        let policy = RetentionPolicy { runs: Keep { days: Some(1), newest: None }, logs: Keep::default() };
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let task = start(store.clone(), policy, Duration::from_millis(20), stop_rx);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while kept(&store, old).await.0 {
+            assert!(Instant::now() < deadline, "the task removed the old run");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let (_, own) = niceness_in(&std::fs::read_to_string("/proc/thread-self/stat").expect("stat")).expect("nice");
+        // A nice value goes up to 19.
+        assert_eq!(niceness_of_thread("retention"), Some((own + NICENESS).min(19)), "nicer than the service");
+        stop_tx.send(true).expect("the task listens");
+        tokio::time::timeout(Duration::from_secs(10), task).await.expect("it stops").expect("it ends");
+        while niceness_of_thread("retention").is_some() {
+            assert!(Instant::now() < deadline, "its thread ends");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
