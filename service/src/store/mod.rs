@@ -130,7 +130,11 @@ const SETUP_ATTEMPTS: u32 = 20;
 /// How long to wait before setting up the database again: longer with every attempt, and
 /// different on every node, so that nodes that collided do not collide again in step.
 fn setup_backoff(attempt: u32) -> Duration {
-    let mut jitter = [0_u8; 1];
-    let jitter = getrandom::fill(&mut jitter).map_or(0, |()| u64::from(jitter[0]) % 50);
-    Duration::from_millis(u64::from(attempt.min(10)) * 20 + jitter)
+    Duration::from_millis(u64::from(attempt.min(10)) * 20 + jitter_ms(50))
+}
+
+/// A few milliseconds (under `below`) that differ between writers that retry at the same moment.
+fn jitter_ms(below: u64) -> u64 {
+    u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos()))
+        % below
 }

@@ -13,7 +13,7 @@ use super::rows::{
     run_record,
 };
 use super::test_history::TestStatRow;
-use super::{CreateRunError, Statement, Store, StoreError};
+use super::{CreateRunError, Statement, Store, StoreError, jitter_ms};
 use crate::domain::{
     Counts, Enforcement, Environment, EnvironmentHold, FailureChanges, LogChunk, NewRun, RUN_RECORD_BYTES,
     ResourceUsage, Run, RunId, RunStatus, TestResult, TestStat,
@@ -151,7 +151,7 @@ impl Store {
             if attempt >= CONFLICT_ATTEMPTS {
                 return Err(StoreError::Corrupt("environment hold kept changing".into()).into());
             }
-            tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 2 + jitter_ms())).await;
+            tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 2 + jitter_ms(7))).await;
         }
     }
 
@@ -301,10 +301,6 @@ impl Store {
 
 fn environment_record(environment: Environment) -> RecordId {
     RecordId::new("environment", i64::from(environment))
-}
-
-fn jitter_ms() -> u64 {
-    u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos()) % 7)
 }
 
 #[cfg(test)]
