@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use surrealdb::types::SurrealValue;
 
+use super::error::checked;
 use super::{Store, StoreError};
 
 /// How long a creation may take between taking its number and committing.
@@ -134,7 +135,7 @@ impl Store {
         self.query("UPSERT meta:queue SET active_from = $floor RETURN NONE")
             .bind("floor", floor)
             .await
-            .and_then(|response| response.check())
+            .and_then(checked)
             .map_err(StoreError::query("keep the queue's floor"))?;
         Ok(())
     }

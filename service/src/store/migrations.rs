@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use surrealdb::types::{RecordId, RecordIdKey};
 
+use super::error::checked;
 use super::rows::{TestResultRow, results_of_runs, run_record};
 use super::run_list::window;
 use super::{Store, StoreError};
@@ -44,7 +45,7 @@ impl Store {
             self.query("UPSERT meta:schema SET version = $version RETURN NONE")
                 .bind("version", SCHEMA_VERSION)
                 .await
-                .and_then(surrealdb::IndexedResults::check)
+                .and_then(checked)
                 .map_err(StoreError::query("record the schema version"))?;
         }
         Ok(())
@@ -108,7 +109,7 @@ impl Store {
                 .bind("old", old_ids)
                 .bind("keyed", keyed)
                 .await
-                .and_then(surrealdb::IndexedResults::check)
+                .and_then(checked)
                 .map_err(StoreError::query("key results anew"))?;
             }
             if low / 10_000 != high / 10_000 {
@@ -121,7 +122,7 @@ impl Store {
         }
         self.query("REMOVE INDEX IF EXISTS test_result_run ON test_result")
             .await
-            .and_then(surrealdb::IndexedResults::check)
+            .and_then(checked)
             .map_err(StoreError::query("remove the results' index"))?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "the test results are keyed by their runs");
         Ok(())
@@ -143,7 +144,7 @@ impl Store {
             )
             .bind("results", results_of_runs(low, high))
             .await
-            .and_then(surrealdb::IndexedResults::check)
+            .and_then(checked)
             .map_err(StoreError::query("copy run fields onto results"))?;
             if low / 10_000 != high / 10_000 {
                 tracing::info!(runs = high - 1, of = newest, "copying run fields onto test results");
@@ -166,7 +167,7 @@ impl Store {
              COMMIT TRANSACTION;",
         )
         .await
-        .and_then(surrealdb::IndexedResults::check)
+        .and_then(checked)
         .map_err(StoreError::query("redefine the run number sequence"))?;
         Ok(())
     }
@@ -183,7 +184,7 @@ impl Store {
             self.query("UPDATE $window SET number = record::id(id) WHERE number = NONE RETURN NONE")
                 .bind("window", window(low, high))
                 .await
-                .and_then(surrealdb::IndexedResults::check)
+                .and_then(checked)
                 .map_err(StoreError::query("number runs"))?;
             low = high;
         }

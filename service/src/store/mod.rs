@@ -120,7 +120,7 @@ impl Store {
     }
 
     async fn define_schema(&self) -> Result<(), StoreError> {
-        self.query(SCHEMA).await.and_then(|response| response.check()).map(drop).map_err(StoreError::Schema)
+        self.query(SCHEMA).await.and_then(error::checked).map(drop).map_err(StoreError::Schema)
     }
 }
 

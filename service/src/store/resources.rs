@@ -1,9 +1,9 @@
 //! A run's memory and CPU samples: one record a run (`run_resources:<run number>`), its points
 //! as three columns of integers, so that an hour of samples stays a few KiB.
 
-use surrealdb::IndexedResults;
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::error::checked;
 use super::{Store, StoreError};
 use crate::domain::{ResourceSample, ResourceSeries, RunId};
 
@@ -33,7 +33,7 @@ impl Store {
             .bind("record", resources_record(id))
             .bind("row", row)
             .await
-            .and_then(IndexedResults::check)
+            .and_then(checked)
             .map_err(StoreError::query("store a run's resource samples"))?;
         Ok(())
     }

@@ -6,9 +6,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use surrealdb::IndexedResults;
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::error::checked;
 use super::resources::resources_record;
 use super::rows::{run_id_of, run_record, test_results_of};
 use super::run_list::window;
@@ -123,7 +123,7 @@ impl Store {
             .bind("logs_from", marks.logs_from.0)
             .bind("runs_from", marks.runs_from.0)
             .await
-            .and_then(IndexedResults::check)
+            .and_then(checked)
             .map_err(StoreError::query("keep the retention marks"))?;
         Ok(())
     }
@@ -166,7 +166,7 @@ impl Store {
             .bind("resources", resources_record(id))
             .bind("run", run_record(id))
             .await
-            .and_then(IndexedResults::check)
+            .and_then(checked)
             .map_err(StoreError::query("delete a run"))?;
         Ok(Some(test_records))
     }
@@ -183,7 +183,7 @@ impl Store {
             self.query("DELETE $ids RETURN NONE")
                 .bind("ids", batch.iter().map(|row| row.id.clone()).collect::<Vec<_>>())
                 .await
-                .and_then(IndexedResults::check)
+                .and_then(checked)
                 .map_err(StoreError::query("delete a run's results"))?;
         }
         Ok(rows.into_iter().map(|row| row.node_id).collect())
@@ -231,7 +231,7 @@ impl Store {
             self.query("DELETE $ids RETURN NONE")
                 .bind("ids", ids)
                 .await
-                .and_then(IndexedResults::check)
+                .and_then(checked)
                 .map_err(StoreError::query("delete a run's records"))?;
         }
     }

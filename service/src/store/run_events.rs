@@ -2,8 +2,7 @@
 //! it runs and read back by sequence number (to replay its events) or by byte offset (to read
 //! its log).
 
-use surrealdb::IndexedResults;
-
+use super::error::checked;
 use super::rows::{CountsRow, LogChunkRow, TestResultRow, run_record, test_results_of};
 use super::runs::Progress;
 use super::{Statement, Store, StoreError};
@@ -35,7 +34,7 @@ impl Store {
         .bind("stored_bytes", progress.stored_bytes as i64)
         .bind("seq", progress.seq)
         .await
-        .and_then(IndexedResults::check)
+        .and_then(checked)
         .map_err(StoreError::query("record progress"))?;
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use surrealdb::types::RecordId;
 
-use super::error::is_conflict;
+use super::error::{is_conflict, why_failed};
 use super::guarded::{retried, take_last};
 use super::rows::{
     CountsRow, EnvironmentRow, FailureChangesRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow,
@@ -144,8 +144,8 @@ impl Store {
                     return Err(CreateRunError::EnvironmentBusy { environment: new.environment, run_id: RunId(id) });
                 }
             } else if !errors.values().any(is_conflict) || attempt >= CONFLICT_ATTEMPTS {
-                let first = errors.into_values().find(|e| !e.message().contains("not executed"));
-                let source = first.unwrap_or_else(|| surrealdb::Error::internal("transaction failed".into()));
+                let source =
+                    why_failed(errors).unwrap_or_else(|| surrealdb::Error::internal("transaction failed".into()));
                 return Err(StoreError::Query { context: "create run", source }.into());
             }
             if attempt >= CONFLICT_ATTEMPTS {
