@@ -50,9 +50,8 @@ impl CatalogApi {
     /// in line for it.
     #[oai(path = "/environments", method = "get", operation_id = "list_environments")]
     async fn environments(&self, state: Data<&Arc<AppState>>) -> Result<Json<EnvironmentList>, ServerError> {
-        let holds = state.store.environment_holds().await?;
-        let lines = state.store.environment_lines().await?;
-        Ok(Json(EnvironmentList::new(&holds, &lines)))
+        let environments = state.store.environments().await?;
+        Ok(Json(EnvironmentList::new(&environments.holds, &environments.lines)))
     }
 
     /// Describe this service

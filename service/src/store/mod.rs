@@ -34,7 +34,7 @@ use connection::{Connection, Statement};
 
 pub use connection::EmbeddedSizes;
 pub use error::{CreateRunError, StoreError};
-pub use queue::{CancelRequest, QueuedRun};
+pub use queue::{CancelRequest, Environments, QueuedRun};
 pub use retention::{RetentionMarks, RunAge};
 pub use runs::{Finish, Progress};
 pub use templates::Replace;

@@ -3,10 +3,12 @@
 
 use surrealdb::types::{RecordId, SurrealValue};
 
+use super::error::checked;
 use super::guarded::{Guarded, guarded, take_last};
-use super::rows::{RunRow, corrupt, run_id_of, run_record, test_paths};
+use super::rows::{EnvironmentRow, RunRow, corrupt, run_id_of, run_record, test_paths};
+use super::runs::{HOLDS, environment_records};
 use super::{Statement, Store, StoreError};
-use crate::domain::{Environment, Run, RunId, TestPath};
+use crate::domain::{Environment, EnvironmentHold, Run, RunId, TestPath};
 
 /// A queued run as the queue needs it: enough to order it, claim it or place it in its
 /// environment's line (the whole run is read when it is claimed).
@@ -43,6 +45,26 @@ struct InLineRow {
     environment: i64,
 }
 
+impl InLineRow {
+    fn into_line(self) -> Result<(Environment, RunId), StoreError> {
+        let environment = Environment::new(self.environment).map_err(corrupt("environment"))?;
+        Ok((environment, run_id_of(&self.id)?))
+    }
+}
+
+/// The runs waiting in line for their environments, first in line first.
+const IN_LINE: &str =
+    "SELECT id, environment FROM run WHERE status = 'queued' AND number >= $from AND waiting = true ORDER BY number";
+
+/// The environments and their holders, as the API lists them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Environments {
+    /// The environments that have a record, with their holders.
+    pub holds: Vec<EnvironmentHold>,
+    /// The runs waiting in line, first in line first, with their environments.
+    pub lines: Vec<(Environment, RunId)>,
+}
+
 #[derive(Debug, SurrealValue)]
 struct CancelRequestRow {
     id: RecordId,
@@ -67,18 +89,27 @@ impl Store {
             .collect()
     }
 
-    /// The runs waiting in line for their environments, first in line first, with their
-    /// environments.
-    pub async fn environment_lines(&self) -> Result<Vec<(Environment, RunId)>, StoreError> {
-        let mut response =
-            self.environment_lines_statement().await.map_err(StoreError::query("read the environments' lines"))?;
-        let rows: Vec<InLineRow> = response.take(0).map_err(StoreError::query("read the environments' lines"))?;
-        rows.into_iter()
-            .map(|row| {
-                let environment = Environment::new(row.environment).map_err(corrupt("environment"))?;
-                Ok((environment, run_id_of(&row.id)?))
-            })
-            .collect()
+    /// Every environment's holder and the runs waiting in line for it (first in line first), as
+    /// they were at one moment: read in one transaction, so that a run handed its environment
+    /// between two reads is not shown both holding it and waiting for it.
+    pub async fn environments(&self) -> Result<Environments, StoreError> {
+        let context = "read the environments and their lines";
+        let mut response = self
+            .query(format!("BEGIN TRANSACTION; {HOLDS}; {IN_LINE}; COMMIT TRANSACTION;"))
+            .bind("environments", environment_records())
+            .bind("from", self.active_floor.get())
+            .await
+            .and_then(checked)
+            .map_err(StoreError::query(context))?;
+        // The two reads are the last two results before the `COMMIT`'s.
+        let lines_at = response.num_statements().saturating_sub(2);
+        let holds: Vec<EnvironmentRow> =
+            response.take(lines_at.saturating_sub(1)).map_err(StoreError::query(context))?;
+        let lines: Vec<InLineRow> = response.take(lines_at).map_err(StoreError::query(context))?;
+        Ok(Environments {
+            holds: holds.into_iter().map(EnvironmentHold::try_from).collect::<Result<_, _>>()?,
+            lines: lines.into_iter().map(InLineRow::into_line).collect::<Result<_, _>>()?,
+        })
     }
 
     /// Claims queued run `id` for `node`, which is to execute it. `None` when another node
@@ -137,11 +168,7 @@ impl Store {
     }
 
     pub(super) fn environment_lines_statement(&self) -> Statement<'_> {
-        self.query(
-            "SELECT id, environment FROM run WHERE status = 'queued' AND number >= $from AND waiting = true
-             ORDER BY number",
-        )
-        .bind("from", self.active_floor.get())
+        self.query(IN_LINE).bind("from", self.active_floor.get())
     }
 
     pub(super) fn cancel_requests_statement(&self, node: &str) -> Statement<'_> {

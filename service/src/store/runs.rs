@@ -258,9 +258,7 @@ impl Store {
         rows.into_iter().next().map(Run::try_from).transpose()
     }
 
-    /// Environments that have a record, with their holders. Each record is read by its id:
-    /// a scan of the table would also step over every earlier version of these records that
-    /// the database still keeps in memory, and they change with every run.
+    /// Environments that have a record, with their holders.
     pub async fn environment_holds(&self) -> Result<Vec<EnvironmentHold>, StoreError> {
         let mut response = self.environments_statement().await.map_err(StoreError::query("read environments"))?;
         let rows: Vec<EnvironmentRow> = response.take(0).map_err(StoreError::query("read environments"))?;
@@ -287,8 +285,7 @@ impl Store {
 
 impl Store {
     pub(super) fn environments_statement(&self) -> Statement<'_> {
-        let records: Vec<RecordId> = Environment::all().map(environment_record).collect();
-        self.query("SELECT * FROM $environments").bind("environments", records)
+        self.query(HOLDS).bind("environments", environment_records())
     }
 
     pub(super) fn unfinished_statement(&self, node: &str, status: RunStatus) -> Statement<'_> {
@@ -301,6 +298,15 @@ impl Store {
 
 fn environment_record(environment: Environment) -> RecordId {
     RecordId::new("environment", i64::from(environment))
+}
+
+/// The environments' records with their holders. Each record is read by its id: a scan of the
+/// table would also step over every earlier version of these records that the database still
+/// keeps in memory, and they change with every run.
+pub(super) const HOLDS: &str = "SELECT * FROM $environments";
+
+pub(super) fn environment_records() -> Vec<RecordId> {
+    Environment::all().map(environment_record).collect()
 }
 
 #[cfg(test)]

@@ -70,8 +70,10 @@ async fn runs_waiting_in_line_are_read_above_the_floor_and_handed_the_environmen
         .expect("create")
         .id;
     assert_eq!(advance(&store).await, holder.0);
-    let lines = store.environment_lines().await.expect("lines");
-    assert_eq!(lines, [(4.into(), waiting)]);
+    let environments = store.environments().await.expect("environments");
+    assert_eq!(environments.lines, [(4.into(), waiting)]);
+    let hold = environments.holds.iter().find(|hold| hold.environment == 4.into()).expect("environment 4");
+    assert_eq!(hold.run_id, Some(holder), "read in the same transaction as the line");
     store.finish_queued_run(holder, &ended(RunStatus::Cancelled, 2)).await.expect("finish").expect("ended");
     let holds = store.environment_holds().await.expect("holds");
     let hold = holds.iter().find(|hold| hold.environment == 4.into()).expect("environment 4");
