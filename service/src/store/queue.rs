@@ -167,6 +167,9 @@ impl Store {
         .bind("limit", i64::try_from(limit).unwrap_or(i64::MAX))
     }
 
+    /// The line's read on its own, for its plan (`plans.rs`): `environments` reads it in a
+    /// transaction.
+    #[cfg(test)]
     pub(super) fn environment_lines_statement(&self) -> Statement<'_> {
         self.query(IN_LINE).bind("from", self.active_floor.get())
     }
