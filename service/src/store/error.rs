@@ -77,9 +77,14 @@ pub(crate) fn checked(mut response: IndexedResults) -> Result<IndexedResults, su
     }
 }
 
+/// The error that says why a transaction failed, of its statements' `errors` (by index).
+pub(crate) fn transaction_failure(errors: HashMap<usize, surrealdb::Error>) -> surrealdb::Error {
+    why_failed(errors).unwrap_or_else(|| surrealdb::Error::internal("transaction failed".into()))
+}
+
 /// Of the errors of a response's statements (by index), the one that says why they failed: the
 /// first that is not a consequence of another; if all are, the last (a failed `COMMIT`'s own).
-pub(crate) fn why_failed(errors: HashMap<usize, surrealdb::Error>) -> Option<surrealdb::Error> {
+fn why_failed(errors: HashMap<usize, surrealdb::Error>) -> Option<surrealdb::Error> {
     let mut errors: Vec<(usize, surrealdb::Error)> = errors.into_iter().collect();
     errors.sort_unstable_by_key(|(index, _)| *index);
     let cause = errors.iter().position(|(_, error)| !is_consequence(error)).unwrap_or(errors.len().saturating_sub(1));

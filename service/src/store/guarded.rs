@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use surrealdb::IndexedResults;
 
-use super::error::{is_conflict, why_failed};
+use super::error::{is_conflict, transaction_failure};
 use super::{Statement, StoreError};
 
 const ATTEMPTS: u32 = 6;
@@ -36,8 +36,7 @@ pub(super) async fn guarded<'a>(
             return Ok(Guarded::Refused(thrown.message().to_owned()));
         }
         if !errors.values().any(is_conflict) || attempt >= ATTEMPTS {
-            let source = why_failed(errors).unwrap_or_else(|| surrealdb::Error::internal("transaction failed".into()));
-            return Err(StoreError::Query { context, source });
+            return Err(StoreError::Query { context, source: transaction_failure(errors) });
         }
         tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 3)).await;
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use surrealdb::types::RecordId;
 
-use super::error::{is_conflict, why_failed};
+use super::error::{is_conflict, transaction_failure};
 use super::guarded::{retried, take_last};
 use super::rows::{
     CountsRow, EnvironmentRow, FailureChangesRow, LogChunkRow, NewRunRow, ResourcesRow, RunRow, TestResultRow,
@@ -144,9 +144,7 @@ impl Store {
                     return Err(CreateRunError::EnvironmentBusy { environment: new.environment, run_id: RunId(id) });
                 }
             } else if !errors.values().any(is_conflict) || attempt >= CONFLICT_ATTEMPTS {
-                let source =
-                    why_failed(errors).unwrap_or_else(|| surrealdb::Error::internal("transaction failed".into()));
-                return Err(StoreError::Query { context: "create run", source }.into());
+                return Err(StoreError::Query { context: "create run", source: transaction_failure(errors) }.into());
             }
             if attempt >= CONFLICT_ATTEMPTS {
                 return Err(StoreError::Corrupt("environment hold kept changing".into()).into());
