@@ -60,6 +60,11 @@ fn is_noise(target: &str, message: &str) -> bool {
     NOISE.iter().any(|(noise_target, noise_message)| target == *noise_target && message == *noise_message)
 }
 
+/// How much nicer than the service its background work runs (retention, and the embedded
+/// database's flushes and compactions): the default of `nice(1)`. Nobody waits for that work,
+/// so on a busy machine a request gets the processor first.
+pub(crate) const BACKGROUND_NICENESS: i32 = 10;
+
 /// Adds `increment` to the calling thread's nice value (on Linux a thread has its own, and a
 /// service started with `nice` keeps its background work that much nicer still), or says why it
 /// cannot: the work then runs at the service's priority.
@@ -73,6 +78,47 @@ pub fn lower_this_threads_priority(increment: i32) {
             thread = std::thread::current().name(),
             "this thread cannot run at a lower priority; requests may slow down while it works"
         );
+    }
+}
+
+/// What tests read of the nice values of this process's threads.
+#[cfg(test)]
+pub(crate) mod niceness {
+    /// The nice value in a thread's `stat`: `tid (comm) state ...`, the 19th field, the 17th
+    /// after the name (which may hold spaces).
+    fn niceness_in(stat: &str) -> Option<(String, i32)> {
+        let (head, fields) = stat.rsplit_once(") ")?;
+        Some((head.split_once(" (")?.1.to_owned(), fields.split(' ').nth(16)?.parse().ok()?))
+    }
+
+    /// The nice value of the calling thread.
+    pub(crate) fn of_this_thread() -> i32 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("this thread's stat");
+        niceness_in(&stat).expect("a nice value in stat").1
+    }
+
+    /// The nice values of this process's threads named `name`, one per thread.
+    pub(crate) fn of_threads(name: &str) -> Vec<i32> {
+        let tasks = std::fs::read_dir("/proc/self/task").expect("the process's threads");
+        tasks
+            .flatten()
+            .filter_map(|task| {
+                let (comm, niceness) = niceness_in(&std::fs::read_to_string(task.path().join("stat")).ok()?)?;
+                (comm == name).then_some(niceness)
+            })
+            .collect()
+    }
+
+    /// What a thread started at this thread's priority has once it made itself `increment`
+    /// nicer: a nice value goes up to 19.
+    pub(crate) fn lowered_by(increment: i32) -> i32 {
+        (of_this_thread() + increment).min(19)
+    }
+
+    #[test]
+    fn a_threads_name_may_hold_spaces_and_parentheses() {
+        let stat = "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 30 10 3 0 5 6 7";
+        assert_eq!(niceness_in(stat), Some(("a (b) c".to_owned(), 10)));
     }
 }
 

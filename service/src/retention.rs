@@ -39,9 +39,6 @@ enum Removal {
     Runs,
 }
 
-/// How much nicer retention's thread is than the service's: the default of `nice(1)`.
-const NICENESS: i32 = 10;
-
 /// Starts the retention task; it stops when `stop_rx` changes, and the handle ends with it.
 ///
 /// It runs on a thread of its own at a lower priority: nobody waits for retention, and a pass
@@ -59,7 +56,7 @@ pub fn start(
         .name("retention".into())
         .stack_size(crate::process::WORKER_STACK_BYTES)
         .spawn(move || {
-            crate::process::lower_this_threads_priority(NICENESS);
+            crate::process::lower_this_threads_priority(crate::process::BACKGROUND_NICENESS);
             match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(runtime) => runtime.block_on(keep_to_policy(store, policy, interval, stop_rx)),
                 Err(err) => error!(error = %err, "retention cannot start its runtime; nothing will be removed"),
@@ -232,6 +229,7 @@ mod tests {
     use crate::domain::{
         Counts, Enforcement, Limits, LogChunk, NewRun, ResourceUsage, RunStatus, TestOutcome, TestResult,
     };
+    use crate::process::niceness;
     use crate::store::{EmbeddedSizes, Finish};
 
     /// A finished run created `days` ago, with a log and one test result.
@@ -361,22 +359,6 @@ mod tests {
         assert!(!kept(&store, active).await.0);
     }
 
-    /// The nice value in a thread's `stat`: `tid (comm) state ...`, the 19th field, the 17th
-    /// after the name (which may hold spaces).
-    fn niceness_in(stat: &str) -> Option<(String, i32)> {
-        let (head, fields) = stat.rsplit_once(") ")?;
-        Some((head.split_once(" (")?.1.to_owned(), fields.split(' ').nth(16)?.parse().ok()?))
-    }
-
-    /// The nice value of this process's thread named `name`.
-    fn niceness_of_thread(name: &str) -> Option<i32> {
-        let tasks = std::fs::read_dir("/proc/self/task").expect("the process's threads");
-        tasks.flatten().find_map(|task| {
-            let (comm, niceness) = niceness_in(&std::fs::read_to_string(task.path().join("stat")).ok()?)?;
-            (comm == name).then_some(niceness)
-        })
-    }
-
     #[tokio::test]
     async fn the_task_prunes_on_a_thread_of_its_own_at_a_lower_priority() {
         let store = Store::connect("mem://", None, EmbeddedSizes::default()).await.expect("store");
@@ -389,12 +371,12 @@ mod tests {
             assert!(Instant::now() < deadline, "the task removed the old run");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let (_, own) = niceness_in(&std::fs::read_to_string("/proc/thread-self/stat").expect("stat")).expect("nice");
-        // A nice value goes up to 19.
-        assert_eq!(niceness_of_thread("retention"), Some((own + NICENESS).min(19)), "nicer than the service");
+        let lowered = niceness::lowered_by(crate::process::BACKGROUND_NICENESS);
+        let named = niceness::of_threads("retention");
+        assert!(!named.is_empty() && named.iter().all(|&each| each == lowered), "nicer than the service: {named:?}");
         stop_tx.send(true).expect("the task listens");
         tokio::time::timeout(Duration::from_secs(10), task).await.expect("it stops").expect("it ends");
-        while niceness_of_thread("retention").is_some() {
+        while !niceness::of_threads("retention").is_empty() {
             assert!(Instant::now() < deadline, "its thread ends");
             tokio::time::sleep(Duration::from_millis(10)).await;
         }

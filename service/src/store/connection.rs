@@ -166,17 +166,23 @@ impl Connection {
 /// Threads of their own for the embedded datastore's background work. SurrealKV flushes its
 /// memtable and compacts its files in tasks that hold the thread they run on for as long as
 /// the work takes (seconds, with a year of history); on the service's own runtime they would
-/// take a request worker (of two, on two cores) for that long.
+/// take a request worker (of two, on two cores) for that long. They run at a lower priority,
+/// as retention does: while a pass removes a year of history they flush and compact for many
+/// minutes, and on two cores two of them at the service's priority would hold both cores
+/// from a request for a time slice at once.
 pub(super) struct BackgroundThreads(Option<tokio::runtime::Runtime>);
 
 /// The flush and the compaction each get a thread, so that neither waits for the other.
 const BACKGROUND_THREADS: usize = 2;
 
+const BACKGROUND_THREAD_NAME: &str = "database";
+
 impl BackgroundThreads {
     fn start() -> std::io::Result<BackgroundThreads> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(BACKGROUND_THREADS)
-            .thread_name("database")
+            .thread_name(BACKGROUND_THREAD_NAME)
+            .on_thread_start(|| crate::process::lower_this_threads_priority(crate::process::BACKGROUND_NICENESS))
             .enable_all()
             .build()?;
         Ok(BackgroundThreads(Some(runtime)))
@@ -315,5 +321,22 @@ impl<'a> IntoFuture for Statement<'a> {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::process::niceness;
+
+    #[tokio::test]
+    async fn the_embedded_database_works_in_the_background_at_a_lower_priority() {
+        let background = BackgroundThreads::start().expect("threads");
+        // A worker starts when it is first given work.
+        let on_a_worker = background.spawn(async { niceness::of_this_thread() }).await.expect("ran");
+        let lowered = niceness::lowered_by(crate::process::BACKGROUND_NICENESS);
+        assert_eq!(on_a_worker, lowered, "nicer than the service");
+        let named = niceness::of_threads(BACKGROUND_THREAD_NAME);
+        assert!(!named.is_empty() && named.iter().all(|&each| each == lowered), "every database thread: {named:?}");
     }
 }
