@@ -115,6 +115,13 @@ pub(crate) mod niceness {
         (of_this_thread() + increment).min(19)
     }
 
+    /// That this process has threads named `name` and every one of them has nice value `wanted`.
+    #[track_caller]
+    pub(crate) fn assert_every_thread_named(name: &str, wanted: i32) {
+        let found = of_threads(name);
+        assert!(!found.is_empty() && found.iter().all(|&each| each == wanted), "{name} threads at {wanted}: {found:?}");
+    }
+
     #[test]
     fn a_threads_name_may_hold_spaces_and_parentheses() {
         let stat = "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 30 10 3 0 5 6 7";

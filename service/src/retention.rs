@@ -371,9 +371,7 @@ mod tests {
             assert!(Instant::now() < deadline, "the task removed the old run");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let lowered = niceness::lowered_by(crate::process::BACKGROUND_NICENESS);
-        let named = niceness::of_threads("retention");
-        assert!(!named.is_empty() && named.iter().all(|&each| each == lowered), "nicer than the service: {named:?}");
+        niceness::assert_every_thread_named("retention", niceness::lowered_by(crate::process::BACKGROUND_NICENESS));
         stop_tx.send(true).expect("the task listens");
         tokio::time::timeout(Duration::from_secs(10), task).await.expect("it stops").expect("it ends");
         while !niceness::of_threads("retention").is_empty() {
